@@ -1,0 +1,97 @@
+//! Errors as data: every problem carries a stable code, the place it refers
+//! to (a JSON path, plus line and column when a policy text is known), and a
+//! lowercase message with user input in backticks.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One problem found while loading a policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Stable machine-readable code, such as `unknown-key` or `cycle`.
+    pub code: String,
+    /// JSON path of the offending node, such as `$.values.tag.from[1].env`.
+    pub path: String,
+    /// 1-based line in the policy text, 0 when unknown.
+    pub line: u32,
+    /// 1-based column in the policy text, 0 when unknown.
+    pub column: u32,
+    /// Human-readable message.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: ", self.line, self.column)?;
+        }
+        write!(f, "{}: {} [{}]", self.path, self.message, self.code)
+    }
+}
+
+/// A policy could not be loaded. Holds every problem found, not just the first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub struct PolicyError {
+    /// Where the policy came from (a file path or `builtin:<name>`).
+    pub origin: String,
+    /// All problems, in document order.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "invalid policy `{}`: {} problem{}",
+            self.origin,
+            n,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {}:{p}", self.origin)?;
+        }
+        Ok(())
+    }
+}
+
+/// Stable codes for derivation failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum DeriveErrorCode {
+    /// A value marked `required` came out empty or blank.
+    RequiredEmpty,
+    /// A value or output does not satisfy its declared format (OCI tag or reference).
+    InvalidFormat,
+    /// A value grew past the engine's size limit.
+    ValueTooLong,
+    /// A `--arg` was given that the policy does not declare.
+    UnknownArgument,
+}
+
+impl DeriveErrorCode {
+    /// The code as the string used in JSON answers and vectors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RequiredEmpty => "required-empty",
+            Self::InvalidFormat => "invalid-format",
+            Self::ValueTooLong => "value-too-long",
+            Self::UnknownArgument => "unknown-argument",
+        }
+    }
+}
+
+/// A derivation failed: a required value is empty or a derived value is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct DeriveError {
+    /// What went wrong.
+    pub code: DeriveErrorCode,
+    /// The value (or output, as `outputs.tags[0]`) the error is about.
+    pub subject: String,
+    /// The inputs the offending value came from, such as `env RELEASE_VERSION`.
+    pub inputs: Vec<String>,
+    /// Full message, naming the subject, the offending text and its inputs.
+    pub message: String,
+}

@@ -1,0 +1,79 @@
+//! # imprint-core
+//!
+//! The imprint policy engine. A **policy** (JSON) declares how a project's
+//! version, image tags, build args, labels and Go linker flags are derived
+//! from a **build context** (environment variables, git facts, arguments,
+//! the machine architecture, files), with explicit fallback chains and
+//! defaults. This crate evaluates it.
+//!
+//! It is pure and deterministic: no I/O, no clock, no environment access.
+//! The host (the `imprint` CLI, a browser, a wasmtime guest) gathers the
+//! context first — [`Policy::inputs`] says exactly what to gather — and the
+//! same policy and context give the same answer on every target.
+//!
+//! ```
+//! use imprint_core::{derive, Context, Policy};
+//!
+//! let policy = Policy::from_json(r#"{
+//!   "name": "example",
+//!   "values": {
+//!     "commit":   { "from": [{ "env": "BUILD_COMMIT" }, { "env": "CI_COMMIT" }], "default": "unknown" },
+//!     "pipeline": { "from": [{ "env": "PIPELINE_ID" }], "default": "local" }
+//!   },
+//!   "outputs": {
+//!     "build_args": [
+//!       { "name": "COMMIT", "value": "{commit}" },
+//!       { "name": "PIPELINE", "value": "{pipeline}" }
+//!     ],
+//!     "labels": { "org.opencontainers.image.revision": "{commit}" }
+//!   }
+//! }"#, "example.json")?;
+//!
+//! let mut ctx = Context::default();
+//! ctx.env.insert("BUILD_COMMIT".into(), "".into());     // empty counts as unset
+//! ctx.env.insert("CI_COMMIT".into(), "abc123".into());
+//! let d = derive(&policy, &ctx)?;
+//! assert_eq!(d.value("commit"), Some("abc123"));
+//! assert_eq!(d.value("pipeline"), Some("local"));
+//! assert_eq!(d.labels.get("org.opencontainers.image.revision"), Some("abc123"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Untrusted policies
+//!
+//! Loading bounds everything a policy controls ([`Limits`]): its size, the
+//! number of values and entries, regex size (compiled with a size limit, so
+//! matching stays linear), condition depth, and the length of every derived
+//! value, so a template that doubles itself fails with `value-too-long`
+//! instead of exhausting memory. Value references form a DAG (cycles are
+//! load errors) and each value is evaluated once. Commands are never run by
+//! this crate: they are requests the host may refuse.
+//!
+//! The policy language is documented in `policies/README.md`.
+
+#![deny(missing_docs)]
+
+mod condition;
+mod context;
+mod derive;
+mod error;
+mod glob;
+mod inputs;
+mod locate;
+mod pin;
+mod policy;
+mod reference;
+mod template;
+mod transform;
+
+pub use context::{command_key, CommandOutcome, Context};
+pub use derive::{
+    derive, BuildArg, Derivation, LdFlag, Origin, Pairs, Persisted, Skip, SkipReason, ValueTrace,
+};
+pub use error::{DeriveError, DeriveErrorCode, PolicyError, Problem};
+pub use glob::glob_match;
+pub use inputs::{dotenv_value, go_module_path};
+pub use pin::{pin_file_matches, rewrite_pins, PinChange};
+pub use policy::{ArgDecl, GitFact, Inputs, Limits, PinSpec, Policy, FORMAT_VERSION};
+pub use reference::{is_valid_tag, sanitize_tag, Reference, ReferenceError};
+pub use transform::epoch_to_rfc3339;

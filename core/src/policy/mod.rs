@@ -1,0 +1,263 @@
+//! The policy model: what a loaded, validated policy is.
+//!
+//! A policy is parsed once ([`Policy::from_json`]) into this compiled form:
+//! value names are resolved to indices, templates are split into parts,
+//! regexes are compiled, and the values are put in evaluation order. After
+//! that, [`crate::derive`] only walks plain data.
+
+mod load;
+
+use crate::condition::Condition;
+use crate::template::Template;
+use crate::transform::Transform;
+use std::sync::Arc;
+
+pub use load::Limits;
+
+/// Largest policy format version this engine understands.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// A loaded and validated policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) args: Vec<ArgDecl>,
+    pub(crate) values: Vec<ValueDef>,
+    /// Value indices in dependency order.
+    pub(crate) order: Vec<usize>,
+    pub(crate) outputs: Outputs,
+    pub(crate) pin: Option<PinSpec>,
+    /// Longest derived value, in bytes.
+    pub(crate) value_limit: usize,
+}
+
+/// A declared `--arg NAME=VALUE` argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgDecl {
+    /// The argument's name.
+    pub name: String,
+    /// What it means, for `--help`-style listings.
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ValueDef {
+    pub name: Arc<str>,
+    pub candidates: Vec<Candidate>,
+    pub default: Option<String>,
+    pub required: bool,
+    pub format: Option<Format>,
+    pub persist: Option<Persist>,
+}
+
+/// The format a value must have once derived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// An OCI tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+    Tag,
+    /// A full image reference, `name[:tag][@digest]`.
+    Reference,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Persist {
+    pub file: String,
+    /// Value used with `--load` when the file is missing, unreadable or blank;
+    /// `None` means derive as usual.
+    pub missing: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub source: Source,
+    /// Description of the source for traces, such as `env BUILDKITE_COMMIT`.
+    pub label: Arc<str>,
+    pub when: Option<Condition>,
+    pub transforms: Vec<Transform>,
+    pub accept_empty: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Source {
+    Env(String),
+    Arg(String),
+    Git { fact: GitFact, key: String },
+    Arch,
+    File { path: String, read: FileRead },
+    GoModule { path: String },
+    Command { argv: Vec<String>, key: String },
+    Value(usize),
+    Template(Template),
+    Literal(String),
+}
+
+/// How a file source reads its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FileRead {
+    Raw,
+    Trim,
+    Dotenv(String),
+}
+
+/// A fact about the git checkout, gathered by the host.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GitFact {
+    /// Full commit id of `HEAD` (`git rev-parse HEAD`).
+    Sha,
+    /// Abbreviated commit id: `Some(n)` is `git rev-parse --short=n HEAD`,
+    /// `None` is git's own default abbreviation (honours `core.abbrev`).
+    Short(Option<u8>),
+    /// `true` when `git status --porcelain` lists anything (tracked changes
+    /// or untracked files anywhere in the repository), empty when clean.
+    Dirty,
+    /// The highest version tag matching a glob that points at `HEAD`.
+    Tag(String),
+    /// The current branch name, empty on a detached `HEAD`.
+    Branch,
+    /// `true` inside a git work tree.
+    IsRepo,
+    /// File name of the top-level directory of the work tree.
+    Name,
+    /// URL of the `origin` remote.
+    RemoteUrl,
+}
+
+impl GitFact {
+    /// The key under which the host stores this fact in [`crate::Context::git`].
+    pub fn key(&self) -> String {
+        match self {
+            Self::Sha => "sha".into(),
+            Self::Short(None) => "short".into(),
+            Self::Short(Some(n)) => format!("short={n}"),
+            Self::Dirty => "dirty".into(),
+            Self::Tag(p) => format!("tag={p}"),
+            Self::Branch => "branch".into(),
+            Self::IsRepo => "is_repo".into(),
+            Self::Name => "name".into(),
+            Self::RemoteUrl => "remote_url".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Outputs {
+    pub build_args: Vec<Entry>,
+    pub tags: Vec<Entry>,
+    pub labels: Vec<Entry>,
+    pub env: Vec<Entry>,
+    pub ldflags: Vec<LdFlagDef>,
+    pub bake_target: String,
+}
+
+/// One named output entry (build arg, label, env) or an unnamed one (tag).
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub name: String,
+    pub path: String,
+    pub value: Template,
+    pub when: Option<Condition>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LdFlagDef {
+    pub symbol: Template,
+    pub value: Template,
+    pub path: String,
+    pub when: Option<Condition>,
+}
+
+/// Which image references `imprint pin` rewrites, and to what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinSpec {
+    /// Image bases (`registry/path`) whose pins are rewritten, in order.
+    pub images: Vec<String>,
+    /// Index of the value that gives the tag.
+    pub(crate) tag_value: usize,
+    /// Extra literal tags that are re-pointed too (besides hex and `dev-` tags).
+    pub also_tags: Vec<String>,
+    /// File extensions (lower-case, without the dot) that are rewritten.
+    pub extensions: Vec<String>,
+}
+
+/// Everything a policy reads from the outside world; the host gathers
+/// exactly this into a [`crate::Context`] before deriving.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// Environment variable names.
+    pub env: Vec<String>,
+    /// Git facts.
+    pub git: Vec<GitFact>,
+    /// Whether the machine architecture is read.
+    pub arch: bool,
+    /// Files read (paths relative to the repository directory).
+    pub files: Vec<String>,
+    /// Commands that may be run (argv), only when allowed by the caller.
+    pub commands: Vec<Vec<String>>,
+}
+
+impl Policy {
+    /// The policy's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The policy's description.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The `--arg` names the policy declares.
+    pub fn args(&self) -> &[ArgDecl] {
+        &self.args
+    }
+
+    /// Names of all values, in declaration order.
+    pub fn value_names(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().map(|v| &*v.name)
+    }
+
+    /// `(value name, file name)` of every persisted value.
+    pub fn persisted(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values
+            .iter()
+            .filter_map(|v| v.persist.as_ref().map(|p| (&*v.name, p.file.as_str())))
+    }
+
+    /// The pin rewrite specification, if the policy has one.
+    pub fn pin(&self) -> Option<&PinSpec> {
+        self.pin.as_ref()
+    }
+
+    /// Name of the value that gives the pin tag.
+    pub fn pin_tag_value(&self) -> Option<&str> {
+        self.pin
+            .as_ref()
+            .and_then(|p| self.values.get(p.tag_value))
+            .map(|v| &*v.name)
+    }
+
+    /// Everything the policy reads, so the host can gather it up front.
+    pub fn inputs(&self) -> Inputs {
+        let mut i = Inputs::default();
+        for c in self.values.iter().flat_map(|v| &v.candidates) {
+            match &c.source {
+                Source::Env(n) => push_unique(&mut i.env, n.clone()),
+                Source::Git { fact, .. } => push_unique(&mut i.git, fact.clone()),
+                Source::Arch => i.arch = true,
+                Source::File { path, .. } | Source::GoModule { path } => {
+                    push_unique(&mut i.files, path.clone())
+                }
+                Source::Command { argv, .. } => push_unique(&mut i.commands, argv.clone()),
+                Source::Arg(_) | Source::Value(_) | Source::Template(_) | Source::Literal(_) => {}
+            }
+        }
+        i
+    }
+}
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, item: T) {
+    if !v.contains(&item) {
+        v.push(item);
+    }
+}

@@ -1,0 +1,259 @@
+//! One function per subcommand.
+
+use crate::cli::{Cmd, ContextArgs, DeriveArgs, PinArgs};
+use crate::error::{HostError, Status};
+use crate::gather::{gather, read_text, GatherOptions};
+use crate::output::{explain, render};
+use crate::persist::write_atomic;
+use imprint_core::{derive, is_valid_tag, pin_file_matches, rewrite_pins, Derivation, Policy};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Runs a subcommand, writing its output to `out`.
+pub fn run(cmd: Cmd, out: &mut impl Write) -> Result<Status, HostError> {
+    match cmd {
+        Cmd::Derive(a) => derive_cmd(&a, out),
+        Cmd::Explain(c) => {
+            let (_, d) = derive_with(&c)?;
+            write_out(out, &explain(&d))
+        }
+        Cmd::Pin(a) => pin_cmd(&a, out),
+        Cmd::Validate(p) => {
+            let policy = load_policy(&p.policy)?;
+            write_out(out, &format!("policy `{}` is valid\n", policy.name()))
+        }
+        Cmd::Policies { name: None } => {
+            let mut s = String::new();
+            for (name, text) in imprint_policies::BUILTIN {
+                let desc = Policy::from_json(text, name)
+                    .map(|p| p.description().to_owned())
+                    .unwrap_or_default();
+                s.push_str(&format!("{name:<12} {}\n", first_sentence(&desc)));
+            }
+            write_out(out, &s)
+        }
+        Cmd::Policies { name: Some(n) } => match imprint_policies::builtin(&n) {
+            Some(t) => write_out(out, t),
+            None => Err(unknown_builtin(&n)),
+        },
+    }
+}
+
+fn first_sentence(s: &str) -> &str {
+    s.split(": ").next().unwrap_or(s)
+}
+
+fn write_out(out: &mut impl Write, s: &str) -> Result<Status, HostError> {
+    out.write_all(s.as_bytes())
+        .and_then(|()| out.flush())
+        .or_else(|e| {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
+        .map_err(|e| HostError::io("<stdout>", e))?;
+    Ok(Status::Ok)
+}
+
+fn unknown_builtin(name: &str) -> HostError {
+    let names: Vec<&str> = imprint_policies::names().collect();
+    HostError::Usage(format!(
+        "--policy `{name}`: no such file and no builtin policy of that name (builtins: {})",
+        names.join(", ")
+    ))
+}
+
+/// Loads a policy from a file path or a builtin name.
+pub fn load_policy(spec: &str) -> Result<Policy, HostError> {
+    let looks_like_path = spec.contains(['/', '\\']) || spec.ends_with(".json");
+    if !looks_like_path {
+        if let Some(text) = imprint_policies::builtin(spec) {
+            return Ok(Policy::from_json(text, &format!("builtin:{spec}"))?);
+        }
+    }
+    let path = Path::new(spec);
+    if !path.exists() {
+        return Err(if looks_like_path {
+            HostError::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "policy file not found"),
+            )
+        } else {
+            unknown_builtin(spec)
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| HostError::io(path, e))?;
+    Ok(Policy::from_json(&text, spec)?)
+}
+
+fn parse_args(raw: &[String]) -> Result<BTreeMap<String, String>, HostError> {
+    let mut args = BTreeMap::new();
+    for a in raw {
+        let Some((k, v)) = a.split_once('=') else {
+            return Err(HostError::Usage(format!(
+                "--arg `{a}`: expected NAME=VALUE"
+            )));
+        };
+        if args.insert(k.to_owned(), v.to_owned()).is_some() {
+            return Err(HostError::Usage(format!("--arg `{k}` is given twice")));
+        }
+    }
+    Ok(args)
+}
+
+fn options(c: &ContextArgs) -> Result<GatherOptions, HostError> {
+    if !(c.command_timeout.is_finite() && c.command_timeout > 0.0 && c.command_timeout <= 3600.0) {
+        return Err(HostError::Usage(format!(
+            "--command-timeout {}: expected seconds between 0 and 3600",
+            c.command_timeout
+        )));
+    }
+    if !c.repo.is_dir() {
+        return Err(HostError::io(
+            &c.repo,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "--repo is not a directory"),
+        ));
+    }
+    Ok(GatherOptions {
+        repo: c.repo.clone(),
+        args: parse_args(&c.args)?,
+        allow_commands: c.allow_commands.clone(),
+        command_timeout: Duration::from_secs_f64(c.command_timeout),
+        arch: c.arch.clone(),
+        load: c.load.clone(),
+    })
+}
+
+fn derive_with(c: &ContextArgs) -> Result<(Policy, Derivation), HostError> {
+    let policy = load_policy(&c.policy.policy)?;
+    let opts = options(c)?;
+    let ctx = gather(&policy, &opts)?;
+    let d = derive(&policy, &ctx)?;
+    Ok((policy, d))
+}
+
+fn derive_cmd(a: &DeriveArgs, out: &mut impl Write) -> Result<Status, HostError> {
+    let (_, d) = derive_with(&a.context)?;
+    let mut text = render(&d, a.format)?;
+    if let Some(dir) = &a.save {
+        if !dir.is_dir() {
+            return Err(HostError::io(
+                dir,
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "--save directory does not exist",
+                ),
+            ));
+        }
+        for p in &d.persist {
+            write_atomic(&dir.join(&p.file), p.content.as_bytes(), 0o600)?;
+        }
+    }
+    if a.format == crate::output::Format::Shell && std::io::stdout().is_terminal() {
+        text.push('\n');
+    }
+    write_out(out, &text)
+}
+
+fn yaml_files(dir: &Path, exts: &[String], out: &mut Vec<PathBuf>) -> Result<(), HostError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| HostError::io(dir, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| HostError::io(dir, e))?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let ft = e.file_type().map_err(|err| HostError::io(&path, err))?;
+        if ft.is_dir() {
+            yaml_files(&path, exts, out)?;
+        } else if ft.is_file() && pin_file_matches(&e.file_name().to_string_lossy(), exts) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn pin_cmd(a: &PinArgs, out: &mut impl Write) -> Result<Status, HostError> {
+    let policy = load_policy(&a.context.policy.policy)?;
+    let Some(spec) = policy.pin() else {
+        return Err(HostError::Usage(format!(
+            "--policy `{}`: the policy declares no `pin` section",
+            policy.name()
+        )));
+    };
+    let tag = match &a.tag {
+        Some(t) => {
+            if !is_valid_tag(t) {
+                return Err(HostError::Usage(format!(
+                    "--tag `{}` is not a valid OCI tag",
+                    t.escape_debug()
+                )));
+            }
+            t.clone()
+        }
+        None => {
+            let opts = options(&a.context)?;
+            let ctx = gather(&policy, &opts)?;
+            let d = derive(&policy, &ctx)?;
+            let name = policy.pin_tag_value().unwrap_or_default();
+            d.value(name).unwrap_or_default().to_owned()
+        }
+    };
+    if tag == "latest" {
+        eprintln!("imprint: warning: pinning to the shared tag `latest` (no usable git checkout?)");
+    }
+    std::fs::symlink_metadata(&a.dir).map_err(|e| HostError::io(&a.dir, e))?;
+    let mut files = Vec::new();
+    yaml_files(&a.dir, &spec.extensions, &mut files)?;
+    let mut report = String::new();
+    let mut needed = 0usize;
+    for path in files {
+        let Some(text) = read_text(&path) else {
+            return Err(HostError::io(
+                &path,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "unreadable or not UTF-8"),
+            ));
+        };
+        let (new, changes) = rewrite_pins(&text, &spec.images, &tag, &spec.also_tags);
+        if changes.is_empty() {
+            continue;
+        }
+        needed += changes.len();
+        for c in &changes {
+            report.push_str(&format!(
+                "{}:{}: {} -> {}\n",
+                path.display(),
+                c.line,
+                c.from,
+                c.to
+            ));
+        }
+        if !a.check {
+            let mode = file_mode(&path);
+            write_atomic(&path, new.as_bytes(), mode)?;
+        }
+    }
+    write_out(out, &report)?;
+    Ok(if a.check && needed > 0 {
+        Status::CheckFailed
+    } else {
+        Status::Ok
+    })
+}
+
+fn file_mode(path: &Path) -> u32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        0o644
+    }
+}

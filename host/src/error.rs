@@ -1,0 +1,52 @@
+//! Host errors and exit codes.
+
+use std::path::PathBuf;
+
+/// How `imprint` exits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything worked.
+    Ok = 0,
+    /// A check failed (`pin --check` found references to rewrite).
+    CheckFailed = 1,
+    /// An error: bad policy, bad argument, unreadable input, invalid derived value.
+    Error = 2,
+}
+
+impl From<Status> for std::process::ExitCode {
+    fn from(s: Status) -> Self {
+        Self::from(s as u8)
+    }
+}
+
+/// Anything that makes a command fail with exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    /// The policy text has problems.
+    #[error(transparent)]
+    Policy(#[from] imprint_core::PolicyError),
+    /// Derivation failed.
+    #[error(transparent)]
+    Derive(#[from] imprint_core::DeriveError),
+    /// A command-line argument is wrong.
+    #[error("{0}")]
+    Usage(String),
+    /// A file or directory could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+}
+
+impl HostError {
+    /// An I/O error about `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

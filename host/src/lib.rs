@@ -1,0 +1,18 @@
+//! The `imprint` command-line tool, as a library: the binary only parses
+//! arguments and maps the result to an exit code.
+//!
+//! - [`gather`] reads the outside world into an [`imprint_core::Context`];
+//! - [`output`] renders a derivation (shell, json, github, dotenv, bake, ldflags);
+//! - [`persist`] writes files atomically;
+//! - [`cmd`] holds one function per subcommand.
+
+#![deny(missing_docs)]
+
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod gather;
+pub mod output;
+pub mod persist;
+
+pub use error::{HostError, Status};
