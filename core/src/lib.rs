@@ -53,6 +53,7 @@
 
 #![deny(missing_docs)]
 
+pub mod api;
 mod condition;
 mod context;
 mod derive;
