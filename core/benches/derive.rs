@@ -1,1 +1,73 @@
-fn main() {}
+//! `cargo bench -p imprint-core`: median time of one `derive` of the
+//! builtin `vllm` policy from an already-loaded policy and context.
+//!
+//! Runs 101 batches of N calls each (N sized so a batch takes ~10 ms) and
+//! prints the median per-call time, with the min and max batch for spread.
+
+use imprint_core::{derive, Context, Policy};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+fn per_call(batch: u32, f: &mut dyn FnMut()) -> Duration {
+    let start = Instant::now();
+    for _ in 0..batch {
+        f();
+    }
+    start.elapsed() / batch
+}
+
+fn measure(name: &str, f: &mut dyn FnMut()) {
+    // Calibrate the batch size to about 10 ms.
+    let mut batch = 1u32;
+    while per_call(batch, f) * batch < Duration::from_millis(10) && batch < (1 << 24) {
+        batch *= 2;
+    }
+    let mut samples: Vec<Duration> = (0..101).map(|_| per_call(batch, f)).collect();
+    samples.sort();
+    let (min, med, max) = (samples[0], samples[50], samples[100]);
+    println!(
+        "{name:<44} median {:>9.3} µs   (min {:.3}, max {:.3}; {batch} calls x 101 batches)",
+        med.as_secs_f64() * 1e6,
+        min.as_secs_f64() * 1e6,
+        max.as_secs_f64() * 1e6,
+    );
+}
+
+fn main() {
+    let vllm = Policy::from_json(imprint_policies::builtin("vllm").unwrap(), "vllm").unwrap();
+    let mut release = Context::default();
+    for (k, v) in [
+        ("BUILDKITE", "1"),
+        ("BUILDKITE_COMMIT", "abc123"),
+        ("BUILDKITE_PIPELINE_ID", "pipe-uuid"),
+        ("BUILDKITE_PIPELINE_SLUG", "release"),
+        (
+            "BUILDKITE_BUILD_URL",
+            "https://buildkite.example/vllm/builds/1",
+        ),
+        ("RELEASE_VERSION", "v0.20.0"),
+    ] {
+        release.env.insert(k.into(), v.into());
+    }
+    release
+        .args
+        .insert("variant".into(), "cu130-ubuntu2404".into());
+    release.arch = Some("x86_64".into());
+    let mut nightly = release.clone();
+    nightly.env.insert("NIGHTLY".into(), "1".into());
+    let local = Context::default();
+
+    measure("derive vllm (release, cu130-ubuntu2404)", &mut || {
+        black_box(derive(black_box(&vllm), black_box(&release)).unwrap());
+    });
+    measure("derive vllm (nightly, cu130-ubuntu2404)", &mut || {
+        black_box(derive(black_box(&vllm), black_box(&nightly)).unwrap());
+    });
+    measure("derive vllm (local, empty context)", &mut || {
+        black_box(derive(black_box(&vllm), black_box(&local)).unwrap());
+    });
+    let text = imprint_policies::builtin("vllm").unwrap();
+    measure("load vllm policy (parse + validate)", &mut || {
+        black_box(Policy::from_json(black_box(text), "vllm").unwrap());
+    });
+}

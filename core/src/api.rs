@@ -17,7 +17,10 @@
 //! assert_eq!(v["values"]["v"], "x");
 //! ```
 
-use crate::{derive, rewrite_pins, Context, Derivation, DeriveError, PinChange, Policy, PolicyError, Reference};
+use crate::{
+    derive, rewrite_pins, Context, Derivation, DeriveError, PinChange, Policy, PolicyError,
+    Reference,
+};
 use serde::{Deserialize, Serialize};
 
 /// A request.

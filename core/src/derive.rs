@@ -500,7 +500,7 @@ impl<'a> Eval<'a> {
             Some(Format::Tag) if !is_valid_tag(val) => {
                 Some("not a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})".to_owned())
             }
-            Some(Format::Reference) => Reference::parse(val)
+            Some(Format::Reference) => Reference::validate(val)
                 .err()
                 .map(|e| format!("not a valid OCI reference: {e}")),
             _ => None,
@@ -594,7 +594,7 @@ impl<'a> Eval<'a> {
             let Some(t) = self.entry_value(e)? else {
                 continue;
             };
-            if let Err(err) = Reference::parse(&t) {
+            if let Err(err) = Reference::validate(&t) {
                 let mut inputs = Vec::new();
                 let mut seen = vec![false; self.vals.len()];
                 for j in e.value.refs() {
@@ -618,7 +618,7 @@ impl<'a> Eval<'a> {
         for e in &out.build_args {
             if let Some(value) = self.entry_value(e)? {
                 build_args.push(BuildArg {
-                    name: e.name.clone(),
+                    name: e.name.to_string(),
                     value,
                 });
             }
@@ -627,7 +627,7 @@ impl<'a> Eval<'a> {
             let mut v = Vec::with_capacity(entries.len());
             for e in entries {
                 if let Some(val) = self.entry_value(e)? {
-                    v.push((Arc::from(e.name.as_str()), val));
+                    v.push((e.name.clone(), val));
                 }
             }
             Ok(Pairs(v))

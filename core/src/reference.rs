@@ -199,6 +199,83 @@ fn is_digest(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+struct Parts<'a> {
+    domain: Option<&'a str>,
+    path: &'a str,
+    tag: Option<&'a str>,
+    digest: Option<&'a str>,
+}
+
+fn split(s: &str) -> Result<Parts<'_>, String> {
+    let err = |m: String| Err(m);
+    if s.is_empty() {
+        return err("reference is empty".into());
+    }
+    if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return err(format!("reference contains {c:?}"));
+    }
+    let (rest, digest) = match s.split_once('@') {
+        Some((r, d)) => {
+            if let Err(m) = is_digest(d) {
+                return err(m);
+            }
+            (r, Some(d))
+        }
+        None => (s, None),
+    };
+    // A tag is after the last ':' that follows the last '/'.
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match rest.get(last_slash..).and_then(|t| t.rfind(':')) {
+        Some(i) => {
+            let at = last_slash + i;
+            (
+                rest.get(..at).unwrap_or(""),
+                Some(rest.get(at + 1..).unwrap_or("")),
+            )
+        }
+        None => (rest, None),
+    };
+    if let Some(t) = tag {
+        if !is_valid_tag(t) {
+            return err(format!(
+                "tag `{t}` does not match [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}"
+            ));
+        }
+    }
+    if name.is_empty() {
+        return err("repository name is empty".into());
+    }
+    if name.len() > NAME_MAX {
+        return err(format!(
+            "repository name is longer than {NAME_MAX} characters"
+        ));
+    }
+    let (domain, path) = match name.split_once('/') {
+        Some((first, rest))
+            if first.contains(['.', ':'])
+                || first == "localhost"
+                || first.chars().any(|c| c.is_ascii_uppercase()) =>
+        {
+            if !is_domain(first) {
+                return err(format!("registry host `{first}` is malformed"));
+            }
+            (Some(first), rest)
+        }
+        _ => (None, name),
+    };
+    if let Some(bad) = path.split('/').find(|c| !is_path_component(c)) {
+        return err(format!(
+            "path component `{bad}` must be lower-case letters and digits joined by `.`, `_`, `__` or `-`"
+        ));
+    }
+    Ok(Parts {
+        domain,
+        path,
+        tag,
+        digest,
+    })
+}
+
 impl Reference {
     /// Parses a reference, explaining what is wrong when it is not valid.
     ///
@@ -209,73 +286,23 @@ impl Reference {
     /// assert!(imprint_core::Reference::parse("vllm/vllm-openai:v0.1 -cu129").is_err());
     /// ```
     pub fn parse(s: &str) -> Result<Self, ReferenceError> {
-        let err = |m: String| Err(ReferenceError(m));
-        if s.is_empty() {
-            return err("reference is empty".into());
-        }
-        if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control()) {
-            return err(format!("reference contains {c:?}"));
-        }
-        let (rest, digest) = match s.split_once('@') {
-            Some((r, d)) => {
-                if let Err(m) = is_digest(d) {
-                    return err(m);
-                }
-                (r, Some(d.to_owned()))
-            }
-            None => (s, None),
-        };
-        // A tag is after the last ':' that follows the last '/'.
-        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match rest.get(last_slash..).and_then(|t| t.rfind(':')) {
-            Some(i) => {
-                let at = last_slash + i;
-                (
-                    rest.get(..at).unwrap_or(""),
-                    Some(rest.get(at + 1..).unwrap_or("")),
-                )
-            }
-            None => (rest, None),
-        };
-        if let Some(t) = tag {
-            if !is_valid_tag(t) {
-                return err(format!(
-                    "tag `{t}` does not match [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}"
-                ));
-            }
-        }
-        if name.is_empty() {
-            return err("repository name is empty".into());
-        }
-        if name.len() > NAME_MAX {
-            return err(format!(
-                "repository name is longer than {NAME_MAX} characters"
-            ));
-        }
-        let (domain, path) = match name.split_once('/') {
-            Some((first, rest))
-                if first.contains(['.', ':'])
-                    || first == "localhost"
-                    || first.chars().any(|c| c.is_ascii_uppercase()) =>
-            {
-                if !is_domain(first) {
-                    return err(format!("registry host `{first}` is malformed"));
-                }
-                (Some(first.to_owned()), rest)
-            }
-            _ => (None, name),
-        };
-        if let Some(bad) = path.split('/').find(|c| !is_path_component(c)) {
-            return err(format!(
-                "path component `{bad}` must be lower-case letters and digits joined by `.`, `_`, `__` or `-`"
-            ));
-        }
+        let p = split(s).map_err(ReferenceError)?;
         Ok(Self {
-            domain,
-            path: path.to_owned(),
-            tag: tag.map(str::to_owned),
-            digest,
+            domain: p.domain.map(str::to_owned),
+            path: p.path.to_owned(),
+            tag: p.tag.map(str::to_owned),
+            digest: p.digest.map(str::to_owned),
         })
+    }
+
+    /// Checks a reference without building one (no allocation when valid).
+    ///
+    /// ```
+    /// assert!(imprint_core::Reference::validate("ghcr.io/a/b:v1").is_ok());
+    /// assert!(imprint_core::Reference::validate("a b").is_err());
+    /// ```
+    pub fn validate(s: &str) -> Result<(), ReferenceError> {
+        split(s).map(|_| ()).map_err(ReferenceError)
     }
 
     /// The reference with docker's defaults: `docker.io` for a missing

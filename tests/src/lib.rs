@@ -87,12 +87,18 @@ fn policy_text(v: &Value) -> Result<String, String> {
             .map(str::to_owned)
             .ok_or_else(|| format!("no builtin policy `{name}`")),
         Value::Object(_) => serde_json::to_string_pretty(v).map_err(|e| e.to_string()),
-        other => Err(format!("policy must be a builtin name or an object, not {other}")),
+        other => Err(format!(
+            "policy must be a builtin name or an object, not {other}"
+        )),
     }
 }
 
 /// Builds the request of one case.
-pub fn request(op: &str, defaults: &Map<String, Value>, case: &Map<String, Value>) -> Result<Value, String> {
+pub fn request(
+    op: &str,
+    defaults: &Map<String, Value>,
+    case: &Map<String, Value>,
+) -> Result<Value, String> {
     let mut req = Map::new();
     req.insert("op".into(), op.into());
     for (k, v) in defaults.iter().chain(case.iter()) {
@@ -139,7 +145,11 @@ pub fn compare(expect: &Map<String, Value>, got: &Value) -> Result<(), String> {
                     return Err(format!("problems: expected {w}, got {g}"));
                 };
                 if ws.len() != gs.len() {
-                    return Err(format!("expected {} problems, got {}: {g}", ws.len(), gs.len()));
+                    return Err(format!(
+                        "expected {} problems, got {}: {g}",
+                        ws.len(),
+                        gs.len()
+                    ));
                 }
                 for (wi, gi) in ws.iter().zip(gs) {
                     for (pk, pv) in wi.as_object().into_iter().flatten() {
@@ -162,10 +172,14 @@ pub fn compare(expect: &Map<String, Value>, got: &Value) -> Result<(), String> {
 /// Runs every case of one vector file against `engine`.
 pub fn run_file(path: &Path, engine: &mut dyn Engine) -> Outcome {
     let mut out = Outcome::default();
-    let label = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let file: Value = match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| {
-        serde_json::from_str(&t).map_err(|e| e.to_string())
-    }) {
+    let label = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file: Value = match std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
         Ok(v) => v,
         Err(e) => {
             out.failures.push(format!("{label}: {e}"));
@@ -174,10 +188,20 @@ pub fn run_file(path: &Path, engine: &mut dyn Engine) -> Outcome {
     };
     let op = file.get("op").and_then(Value::as_str).unwrap_or("derive");
     let empty = Map::new();
-    let defaults = file.get("defaults").and_then(Value::as_object).unwrap_or(&empty);
+    let defaults = file
+        .get("defaults")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let filter = std::env::var("IMPRINT_VECTOR").unwrap_or_default();
-    for case in file.get("cases").and_then(Value::as_array).into_iter().flatten() {
-        let Some(case) = case.as_object() else { continue };
+    for case in file
+        .get("cases")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(case) = case.as_object() else {
+            continue;
+        };
         let name = case.get("name").and_then(Value::as_str).unwrap_or("?");
         if !filter.is_empty() && !name.contains(&filter) {
             continue;
@@ -185,7 +209,8 @@ pub fn run_file(path: &Path, engine: &mut dyn Engine) -> Outcome {
         out.cases += 1;
         let fail = |why: String| format!("{label} / {name}: {why}");
         let Some(expect) = case.get("expect").and_then(Value::as_object) else {
-            out.failures.push(fail("case has no `expect` object".into()));
+            out.failures
+                .push(fail("case has no `expect` object".into()));
             continue;
         };
         let req = match request(op, defaults, case) {
@@ -199,7 +224,8 @@ pub fn run_file(path: &Path, engine: &mut dyn Engine) -> Outcome {
         let got: Value = match serde_json::from_str(&answer) {
             Ok(v) => v,
             Err(e) => {
-                out.failures.push(fail(format!("answer is not JSON ({e}): {answer}")));
+                out.failures
+                    .push(fail(format!("answer is not JSON ({e}): {answer}")));
                 continue;
             }
         };
@@ -247,7 +273,12 @@ mod tests {
     fn requests_merge_defaults_and_resolve_builtins() {
         let defaults = json!({"policy": "vllm"});
         let case = json!({"name": "n", "context": {"arch": "x"}, "expect": {}});
-        let r = request("derive", defaults.as_object().unwrap(), case.as_object().unwrap()).unwrap();
+        let r = request(
+            "derive",
+            defaults.as_object().unwrap(),
+            case.as_object().unwrap(),
+        )
+        .unwrap();
         assert_eq!(r["op"], "derive");
         assert!(r["policy"].as_str().unwrap().contains("\"vllm\""));
         assert_eq!(r["context"]["arch"], "x");

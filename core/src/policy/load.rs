@@ -1148,7 +1148,7 @@ impl Loader<'_> {
         };
         let value = self.template(text, path)?;
         Some(Entry {
-            name,
+            name: name.into(),
             path: path.to_owned(),
             value,
             when,
@@ -1196,7 +1196,7 @@ impl Loader<'_> {
                             format!("build arg name `{n}` must be non-empty without `=` or spaces"),
                         );
                     }
-                    if out.build_args.iter().any(|e| e.name == n) {
+                    if out.build_args.iter().any(|e| &*e.name == n) {
                         self.problem(
                             "duplicate",
                             &format!("{path}.name"),

@@ -153,7 +153,7 @@ pub(crate) struct Outputs {
 /// One named output entry (build arg, label, env) or an unnamed one (tag).
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
-    pub name: String,
+    pub name: Arc<str>,
     pub path: String,
     pub value: Template,
     pub when: Option<Condition>,
