@@ -64,7 +64,7 @@ pub enum Request {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Answer {
     /// A successful derivation.
-    Derivation(Derivation),
+    Derivation(Derivation<'static>),
     /// Derivation failed.
     DeriveError(DeriveError),
     /// The policy did not load.
@@ -111,7 +111,7 @@ pub fn run(request: Request) -> Answer {
     match request {
         Request::Derive { policy, context } => match Policy::from_json(&policy, "policy") {
             Ok(p) => match derive(&p, &context) {
-                Ok(d) => Answer::Derivation(d),
+                Ok(d) => Answer::Derivation(d.into_owned()),
                 Err(e) => Answer::DeriveError(e),
             },
             Err(e) => Answer::PolicyError(e),

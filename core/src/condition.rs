@@ -6,6 +6,7 @@
 
 use crate::glob::glob_match;
 use regex::Regex;
+use std::borrow::Cow;
 
 /// A compiled condition over already-derived values.
 #[derive(Debug, Clone)]
@@ -30,10 +31,10 @@ pub(crate) enum Test {
 
 impl Condition {
     /// Evaluates against the values derived so far.
-    pub(crate) fn eval(&self, values: &[String]) -> bool {
+    pub(crate) fn eval(&self, values: &[Cow<'_, str>]) -> bool {
         match self {
             Self::Test { value, test } => {
-                let v = values.get(*value).map_or("", String::as_str);
+                let v: &str = values.get(*value).map_or("", |v| v);
                 match test {
                     Test::NonEmpty => !v.is_empty(),
                     Test::Empty => v.is_empty(),
@@ -70,7 +71,7 @@ mod tests {
 
     #[test]
     fn exact_string_semantics() {
-        let vals = vec!["1".to_owned(), " 1".to_owned(), String::new()];
+        let vals: Vec<Cow<'_, str>> = vec!["1".into(), " 1".into(), "".into()];
         assert!(t(0, Test::Equals("1".into())).eval(&vals));
         assert!(!t(1, Test::Equals("1".into())).eval(&vals));
         assert!(t(2, Test::Empty).eval(&vals));
@@ -81,7 +82,7 @@ mod tests {
 
     #[test]
     fn combinators() {
-        let vals = vec!["cu129".to_owned(), "1".to_owned()];
+        let vals: Vec<Cow<'_, str>> = vec!["cu129".into(), "1".into()];
         let nightly_cuda = Condition::All(vec![
             t(1, Test::Equals("1".into())),
             t(0, Test::Glob("cu*".into())),

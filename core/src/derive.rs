@@ -5,6 +5,11 @@
 //! skipped, a source that is unset (or empty, unless `accept_empty`) falls
 //! through, and the first non-empty one wins. Nothing wins → the `default`,
 //! or the empty string. Every step is recorded in the trace.
+//!
+//! A [`Derivation`] borrows from the policy and the context it came from:
+//! names, literals and unchanged inputs are not copied, so a derivation
+//! allocates only the strings it computes. [`Derivation::into_owned`]
+//! detaches it; deserializing one yields an owned `Derivation<'static>`.
 
 use crate::context::{CommandOutcome, Context};
 use crate::error::{DeriveError, DeriveErrorCode};
@@ -16,44 +21,57 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+
+/// A string borrowed from the policy or context, or computed.
+pub type Str<'a> = Cow<'a, str>;
+
+fn owned(s: Str<'_>) -> Str<'static> {
+    Cow::Owned(s.into_owned())
+}
 
 /// Name/value pairs that keep their order and serialize as a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Pairs(pub Vec<(Arc<str>, String)>);
+pub struct Pairs<'a>(pub Vec<(Str<'a>, Str<'a>)>);
 
-impl Pairs {
+impl<'a> Pairs<'a> {
     /// The value for `name`, if present.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| &**n == name)
-            .map(|(_, v)| v.as_str())
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| &**v)
+    }
+
+    /// Detaches from the policy and context.
+    pub fn into_owned(self) -> Pairs<'static> {
+        Pairs(
+            self.0
+                .into_iter()
+                .map(|(k, v)| (owned(k), owned(v)))
+                .collect(),
+        )
     }
 }
 
-impl Serialize for Pairs {
+impl Serialize for Pairs<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in &self.0 {
-            m.serialize_entry(&**k, v)?;
+            m.serialize_entry(&**k, &**v)?;
         }
         m.end()
     }
 }
 
-impl<'de> Deserialize<'de> for Pairs {
+impl<'de, 'a> Deserialize<'de> for Pairs<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Pairs;
+            type Value = Pairs<'static>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object of strings")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Pairs, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Pairs<'static>, A::Error> {
                 let mut out = Vec::new();
                 while let Some((k, v)) = a.next_entry::<String, String>()? {
-                    out.push((Arc::from(k), v));
+                    out.push((Cow::Owned(k), Cow::Owned(v)));
                 }
                 Ok(Pairs(out))
             }
@@ -64,31 +82,31 @@ impl<'de> Deserialize<'de> for Pairs {
 
 /// One `--build-arg NAME=VALUE`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BuildArg {
+pub struct BuildArg<'a> {
     /// Argument name.
-    pub name: String,
+    pub name: Str<'a>,
     /// Argument value.
-    pub value: String,
+    pub value: Str<'a>,
 }
 
 /// One Go linker flag `-X symbol=value`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LdFlag {
+pub struct LdFlag<'a> {
     /// Fully qualified symbol, such as `example.com/m.version`.
-    pub symbol: String,
+    pub symbol: Str<'a>,
     /// The string it is set to.
-    pub value: String,
+    pub value: Str<'a>,
 }
 
 /// A value to be written by `--save`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Persisted {
+pub struct Persisted<'a> {
     /// The value's name.
-    pub value: String,
+    pub value: Str<'a>,
     /// File name inside the save directory.
-    pub file: String,
+    pub file: Str<'a>,
     /// Exact file content.
-    pub content: String,
+    pub content: Str<'a>,
 }
 
 /// Why a candidate did not win.
@@ -140,11 +158,11 @@ impl SkipReason {
 
 /// A candidate that was passed over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Skip {
+pub struct Skip<'a> {
     /// Position in the value's `from` list.
     pub index: u32,
     /// The source, such as `env BUILDKITE_COMMIT`.
-    pub source: Arc<str>,
+    pub source: Str<'a>,
     /// Why it did not win.
     pub reason: SkipReason,
 }
@@ -152,13 +170,13 @@ pub struct Skip {
 /// Where a value's result came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Origin {
+pub enum Origin<'a> {
     /// A candidate of `from` won.
     Source {
         /// Position in the value's `from` list.
         index: u32,
         /// The source, such as `env BUILDKITE_COMMIT`.
-        source: Arc<str>,
+        source: Str<'a>,
     },
     /// No candidate won; the policy's `default` was used.
     Default,
@@ -167,65 +185,232 @@ pub enum Origin {
     /// Read back from a persisted file (`--load`).
     Loaded {
         /// The file name.
-        file: String,
+        file: Str<'a>,
     },
     /// `--load` found the file missing or blank; the policy's fallback was used.
     LoadFallback {
         /// The file name.
-        file: String,
+        file: Str<'a>,
     },
 }
 
-/// How one value was derived.
+impl Origin<'_> {
+    fn into_owned(self) -> Origin<'static> {
+        match self {
+            Self::Source { index, source } => Origin::Source {
+                index,
+                source: owned(source),
+            },
+            Self::Default => Origin::Default,
+            Self::Empty => Origin::Empty,
+            Self::Loaded { file } => Origin::Loaded { file: owned(file) },
+            Self::LoadFallback { file } => Origin::LoadFallback { file: owned(file) },
+        }
+    }
+}
+
+/// How one value was derived (the JSON shape of one [`Trace`] entry).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValueTrace {
+pub struct ValueTrace<'a> {
     /// The value's name.
-    pub value: Arc<str>,
+    pub value: Str<'a>,
     /// What produced it.
-    pub origin: Origin,
+    pub origin: Origin<'a>,
     /// Candidates tried before the winner, and why each was passed over.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub skipped: Vec<Skip>,
+    pub skipped: Vec<Skip<'a>>,
+}
+
+/// How every value was derived, in evaluation order.
+///
+/// Stored flat (one list of entries, one list of skips) so a derivation
+/// allocates two vectors rather than one per value; serialized as a list
+/// of [`ValueTrace`] objects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trace<'a> {
+    entries: Vec<(Str<'a>, Origin<'a>, u32, u32)>,
+    skips: Vec<Skip<'a>>,
+}
+
+/// One entry of a [`Trace`], borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceEntry<'t, 'a> {
+    /// The value's name.
+    pub value: &'t str,
+    /// What produced it.
+    pub origin: &'t Origin<'a>,
+    /// Candidates passed over before the winner.
+    pub skipped: &'t [Skip<'a>],
+}
+
+impl<'a> Trace<'a> {
+    /// Entries in evaluation order.
+    pub fn iter(&self) -> impl Iterator<Item = TraceEntry<'_, 'a>> {
+        self.entries.iter().map(|(value, origin, a, b)| TraceEntry {
+            value,
+            origin,
+            skipped: self.skips.get(*a as usize..*b as usize).unwrap_or(&[]),
+        })
+    }
+
+    /// The entry of the value called `name`.
+    pub fn get(&self, name: &str) -> Option<TraceEntry<'_, 'a>> {
+        self.iter().find(|e| e.value == name)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn push(
+        &mut self,
+        value: Str<'a>,
+        origin: Origin<'a>,
+        skips: impl IntoIterator<Item = Skip<'a>>,
+    ) {
+        let a = u32::try_from(self.skips.len()).unwrap_or(u32::MAX);
+        self.skips.extend(skips);
+        let b = u32::try_from(self.skips.len()).unwrap_or(u32::MAX);
+        self.entries.push((value, origin, a, b));
+    }
+
+    /// Detaches from the policy.
+    pub fn into_owned(self) -> Trace<'static> {
+        Trace {
+            entries: self
+                .entries
+                .into_iter()
+                .map(|(v, o, a, b)| (owned(v), o.into_owned(), a, b))
+                .collect(),
+            skips: self
+                .skips
+                .into_iter()
+                .map(|s| Skip {
+                    index: s.index,
+                    source: owned(s.source),
+                    reason: s.reason,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Serialize for Trace<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        #[derive(Serialize)]
+        struct Entry<'t, 'a> {
+            value: &'t str,
+            origin: &'t Origin<'a>,
+            #[serde(skip_serializing_if = "<[Skip<'_>]>::is_empty")]
+            skipped: &'t [Skip<'a>],
+        }
+        let mut seq = s.serialize_seq(Some(self.entries.len()))?;
+        for e in self.iter() {
+            seq.serialize_element(&Entry {
+                value: e.value,
+                origin: e.origin,
+                skipped: e.skipped,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de, 'a> Deserialize<'de> for Trace<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let list = Vec::<ValueTrace<'a>>::deserialize(d)?;
+        let mut t = Trace::default();
+        for v in list {
+            t.push(v.value, v.origin, v.skipped);
+        }
+        Ok(t)
+    }
 }
 
 /// The result of [`derive`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Derivation {
+pub struct Derivation<'a> {
     /// The policy's name.
-    pub policy: String,
+    pub policy: Str<'a>,
     /// Every value, in declaration order.
-    pub values: Pairs,
+    pub values: Pairs<'a>,
     /// Image references to tag the build with, in order.
-    pub tags: Vec<String>,
+    pub tags: Vec<Str<'a>>,
     /// Docker build arguments, in order.
-    pub build_args: Vec<BuildArg>,
+    pub build_args: Vec<BuildArg<'a>>,
     /// Image labels.
-    pub labels: Pairs,
+    pub labels: Pairs<'a>,
     /// Environment entries.
-    pub env: Pairs,
+    pub env: Pairs<'a>,
     /// Go `-X` linker flags, in order.
-    pub ldflags: Vec<LdFlag>,
+    pub ldflags: Vec<LdFlag<'a>>,
     /// Values to persist with `--save`.
-    pub persist: Vec<Persisted>,
+    pub persist: Vec<Persisted<'a>>,
     /// How each value was derived, in evaluation order.
-    pub trace: Vec<ValueTrace>,
+    pub trace: Trace<'a>,
     /// Bake target name for the `bake` format.
-    pub bake_target: String,
+    pub bake_target: Str<'a>,
 }
 
-impl Derivation {
+impl Derivation<'_> {
     /// The derived value called `name`.
     pub fn value(&self, name: &str) -> Option<&str> {
         self.values.get(name)
+    }
+
+    /// Detaches the derivation from the policy and context it borrows.
+    pub fn into_owned(self) -> Derivation<'static> {
+        Derivation {
+            policy: owned(self.policy),
+            values: self.values.into_owned(),
+            tags: self.tags.into_iter().map(owned).collect(),
+            build_args: self
+                .build_args
+                .into_iter()
+                .map(|a| BuildArg {
+                    name: owned(a.name),
+                    value: owned(a.value),
+                })
+                .collect(),
+            labels: self.labels.into_owned(),
+            env: self.env.into_owned(),
+            ldflags: self
+                .ldflags
+                .into_iter()
+                .map(|f| LdFlag {
+                    symbol: owned(f.symbol),
+                    value: owned(f.value),
+                })
+                .collect(),
+            persist: self
+                .persist
+                .into_iter()
+                .map(|p| Persisted {
+                    value: owned(p.value),
+                    file: owned(p.file),
+                    content: owned(p.content),
+                })
+                .collect(),
+            trace: self.trace.into_owned(),
+            bake_target: owned(self.bake_target),
+        }
     }
 }
 
 struct Eval<'a> {
     policy: &'a Policy,
     ctx: &'a Context,
-    vals: Vec<String>,
+    vals: Vec<Str<'a>>,
     winners: Vec<Option<usize>>,
-    trace: Vec<ValueTrace>,
+    origins: Vec<Origin<'a>>,
+    trace: Trace<'a>,
     pending: Vec<Vec<String>>,
 }
 
@@ -255,7 +440,7 @@ fn escape(s: &str) -> String {
 /// let d = derive(&policy, &ctx).unwrap();
 /// assert_eq!(d.tags, ["example/app:dev-c393ae4b2f1a"]);
 /// ```
-pub fn derive(policy: &Policy, ctx: &Context) -> Result<Derivation, DeriveError> {
+pub fn derive<'a>(policy: &'a Policy, ctx: &'a Context) -> Result<Derivation<'a>, DeriveError> {
     let mut ev = Eval::new(policy, ctx);
     ev.values(true)?;
     ev.finish()
@@ -280,78 +465,69 @@ impl<'a> Eval<'a> {
         Self {
             policy,
             ctx,
-            vals: vec![String::new(); n],
+            vals: vec![Cow::Borrowed(""); n],
             winners: vec![None; n],
-            trace: Vec::with_capacity(n),
+            origins: vec![Origin::Empty; n],
+            trace: Trace {
+                entries: Vec::with_capacity(n),
+                skips: Vec::with_capacity(2 * n),
+            },
             pending: Vec::new(),
         }
     }
 
     fn values(&mut self, strict: bool) -> Result<(), DeriveError> {
-        for &i in &self.policy.order {
-            let Some(def) = self.policy.values.get(i) else {
+        let policy = self.policy;
+        for &i in &policy.order {
+            let Some(def) = policy.values.get(i) else {
                 continue;
             };
-            let (val, origin, skipped, winner) = self.value(def)?;
+            let start = self.trace.skips.len();
+            let (val, origin, winner) = self.value(def)?;
+            if let Some(slot) = self.winners.get_mut(i) {
+                *slot = winner;
+            }
+            if let Some(slot) = self.origins.get_mut(i) {
+                *slot = origin.clone();
+            }
             if strict {
-                self.check(def, i, &val, winner, &origin)?;
+                self.check(def, i, &val)?;
             }
             if let Some(slot) = self.vals.get_mut(i) {
                 *slot = val;
             }
-            if let Some(slot) = self.winners.get_mut(i) {
-                *slot = winner;
-            }
-            self.trace.push(ValueTrace {
-                value: def.name.clone(),
-                origin,
-                skipped,
-            });
+            let a = u32::try_from(start).unwrap_or(u32::MAX);
+            let b = u32::try_from(self.trace.skips.len()).unwrap_or(u32::MAX);
+            self.trace
+                .entries
+                .push((Cow::Borrowed(&def.name), origin, a, b));
         }
         Ok(())
     }
 
-    #[allow(
-        clippy::type_complexity,
-        reason = "private helper returning a tuple of parts"
-    )]
     fn value(
         &mut self,
-        def: &ValueDef,
-    ) -> Result<(String, Origin, Vec<Skip>, Option<usize>), DeriveError> {
-        if let (Some(p), Some(loaded)) = (&def.persist, self.ctx.loaded.get(&*def.name)) {
+        def: &'a ValueDef,
+    ) -> Result<(Str<'a>, Origin<'a>, Option<usize>), DeriveError> {
+        let ctx = self.ctx;
+        if let (Some(p), Some(loaded)) = (&def.persist, ctx.loaded.get(&def.name)) {
+            let file = Cow::Borrowed(p.file.as_str());
             match loaded.as_deref().map(str::trim) {
                 Some(t) if !t.is_empty() => {
-                    return Ok((
-                        t.to_owned(),
-                        Origin::Loaded {
-                            file: p.file.clone(),
-                        },
-                        Vec::new(),
-                        None,
-                    ))
+                    return Ok((Cow::Borrowed(t), Origin::Loaded { file }, None));
                 }
                 _ => {
                     if let Some(m) = &p.missing {
-                        let origin = Origin::LoadFallback {
-                            file: p.file.clone(),
-                        };
-                        return Ok((m.clone(), origin, Vec::new(), None));
+                        return Ok((Cow::Borrowed(m), Origin::LoadFallback { file }, None));
                     }
                 }
             }
         }
-        let mut skipped = Vec::new();
         for (ci, cand) in def.candidates.iter().enumerate() {
             let index = u32::try_from(ci).unwrap_or(u32::MAX);
-            let skip = |reason| Skip {
-                index,
-                source: cand.label.clone(),
-                reason,
-            };
             if let Some(w) = &cand.when {
                 if !w.eval(&self.vals) {
-                    skipped.push(skip(SkipReason::ConditionFalse));
+                    self.skip(index, cand, SkipReason::ConditionFalse);
                     continue;
                 }
             }
@@ -359,55 +535,63 @@ impl<'a> Eval<'a> {
                 Ok(v) => {
                     let origin = Origin::Source {
                         index,
-                        source: cand.label.clone(),
+                        source: Cow::Borrowed(&cand.label),
                     };
-                    return Ok((v, origin, skipped, Some(ci)));
+                    return Ok((v, origin, Some(ci)));
                 }
-                Err(reason) => skipped.push(skip(reason)),
+                Err(reason) => self.skip(index, cand, reason),
             }
         }
         Ok(match &def.default {
-            Some(d) => (d.clone(), Origin::Default, skipped, None),
-            None => (String::new(), Origin::Empty, skipped, None),
+            Some(d) => (Cow::Borrowed(d), Origin::Default, None),
+            None => (Cow::Borrowed(""), Origin::Empty, None),
         })
+    }
+
+    fn skip(&mut self, index: u32, cand: &'a Candidate, reason: SkipReason) {
+        self.trace.skips.push(Skip {
+            index,
+            source: Cow::Borrowed(&cand.label),
+            reason,
+        });
     }
 
     /// The candidate's text, or why it does not count.
     fn resolve(
         &mut self,
-        cand: &Candidate,
+        cand: &'a Candidate,
         name: &str,
-    ) -> Result<Result<String, SkipReason>, DeriveError> {
+    ) -> Result<Result<Str<'a>, SkipReason>, DeriveError> {
         let ctx = self.ctx;
-        let raw: Cow<'_, str> = match &cand.source {
+        let raw: Str<'a> = match &cand.source {
             Source::Env(n) => match ctx.env.get(n) {
-                Some(v) => Cow::Borrowed(v.as_str()),
+                Some(v) => Cow::Borrowed(v),
                 None => return Ok(Err(SkipReason::Unset)),
             },
             Source::Arg(n) => match ctx.args.get(n) {
-                Some(v) => Cow::Borrowed(v.as_str()),
+                Some(v) => Cow::Borrowed(v),
                 None => return Ok(Err(SkipReason::Unset)),
             },
             Source::Git { key, .. } => match ctx.git.get(key) {
-                Some(v) => Cow::Borrowed(v.as_str()),
+                Some(v) => Cow::Borrowed(v),
                 None => return Ok(Err(SkipReason::Unset)),
             },
             Source::Arch => match &ctx.arch {
-                Some(v) => Cow::Borrowed(v.as_str()),
+                Some(v) => Cow::Borrowed(v),
                 None => return Ok(Err(SkipReason::Unset)),
             },
             Source::File { path, read } => {
                 let Some(text) = ctx.files.get(path) else {
                     return Ok(Err(SkipReason::FileMissing));
                 };
-                match read {
-                    FileRead::Raw => Cow::Borrowed(text.as_str()),
-                    FileRead::Trim => Cow::Borrowed(text.trim()),
+                Cow::Borrowed(match read {
+                    FileRead::Raw => text.as_str(),
+                    FileRead::Trim => text.trim(),
                     FileRead::Dotenv(k) => match dotenv_value(text, k) {
-                        Some(v) => Cow::Borrowed(v),
+                        Some(v) => v,
                         None => return Ok(Err(SkipReason::KeyMissing)),
                     },
-                }
+                })
             }
             Source::GoModule { path } => {
                 let Some(text) = ctx.files.get(path) else {
@@ -419,7 +603,7 @@ impl<'a> Eval<'a> {
                 }
             }
             Source::Command { argv, key } => match ctx.commands.get(key) {
-                Some(CommandOutcome::Output { stdout }) => Cow::Borrowed(stdout.as_str()),
+                Some(CommandOutcome::Output { stdout }) => Cow::Borrowed(stdout),
                 Some(CommandOutcome::NotAllowed) => return Ok(Err(SkipReason::NotAllowed)),
                 Some(CommandOutcome::NotFound) => return Ok(Err(SkipReason::NotFound)),
                 Some(CommandOutcome::TimedOut) => return Ok(Err(SkipReason::TimedOut)),
@@ -431,12 +615,12 @@ impl<'a> Eval<'a> {
                     return Ok(Err(SkipReason::NotRun));
                 }
             },
-            Source::Value(i) => Cow::Borrowed(self.vals.get(*i).map_or("", String::as_str)),
+            Source::Value(i) => self.vals.get(*i).cloned().unwrap_or_default(),
             Source::Template(t) => match t.render(&self.vals, self.policy.value_limit) {
-                Ok(s) => Cow::Owned(s),
+                Ok(s) => s,
                 Err(len) => return Err(self.too_long(name, len)),
             },
-            Source::Literal(s) => Cow::Borrowed(s.as_str()),
+            Source::Literal(s) => Cow::Borrowed(s),
         };
         let mut v = raw;
         for t in &cand.transforms {
@@ -448,7 +632,7 @@ impl<'a> Eval<'a> {
         if v.is_empty() && !cand.accept_empty {
             return Ok(Err(SkipReason::Empty));
         }
-        Ok(Ok(v.into_owned()))
+        Ok(Ok(v))
     }
 
     fn too_long(&self, subject: &str, len: usize) -> DeriveError {
@@ -463,30 +647,17 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn check(
-        &self,
-        def: &ValueDef,
-        i: usize,
-        val: &str,
-        winner: Option<usize>,
-        origin: &Origin,
-    ) -> Result<(), DeriveError> {
+    fn check(&self, def: &ValueDef, i: usize, val: &str) -> Result<(), DeriveError> {
         let inputs = || {
             let mut out = Vec::new();
-            self.origin_of(
-                i,
-                winner,
-                origin,
-                &mut out,
-                &mut vec![false; self.vals.len()],
-            );
+            self.origin_of(i, &mut out, &mut vec![false; self.vals.len()]);
             out
         };
         if def.required && val.trim().is_empty() {
             let inputs = inputs();
             return Err(DeriveError {
                 code: DeriveErrorCode::RequiredEmpty,
-                subject: def.name.to_string(),
+                subject: def.name.clone(),
                 message: format!(
                     "value `{}` is required but {} (from {})",
                     def.name,
@@ -509,7 +680,7 @@ impl<'a> Eval<'a> {
             let inputs = inputs();
             return Err(DeriveError {
                 code: DeriveErrorCode::InvalidFormat,
-                subject: def.name.to_string(),
+                subject: def.name.clone(),
                 message: format!(
                     "value `{}` = `{}` is {p} (from {})",
                     def.name,
@@ -523,14 +694,7 @@ impl<'a> Eval<'a> {
     }
 
     /// Collects the external inputs that flowed into value `i`.
-    fn origin_of(
-        &self,
-        i: usize,
-        winner: Option<usize>,
-        origin: &Origin,
-        out: &mut Vec<String>,
-        seen: &mut Vec<bool>,
-    ) {
+    fn origin_of(&self, i: usize, out: &mut Vec<String>, seen: &mut Vec<bool>) {
         if let Some(s) = seen.get_mut(i) {
             if *s {
                 return;
@@ -545,37 +709,28 @@ impl<'a> Eval<'a> {
                 out.push(s);
             }
         };
+        let winner = self.winners.get(i).copied().flatten();
+        let origin = self.origins.get(i).unwrap_or(&Origin::Empty);
         match (origin, winner.and_then(|w| def.candidates.get(w))) {
             (Origin::Loaded { file } | Origin::LoadFallback { file }, _) => {
                 push(out, format!("persisted file {file}"))
             }
             (_, Some(c)) => match &c.source {
-                Source::Value(j) => self.origin_of_value(*j, out, seen),
+                Source::Value(j) => self.origin_of(*j, out, seen),
                 Source::Template(t) => {
                     for j in t.refs() {
-                        self.origin_of_value(j, out, seen);
+                        self.origin_of(j, out, seen);
                     }
                 }
                 Source::Literal(_) => push(out, format!("a literal of `{}`", def.name)),
-                _ => push(out, c.label.to_string()),
+                _ => push(out, c.label.clone()),
             },
             (Origin::Default, None) => push(out, format!("the default of `{}`", def.name)),
             _ => push(out, format!("no source of `{}`", def.name)),
         }
     }
 
-    fn origin_of_value(&self, j: usize, out: &mut Vec<String>, seen: &mut Vec<bool>) {
-        let winner = self.winners.get(j).copied().flatten();
-        let name = self.policy.values.get(j).map(|d| d.name.clone());
-        let origin = self
-            .trace
-            .iter()
-            .find(|t| Some(&t.value) == name.as_ref())
-            .map_or(Origin::Empty, |t| t.origin.clone());
-        self.origin_of(j, winner, &origin, out, seen);
-    }
-
-    fn entry_value(&self, e: &Entry) -> Result<Option<String>, DeriveError> {
+    fn entry_value(&self, e: &'a Entry) -> Result<Option<Str<'a>>, DeriveError> {
         if let Some(w) = &e.when {
             if !w.eval(&self.vals) {
                 return Ok(None);
@@ -587,18 +742,29 @@ impl<'a> Eval<'a> {
             .map_err(|len| self.too_long(&e.path, len))
     }
 
-    fn finish(self) -> Result<Derivation, DeriveError> {
-        let out = &self.policy.outputs;
+    fn finish(self) -> Result<Derivation<'a>, DeriveError> {
+        let policy = self.policy;
+        let out = &policy.outputs;
         let mut tags = Vec::with_capacity(out.tags.len());
         for e in &out.tags {
             let Some(t) = self.entry_value(e)? else {
                 continue;
             };
+            // A tag that is exactly one reference-formatted value was checked already.
+            let checked = e
+                .value
+                .single_value()
+                .and_then(|i| policy.values.get(i))
+                .is_some_and(|d| d.format == Some(Format::Reference));
+            if checked {
+                tags.push(t);
+                continue;
+            }
             if let Err(err) = Reference::validate(&t) {
                 let mut inputs = Vec::new();
                 let mut seen = vec![false; self.vals.len()];
                 for j in e.value.refs() {
-                    self.origin_of_value(j, &mut inputs, &mut seen);
+                    self.origin_of(j, &mut inputs, &mut seen);
                 }
                 return Err(DeriveError {
                     code: DeriveErrorCode::InvalidFormat,
@@ -618,16 +784,16 @@ impl<'a> Eval<'a> {
         for e in &out.build_args {
             if let Some(value) = self.entry_value(e)? {
                 build_args.push(BuildArg {
-                    name: e.name.to_string(),
+                    name: Cow::Borrowed(&e.name),
                     value,
                 });
             }
         }
-        let pairs = |entries: &[Entry]| -> Result<Pairs, DeriveError> {
+        let pairs = |entries: &'a [Entry]| -> Result<Pairs<'a>, DeriveError> {
             let mut v = Vec::with_capacity(entries.len());
             for e in entries {
                 if let Some(val) = self.entry_value(e)? {
-                    v.push((e.name.clone(), val));
+                    v.push((Cow::Borrowed(e.name.as_str()), val));
                 }
             }
             Ok(Pairs(v))
@@ -641,7 +807,7 @@ impl<'a> Eval<'a> {
                     continue;
                 }
             }
-            let limit = self.policy.value_limit;
+            let limit = policy.value_limit;
             let symbol = f
                 .symbol
                 .render(&self.vals, limit)
@@ -653,25 +819,25 @@ impl<'a> Eval<'a> {
             ldflags.push(LdFlag { symbol, value });
         }
         let mut persist = Vec::new();
-        for (i, def) in self.policy.values.iter().enumerate() {
+        for (i, def) in policy.values.iter().enumerate() {
             if let Some(p) = &def.persist {
                 persist.push(Persisted {
-                    value: def.name.to_string(),
-                    file: p.file.clone(),
+                    value: Cow::Borrowed(&def.name),
+                    file: Cow::Borrowed(&p.file),
                     content: self.vals.get(i).cloned().unwrap_or_default(),
                 });
             }
         }
         let values = Pairs(
-            self.policy
+            policy
                 .values
                 .iter()
                 .zip(self.vals)
-                .map(|(d, v)| (d.name.clone(), v))
+                .map(|(d, v)| (Cow::Borrowed(d.name.as_str()), v))
                 .collect(),
         );
         Ok(Derivation {
-            policy: self.policy.name.clone(),
+            policy: Cow::Borrowed(&policy.name),
             values,
             tags,
             build_args,
@@ -680,7 +846,7 @@ impl<'a> Eval<'a> {
             ldflags,
             persist,
             trace: self.trace,
-            bake_target: out.bake_target.clone(),
+            bake_target: Cow::Borrowed(&out.bake_target),
         })
     }
 }

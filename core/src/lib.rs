@@ -69,7 +69,8 @@ mod transform;
 
 pub use context::{command_key, CommandOutcome, Context};
 pub use derive::{
-    derive, BuildArg, Derivation, LdFlag, Origin, Pairs, Persisted, Skip, SkipReason, ValueTrace,
+    derive, BuildArg, Derivation, LdFlag, Origin, Pairs, Persisted, Skip, SkipReason, Trace,
+    TraceEntry, ValueTrace,
 };
 pub use error::{DeriveError, DeriveErrorCode, PolicyError, Problem};
 pub use glob::glob_match;

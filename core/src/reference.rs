@@ -211,7 +211,9 @@ fn split(s: &str) -> Result<Parts<'_>, String> {
     if s.is_empty() {
         return err("reference is empty".into());
     }
-    if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control()) {
+    // The grammar is printable ASCII only; report the first other character.
+    if let Some(i) = s.bytes().position(|b| !b.is_ascii_graphic()) {
+        let c = s.get(i..).and_then(|t| t.chars().next()).unwrap_or('?');
         return err(format!("reference contains {c:?}"));
     }
     let (rest, digest) = match s.split_once('@') {

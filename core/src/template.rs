@@ -5,6 +5,8 @@
 //! into a template is never parsed again, so a value containing `{x}` or `$`
 //! stays exactly what it is.
 
+use std::borrow::Cow;
+
 /// A parsed template: literal text and value references, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Template {
@@ -85,16 +87,33 @@ impl Template {
         })
     }
 
+    /// The value index when the template is exactly one `{value}`.
+    pub(crate) fn single_value(&self) -> Option<usize> {
+        match self.parts.as_slice() {
+            [Part::Value(i)] => Some(*i),
+            _ => None,
+        }
+    }
+
     /// Renders with the given values; `limit` bounds the output length.
-    pub(crate) fn render(&self, values: &[String], limit: usize) -> Result<String, usize> {
-        if let [Part::Lit(s)] = self.parts.as_slice() {
-            return Ok(s.clone());
+    /// A template that is one literal or one value borrows instead of
+    /// copying.
+    pub(crate) fn render<'a>(
+        &'a self,
+        values: &[Cow<'a, str>],
+        limit: usize,
+    ) -> Result<Cow<'a, str>, usize> {
+        match self.parts.as_slice() {
+            [] => return Ok(Cow::Borrowed("")),
+            [Part::Lit(s)] => return Ok(Cow::Borrowed(s)),
+            [Part::Value(i)] => return Ok(values.get(*i).cloned().unwrap_or_default()),
+            _ => {}
         }
         let mut len = 0;
         for p in &self.parts {
             len += match p {
                 Part::Lit(s) => s.len(),
-                Part::Value(i) => values.get(*i).map_or(0, String::len),
+                Part::Value(i) => values.get(*i).map_or(0, |v| v.len()),
             };
         }
         if len > limit {
@@ -104,10 +123,10 @@ impl Template {
         for p in &self.parts {
             match p {
                 Part::Lit(s) => out.push_str(s),
-                Part::Value(i) => out.push_str(values.get(*i).map_or("", String::as_str)),
+                Part::Value(i) => out.push_str(values.get(*i).map_or("", |v| v)),
             }
         }
-        Ok(out)
+        Ok(Cow::Owned(out))
     }
 }
 
@@ -146,8 +165,15 @@ mod tests {
         let t = Template {
             parts: vec![Part::Value(0), Part::Lit("-".into()), Part::Value(1)],
         };
-        let vals = vec!["{x}".to_owned(), "$1".to_owned()];
+        let vals: Vec<Cow<'_, str>> = vec![Cow::Borrowed("{x}"), Cow::Borrowed("$1")];
         assert_eq!(t.render(&vals, 100).unwrap(), "{x}-$1");
         assert_eq!(t.render(&vals, 3), Err(6));
+        let one = Template {
+            parts: vec![Part::Value(1)],
+        };
+        assert!(matches!(
+            one.render(&vals, 100).unwrap(),
+            Cow::Borrowed("$1")
+        ));
     }
 }

@@ -27,52 +27,51 @@ pub(crate) enum Transform {
 }
 
 impl Transform {
-    /// Applies the transform.
+    /// Applies the transform. Transforms that take a part of the text
+    /// (trim, strip, truncate, split, match, first line) keep borrowing.
     pub(crate) fn apply<'a>(&self, s: Cow<'a, str>) -> Cow<'a, str> {
-        match self {
-            Self::Trim => match s {
-                Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-                Cow::Owned(o) => Cow::Owned(o.trim().to_owned()),
-            },
-            Self::Lowercase => Cow::Owned(s.to_lowercase()),
-            Self::Uppercase => Cow::Owned(s.to_uppercase()),
-            Self::StripPrefix(p) => match s.strip_prefix(p.as_str()) {
-                Some(rest) => Cow::Owned(rest.to_owned()),
-                None => s,
-            },
-            Self::StripSuffix(p) => match s.strip_suffix(p.as_str()) {
-                Some(rest) => Cow::Owned(rest.to_owned()),
-                None => s,
-            },
-            Self::Truncate(n) => match s.char_indices().nth(*n) {
-                Some((i, _)) => Cow::Owned(s.get(..i).unwrap_or("").to_owned()),
-                None => s,
-            },
-            Self::Match(re) => {
-                if re.is_match(&s) {
-                    s
-                } else {
-                    Cow::Borrowed("")
+        fn sub<'a>(s: Cow<'a, str>, f: impl FnOnce(&str) -> &str) -> Cow<'a, str> {
+            match s {
+                Cow::Borrowed(b) => Cow::Borrowed(f(b)),
+                Cow::Owned(o) => {
+                    let part = f(&o);
+                    if part.len() == o.len() {
+                        Cow::Owned(o)
+                    } else {
+                        Cow::Owned(part.to_owned())
+                    }
                 }
             }
+        }
+        match self {
+            Self::Trim => sub(s, str::trim),
+            Self::Lowercase => Cow::Owned(s.to_lowercase()),
+            Self::Uppercase => Cow::Owned(s.to_uppercase()),
+            Self::StripPrefix(p) => sub(s, |t| t.strip_prefix(p.as_str()).unwrap_or(t)),
+            Self::StripSuffix(p) => sub(s, |t| t.strip_suffix(p.as_str()).unwrap_or(t)),
+            Self::Truncate(n) => sub(s, |t| match t.char_indices().nth(*n) {
+                Some((i, _)) => t.get(..i).unwrap_or(t),
+                None => t,
+            }),
+            Self::Match(re) => sub(s, |t| if re.is_match(t) { t } else { "" }),
             Self::Capture(re, group) => Cow::Owned(
                 re.captures(&s)
                     .and_then(|c| c.get(*group))
                     .map_or(String::new(), |m| m.as_str().to_owned()),
             ),
-            Self::Replace(re, with) => Cow::Owned(re.replace_all(&s, with.as_str()).into_owned()),
-            Self::Split { sep, keep_tail } => match s.find(sep.as_str()) {
-                Some(i) if *keep_tail => Cow::Owned(s.get(i..).unwrap_or("").to_owned()),
-                Some(i) => Cow::Owned(s.get(..i).unwrap_or("").to_owned()),
-                None if *keep_tail => Cow::Borrowed(""),
-                None => s,
+            Self::Replace(re, with) => match re.replace_all(&s, with.as_str()) {
+                Cow::Borrowed(_) => s,
+                Cow::Owned(o) => Cow::Owned(o),
             },
+            Self::Split { sep, keep_tail } => sub(s, |t| match t.find(sep.as_str()) {
+                Some(i) if *keep_tail => t.get(i..).unwrap_or(""),
+                Some(i) => t.get(..i).unwrap_or(""),
+                None if *keep_tail => "",
+                None => t,
+            }),
             Self::SanitizeTag => Cow::Owned(sanitize_tag(&s)),
             Self::EpochToRfc3339 => Cow::Owned(epoch_to_rfc3339(&s).unwrap_or_default()),
-            Self::FirstLine => match s.find('\n') {
-                Some(i) => Cow::Owned(s.get(..i).unwrap_or("").to_owned()),
-                None => s,
-            },
+            Self::FirstLine => sub(s, |t| t.split('\n').next().unwrap_or(t)),
         }
     }
 }

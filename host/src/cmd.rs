@@ -128,11 +128,11 @@ fn options(c: &ContextArgs) -> Result<GatherOptions, HostError> {
     })
 }
 
-fn derive_with(c: &ContextArgs) -> Result<(Policy, Derivation), HostError> {
+fn derive_with(c: &ContextArgs) -> Result<(Policy, Derivation<'static>), HostError> {
     let policy = load_policy(&c.policy.policy)?;
     let opts = options(c)?;
     let ctx = gather(&policy, &opts)?;
-    let d = derive(&policy, &ctx)?;
+    let d = derive(&policy, &ctx)?.into_owned();
     Ok((policy, d))
 }
 
@@ -150,7 +150,7 @@ fn derive_cmd(a: &DeriveArgs, out: &mut impl Write) -> Result<Status, HostError>
             ));
         }
         for p in &d.persist {
-            write_atomic(&dir.join(&p.file), p.content.as_bytes(), 0o600)?;
+            write_atomic(&dir.join(&*p.file), p.content.as_bytes(), 0o600)?;
         }
     }
     if a.format == crate::output::Format::Shell && std::io::stdout().is_terminal() {

@@ -90,7 +90,11 @@ pub fn github(d: &Derivation) -> String {
         github_line(&mut out, k, v);
     }
     let join = |items: Vec<String>| items.join("\n");
-    github_line(&mut out, "tags", &join(d.tags.clone()));
+    github_line(
+        &mut out,
+        "tags",
+        &join(d.tags.iter().map(|t| t.to_string()).collect()),
+    );
     github_line(
         &mut out,
         "build_args",
@@ -133,16 +137,16 @@ pub fn bake(d: &Derivation) -> String {
     let args: serde_json::Map<String, serde_json::Value> = d
         .build_args
         .iter()
-        .map(|a| (a.name.clone(), a.value.clone().into()))
+        .map(|a| (a.name.to_string(), a.value.to_string().into()))
         .collect();
     let labels: serde_json::Map<String, serde_json::Value> = d
         .labels
         .0
         .iter()
-        .map(|(k, v)| (k.to_string(), v.clone().into()))
+        .map(|(k, v)| (k.to_string(), v.to_string().into()))
         .collect();
     let target = serde_json::json!({ "args": args, "tags": d.tags, "labels": labels });
-    let doc = serde_json::json!({ "target": { d.bake_target.clone(): target } });
+    let doc = serde_json::json!({ "target": { d.bake_target.to_string(): target } });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
@@ -199,11 +203,11 @@ pub fn render(d: &Derivation, format: Format) -> Result<String, HostError> {
 pub fn explain(d: &Derivation) -> String {
     let mut out = format!("policy {}\n", d.policy);
     for (name, value) in &d.values.0 {
-        let Some(t) = d.trace.iter().find(|t| t.value == *name) else {
+        let Some(t) = d.trace.get(name) else {
             continue;
         };
         let _ = writeln!(out, "\n{} = \"{}\"", t.value, value.escape_debug());
-        let from = match &t.origin {
+        let from = match t.origin {
             Origin::Source { index, source } => format!("[{index}] {source}"),
             Origin::Default => "the default".to_owned(),
             Origin::Empty => "nothing (no source matched, no default)".to_owned(),
@@ -211,7 +215,7 @@ pub fn explain(d: &Derivation) -> String {
             Origin::LoadFallback { file } => format!("the fallback for a missing or blank {file}"),
         };
         let _ = writeln!(out, "  from    {from}");
-        for s in &t.skipped {
+        for s in t.skipped {
             let _ = writeln!(
                 out,
                 "  skipped [{}] {}: {}",

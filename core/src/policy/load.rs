@@ -610,7 +610,7 @@ impl Loader<'_> {
             .get("persist")
             .and_then(|p| self.persist(p, &format!("{path}.persist")));
         ok.then(|| ValueDef {
-            name: name.into(),
+            name: name.to_owned(),
             candidates,
             default,
             required,
@@ -882,7 +882,7 @@ impl Loader<'_> {
         };
         Some(Candidate {
             source,
-            label: label.into(),
+            label,
             when,
             transforms,
             accept_empty,
@@ -1148,7 +1148,7 @@ impl Loader<'_> {
         };
         let value = self.template(text, path)?;
         Some(Entry {
-            name: name.into(),
+            name,
             path: path.to_owned(),
             value,
             when,
@@ -1196,7 +1196,7 @@ impl Loader<'_> {
                             format!("build arg name `{n}` must be non-empty without `=` or spaces"),
                         );
                     }
-                    if out.build_args.iter().any(|e| &*e.name == n) {
+                    if out.build_args.iter().any(|e| e.name == n) {
                         self.problem(
                             "duplicate",
                             &format!("{path}.name"),

@@ -10,7 +10,6 @@ mod load;
 use crate::condition::Condition;
 use crate::template::Template;
 use crate::transform::Transform;
-use std::sync::Arc;
 
 pub use load::Limits;
 
@@ -43,7 +42,7 @@ pub struct ArgDecl {
 
 #[derive(Debug, Clone)]
 pub(crate) struct ValueDef {
-    pub name: Arc<str>,
+    pub name: String,
     pub candidates: Vec<Candidate>,
     pub default: Option<String>,
     pub required: bool,
@@ -72,7 +71,7 @@ pub(crate) struct Persist {
 pub(crate) struct Candidate {
     pub source: Source,
     /// Description of the source for traces, such as `env BUILDKITE_COMMIT`.
-    pub label: Arc<str>,
+    pub label: String,
     pub when: Option<Condition>,
     pub transforms: Vec<Transform>,
     pub accept_empty: bool,
@@ -153,7 +152,7 @@ pub(crate) struct Outputs {
 /// One named output entry (build arg, label, env) or an unnamed one (tag).
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
-    pub name: Arc<str>,
+    pub name: String,
     pub path: String,
     pub value: Template,
     pub when: Option<Condition>,
