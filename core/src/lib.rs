@@ -52,6 +52,8 @@
 //! The policy language is documented in `policies/README.md`.
 
 #![deny(missing_docs)]
+// In wasm a panic is a trap: library code returns errors instead.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod api;
 mod condition;

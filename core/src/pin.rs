@@ -156,7 +156,7 @@ pub fn pin_file_matches(file_name: &str, extensions: &[String]) -> bool {
     match file_name.rfind('.') {
         Some(i) => {
             let ext = file_name.get(i + 1..).unwrap_or("").to_ascii_lowercase();
-            extensions.iter().any(|e| *e == ext)
+            extensions.contains(&ext)
         }
         None => false,
     }

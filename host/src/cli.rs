@@ -19,7 +19,12 @@ Exit status: 0 ok, 1 a check failed, 2 error.";
 
 /// imprint: derive and enforce build provenance from a declarative policy.
 #[derive(Debug, Parser)]
-#[command(name = "imprint", version, about, after_help = EXAMPLES)]
+#[command(
+    name = "imprint",
+    version,
+    about = "Derive and enforce build provenance (versions, tags, build args, labels, linker flags) from a declarative policy",
+    after_help = EXAMPLES
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
