@@ -412,6 +412,8 @@ struct Eval<'a> {
     origins: Vec<Origin<'a>>,
     trace: Trace<'a>,
     pending: Vec<Vec<String>>,
+    /// Bytes of values computed so far (borrowed ones cost nothing).
+    computed: usize,
 }
 
 fn escape(s: &str) -> String {
@@ -473,6 +475,7 @@ impl<'a> Eval<'a> {
                 skips: Vec::with_capacity(2 * n),
             },
             pending: Vec::new(),
+            computed: 0,
         }
     }
 
@@ -489,6 +492,20 @@ impl<'a> Eval<'a> {
             }
             if let Some(slot) = self.origins.get_mut(i) {
                 *slot = origin.clone();
+            }
+            if let Cow::Owned(o) = &val {
+                self.computed += o.len();
+                if self.computed > policy.total_limit {
+                    return Err(DeriveError {
+                        code: DeriveErrorCode::ValueTooLong,
+                        subject: def.name.clone(),
+                        inputs: Vec::new(),
+                        message: format!(
+                            "derivation computed more than {} bytes in all (at value `{}`)",
+                            policy.total_limit, def.name
+                        ),
+                    });
+                }
             }
             if strict {
                 self.check(def, i, &val)?;

@@ -53,7 +53,10 @@
 
 #![deny(missing_docs)]
 // In wasm a panic is a trap: library code returns errors instead.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod api;
 mod condition;
@@ -77,7 +80,7 @@ pub use derive::{
 pub use error::{DeriveError, DeriveErrorCode, PolicyError, Problem};
 pub use glob::glob_match;
 pub use inputs::{dotenv_value, go_module_path};
-pub use pin::{pin_file_matches, rewrite_pins, PinChange};
+pub use pin::{pin_file_matches, rewrite_pins, rewrite_pins_bytes, PinChange};
 pub use policy::{ArgDecl, GitFact, Inputs, Limits, PinSpec, Policy, FORMAT_VERSION};
 pub use reference::{is_valid_tag, sanitize_tag, Reference, ReferenceError};
 pub use transform::epoch_to_rfc3339;

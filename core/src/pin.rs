@@ -74,19 +74,42 @@ pub fn rewrite_pins(
     tag: &str,
     also: &[String],
 ) -> (String, Vec<PinChange>) {
-    let bytes = text.as_bytes();
+    let (out, changes) = rewrite_pins_bytes(text.as_bytes(), images, tag, also);
+    // Only ASCII references are replaced by ASCII text, so UTF-8 stays UTF-8.
+    let out = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (out, changes)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// [`rewrite_pins`] on raw bytes, for files that are not UTF-8 (YAML with a
+/// Latin-1 comment, say): references are ASCII, everything else is kept
+/// byte for byte.
+pub fn rewrite_pins_bytes(
+    bytes: &[u8],
+    images: &[String],
+    tag: &str,
+    also: &[String],
+) -> (Vec<u8>, Vec<PinChange>) {
     // (start, end, image index)
     let mut hits: Vec<(usize, usize, usize)> = Vec::new();
     for (ii, image) in images.iter().enumerate() {
+        let needle = image.as_bytes();
         let mut from = 0;
-        while let Some(off) = text.get(from..).and_then(|t| t.find(image.as_str())) {
+        while let Some(off) = bytes.get(from..).and_then(|t| find(t, needle)) {
             let start = from + off;
             from = start + 1;
             let before_ok = start == 0 || bytes.get(start - 1).is_some_and(|&c| !is_ref_char(c));
             if !before_ok {
                 continue;
             }
-            let after = start + image.len();
+            let after = start + needle.len();
             let rest = bytes.get(after..).unwrap_or(&[]);
             let end = match rest.first() {
                 Some(b'@') => digest_len(rest).map(|n| after + n),
@@ -114,9 +137,11 @@ pub fn rewrite_pins(
         }
     }
     hits.sort_unstable();
-    let mut out = String::with_capacity(text.len());
+    let mut out = Vec::with_capacity(bytes.len());
     let mut changes = Vec::new();
     let mut pos = 0;
+    let mut line = 1usize;
+    let mut counted = 0usize;
     for (start, end, ii) in hits {
         if start < pos {
             continue;
@@ -124,21 +149,24 @@ pub fn rewrite_pins(
         let Some(image) = images.get(ii) else {
             continue;
         };
-        let old = text.get(start..end).unwrap_or("");
+        let old = bytes.get(start..end).unwrap_or(&[]);
         let new = format!("{image}:{tag}");
-        out.push_str(text.get(pos..start).unwrap_or(""));
-        out.push_str(&new);
+        out.extend_from_slice(bytes.get(pos..start).unwrap_or(&[]));
+        out.extend_from_slice(new.as_bytes());
         pos = end;
-        if old != new {
-            let line = text.get(..start).map_or(0, |t| t.matches('\n').count()) + 1;
+        if old != new.as_bytes() {
+            line += bytes
+                .get(counted..start)
+                .map_or(0, |t| t.iter().filter(|&&c| c == b'\n').count());
+            counted = start;
             changes.push(PinChange {
                 line: u32::try_from(line).unwrap_or(u32::MAX),
-                from: old.to_owned(),
+                from: String::from_utf8_lossy(old).into_owned(),
                 to: new,
             });
         }
     }
-    out.push_str(text.get(pos..).unwrap_or(""));
+    out.extend_from_slice(bytes.get(pos..).unwrap_or(&[]));
     (out, changes)
 }
 
@@ -225,6 +253,17 @@ mod tests {
         );
         assert_eq!(out, format!("x {B}:{T}"));
         assert_eq!(ch[0].line, 1);
+    }
+
+    #[test]
+    fn bytes_outside_references_are_kept() {
+        let mut text = b"# caf\xe9\nimage: ".to_vec();
+        text.extend_from_slice(format!("{B}:b13254e\n").as_bytes());
+        let (out, ch) = rewrite_pins_bytes(&text, &[B.to_owned()], T, &[]);
+        let mut want = b"# caf\xe9\nimage: ".to_vec();
+        want.extend_from_slice(format!("{B}:{T}\n").as_bytes());
+        assert_eq!(out, want);
+        assert_eq!(ch[0].line, 2);
     }
 
     #[test]

@@ -2,10 +2,12 @@
 
 use crate::cli::{Cmd, ContextArgs, DeriveArgs, PinArgs};
 use crate::error::{HostError, Status};
-use crate::gather::{gather, read_text, GatherOptions};
+use crate::gather::{gather, GatherOptions};
 use crate::output::{explain, render};
 use crate::persist::write_atomic;
-use imprint_core::{derive, is_valid_tag, pin_file_matches, rewrite_pins, Derivation, Policy};
+use imprint_core::{
+    derive, is_valid_tag, pin_file_matches, rewrite_pins_bytes, Derivation, Policy,
+};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -209,16 +211,14 @@ fn pin_cmd(a: &PinArgs, out: &mut impl Write) -> Result<Status, HostError> {
     std::fs::symlink_metadata(&a.dir).map_err(|e| HostError::io(&a.dir, e))?;
     let mut files = Vec::new();
     yaml_files(&a.dir, &spec.extensions, &mut files)?;
+    // Read and rewrite everything in memory first, so an unreadable file
+    // fails the command before any file has been changed.
     let mut report = String::new();
     let mut needed = 0usize;
+    let mut writes = Vec::new();
     for path in files {
-        let Some(text) = read_text(&path) else {
-            return Err(HostError::io(
-                &path,
-                std::io::Error::new(std::io::ErrorKind::InvalidData, "unreadable or not UTF-8"),
-            ));
-        };
-        let (new, changes) = rewrite_pins(&text, &spec.images, &tag, &spec.also_tags);
+        let bytes = std::fs::read(&path).map_err(|e| HostError::io(&path, e))?;
+        let (new, changes) = rewrite_pins_bytes(&bytes, &spec.images, &tag, &spec.also_tags);
         if changes.is_empty() {
             continue;
         }
@@ -232,9 +232,11 @@ fn pin_cmd(a: &PinArgs, out: &mut impl Write) -> Result<Status, HostError> {
                 c.to
             ));
         }
-        if !a.check {
-            let mode = file_mode(&path);
-            write_atomic(&path, new.as_bytes(), mode)?;
+        writes.push((file_mode(&path), path, new));
+    }
+    if !a.check {
+        for (mode, path, new) in &writes {
+            write_atomic(path, new, *mode)?;
         }
     }
     write_out(out, &report)?;

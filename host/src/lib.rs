@@ -8,7 +8,10 @@
 
 #![deny(missing_docs)]
 // In wasm a panic is a trap: library code returns errors instead.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod cli;
 pub mod cmd;

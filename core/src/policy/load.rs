@@ -30,6 +30,8 @@ pub struct Limits {
     pub condition_depth: usize,
     /// Longest derived value, in bytes.
     pub value_bytes: usize,
+    /// Most bytes one derivation may compute in all (borrowed inputs are free).
+    pub derivation_bytes: usize,
 }
 
 impl Default for Limits {
@@ -42,6 +44,7 @@ impl Default for Limits {
             regex_size: 1 << 20,
             condition_depth: 32,
             value_bytes: 64 << 10,
+            derivation_bytes: 4 << 20,
         }
     }
 }
@@ -526,6 +529,7 @@ impl Loader<'_> {
             outputs,
             pin,
             value_limit: self.limits.value_bytes,
+            total_limit: self.limits.derivation_bytes,
         })
     }
 
@@ -751,6 +755,16 @@ impl Loader<'_> {
                             Some(p) => self.string(p, &format!("{path}.pattern"))?,
                             None => "*",
                         };
+                        if p.is_empty() || p.starts_with('-') {
+                            self.problem(
+                                "invalid-pattern",
+                                &format!("{path}.pattern"),
+                                format!(
+                                    "tag pattern `{p}` must be non-empty and not start with `-`"
+                                ),
+                            );
+                            return None;
+                        }
                         GitFact::Tag(p.to_owned())
                     }
                     "branch" => GitFact::Branch,

@@ -29,6 +29,8 @@ pub struct Policy {
     pub(crate) pin: Option<PinSpec>,
     /// Longest derived value, in bytes.
     pub(crate) value_limit: usize,
+    /// Most bytes one derivation may compute.
+    pub(crate) total_limit: usize,
 }
 
 /// A declared `--arg NAME=VALUE` argument.

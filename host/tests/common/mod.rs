@@ -1,0 +1,341 @@
+//! Shared helpers for the integration tests: a hermetic environment for
+//! `git` and `imprint`, temporary git repositories, a runner for the built
+//! binary, and a POSIX shell-word splitter.
+//!
+//! Every child process gets a cleared environment: only `PATH` is kept, and
+//! git's global and system configuration are switched off, so neither the
+//! machine's git config nor stray `GIT_DIR`/`BUILDKITE*`/`VLLM_*`/
+//! `SHIM_VERSION` variables can leak into a test.
+
+// Not every test binary uses every helper; helpers fail a test by panicking.
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use tempfile::TempDir;
+
+/// The binary under test (an absolute path).
+pub const BIN: &str = env!("CARGO_BIN_EXE_imprint");
+
+/// `HOME` for every child: a path that exists nowhere, so a `$HOME` that is
+/// wrongly expanded shows up as this string.
+pub const FAKE_HOME: &str = "/imprint-test-home-does-not-exist";
+
+/// The `PATH` of the test process (git, bash, sh and uname come from it).
+pub fn host_path() -> String {
+    std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".to_owned())
+}
+
+/// The directory temporary directories are created in, canonicalized. It
+/// is given to git as a ceiling, so a temporary directory that is not a
+/// repository is never mistaken for part of an enclosing one.
+fn ceiling() -> PathBuf {
+    let t = std::env::temp_dir();
+    t.canonicalize().unwrap_or(t)
+}
+
+/// Clears the environment of `cmd` and sets the hermetic one.
+pub fn hermetic(cmd: &mut Command) -> &mut Command {
+    cmd.env_clear()
+        .env("PATH", host_path())
+        .env("HOME", FAKE_HOME)
+        .env("LC_ALL", "C")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CEILING_DIRECTORIES", ceiling())
+        .stdin(Stdio::null())
+}
+
+/// Runs `git args…` in `dir` (with a fixed identity) and returns its
+/// trimmed stdout; panics when git fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = hermetic(&mut Command::new("git"))
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} in {} failed: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("git output is UTF-8")
+        .trim_end()
+        .to_owned()
+}
+
+/// A fresh temporary directory.
+pub fn tempdir() -> TempDir {
+    tempfile::Builder::new()
+        .prefix("imprint-test-")
+        .tempdir()
+        .expect("create a temporary directory")
+}
+
+/// Writes `content` to `root/rel`, creating parent directories.
+pub fn write(root: &Path, rel: &str, content: &str) -> PathBuf {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create parent directories");
+    }
+    std::fs::write(&path, content).expect("write file");
+    path
+}
+
+/// A temporary git repository.
+pub struct Repo {
+    dir: TempDir,
+}
+
+impl Repo {
+    /// `git init -q` in a new temporary directory (no commit yet).
+    pub fn init() -> Self {
+        let dir = tempdir();
+        git(dir.path(), &["init", "-q"]);
+        Self { dir }
+    }
+
+    /// The work tree.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file in the work tree.
+    pub fn write(&self, rel: &str, content: &str) -> PathBuf {
+        write(self.path(), rel, content)
+    }
+
+    /// Runs git in the work tree.
+    pub fn git(&self, args: &[&str]) -> String {
+        git(self.path(), args)
+    }
+
+    /// `git add -A` and commit; returns the full sha.
+    pub fn commit_all(&self, msg: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", msg]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// `git rev-parse --short HEAD` (git's default abbreviation).
+    pub fn short(&self) -> String {
+        self.git(&["rev-parse", "--short", "HEAD"])
+    }
+
+    /// `git rev-parse --short=N HEAD`.
+    pub fn short_n(&self, n: usize) -> String {
+        self.git(&["rev-parse", &format!("--short={n}"), "HEAD"])
+    }
+
+    /// `git status --porcelain` is empty.
+    pub fn is_clean(&self) -> bool {
+        self.git(&["status", "--porcelain"]).is_empty()
+    }
+}
+
+/// A pending run of the binary.
+pub struct Imprint {
+    cmd: Command,
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code (`None` when killed by a signal).
+    pub code: Option<i32>,
+    /// Stdout as text.
+    pub stdout: String,
+    /// Stderr as text.
+    pub stderr: String,
+}
+
+impl Imprint {
+    /// `imprint` run in `cwd` with the hermetic environment.
+    pub fn new(cwd: &Path) -> Self {
+        let mut cmd = Command::new(BIN);
+        hermetic(&mut cmd).current_dir(cwd);
+        Self { cmd }
+    }
+
+    /// Adds arguments.
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    /// Adds `flag value`.
+    pub fn opt(mut self, flag: &str, value: impl AsRef<OsStr>) -> Self {
+        self.cmd.arg(flag).arg(value);
+        self
+    }
+
+    /// Sets one environment variable.
+    pub fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Self {
+        self.cmd.env(k, v);
+        self
+    }
+
+    /// Sets several environment variables.
+    pub fn envs(mut self, vars: &[(&str, &str)]) -> Self {
+        for (k, v) in vars {
+            self.cmd.env(k, v);
+        }
+        self
+    }
+
+    /// Runs to completion.
+    pub fn run(mut self) -> Run {
+        let out = self.cmd.output().expect("imprint starts");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// Runs, asserts exit code 0 and returns stdout.
+    pub fn ok(self) -> String {
+        let r = self.run();
+        assert_eq!(r.code, Some(0), "expected success: {r:#?}");
+        r.stdout
+    }
+
+    /// Runs, asserts exit code 0 and parses stdout as JSON.
+    pub fn json(self) -> serde_json::Value {
+        let out = self.ok();
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {out}"))
+    }
+}
+
+impl Run {
+    /// Asserts the exit code, returning `self`.
+    pub fn expect_code(self, code: i32) -> Self {
+        assert_eq!(self.code, Some(code), "unexpected exit status: {self:#?}");
+        self
+    }
+}
+
+/// `v[key]` as a string, panicking with context otherwise.
+pub fn jstr<'a>(v: &'a serde_json::Value, pointer: &str) -> &'a str {
+    v.pointer(pointer)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_else(|| panic!("no string at {pointer} in {v:#}"))
+}
+
+/// Splits `s` into words like Python's `shlex.split` (POSIX mode): blanks
+/// separate words; `'…'` is literal; in `"…"` a backslash escapes `$`,
+/// `` ` ``, `"`, `\` and newline; outside quotes a backslash escapes any
+/// character. Errors on an unterminated quote or a trailing backslash.
+pub fn shlex_split(s: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' | '\r' => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => cur.push(c),
+                        None => return Err("No closing quotation".into()),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(e @ ('$' | '`' | '"' | '\\' | '\n')) => cur.push(e),
+                            Some(e) => {
+                                cur.push('\\');
+                                cur.push(e);
+                            }
+                            None => return Err("No closing quotation".into()),
+                        },
+                        Some(c) => cur.push(c),
+                        None => return Err("No closing quotation".into()),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                match chars.next() {
+                    Some(e) => cur.push(e),
+                    None => return Err("No escaped character".into()),
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+/// The values following each occurrence of `option` (upstream's
+/// `option_values`).
+pub fn option_values(words: &[String], option: &str) -> Vec<String> {
+    words
+        .windows(2)
+        .filter(|w| w[0] == option)
+        .map(|w| w[1].clone())
+        .collect()
+}
+
+/// `--build-arg K=V` pairs split at the first `=` (upstream's `build_args`).
+pub fn build_args(words: &[String]) -> BTreeMap<String, String> {
+    option_values(words, "--build-arg")
+        .into_iter()
+        .map(|kv| {
+            let (k, v) = kv
+                .split_once('=')
+                .unwrap_or_else(|| panic!("build arg without `=`: {kv:?}"));
+            (k.to_owned(), v.to_owned())
+        })
+        .collect()
+}
+
+/// Writes an executable shell script.
+pub fn write_script(path: &Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, body).expect("write script");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod script");
+}
+
+/// Mode bits (`& 0o7777`) of `path`.
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("stat").permissions().mode() & 0o7777
+}

@@ -1,0 +1,197 @@
+//! The `shell` format survives `eval "set -- $(imprint derive …)"` with
+//! every word intact (spec (a), quirks V1/V2: imprint's output is
+//! shell-safe), and keeps upstream's byte layout for well-formed values.
+
+// Helpers outside `#[test]` functions fail the test by panicking, as the
+// tests themselves do (clippy.toml allows it only inside `#[test]`).
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::{hermetic, tempdir, Imprint, BIN};
+use std::path::Path;
+use std::process::Command;
+
+/// Values that break an unquoted `$(…)` expansion or a naive quoter.
+const NASTY: &[&str] = &[
+    "two words",
+    "it's",
+    "say \"hi\"",
+    "$HOME",
+    "$(echo pwned)",
+    "`echo pwned`",
+    "*",
+    "?",
+    "[a]",
+    "back\\slash\\\\",
+    "tab\there",
+    "line1\nline2",
+    "trailing newline\n",
+    "",
+    "  ",
+    "'",
+    "\"",
+    "\\",
+    "a\\'b",
+    "'\"'\"",
+    "-- --tag evil",
+    "ünïcödé ✓",
+    "mixed 'single' \"double\" $HOME $(echo pwned) `echo pwned` * ? [a] \\ \t end\n",
+];
+
+/// Runs `imprint derive --policy vllm` under bash, evals its output into
+/// `"$@"` and returns the words (NUL-separated by printf).
+fn eval_words(cwd: &Path, vars: &[(&str, &str)]) -> Vec<String> {
+    let script = r#"out=$("$IMPRINT" derive --policy vllm) || exit 3
+eval "set -- $out"
+printf '%s\0' "$@""#;
+    let mut cmd = Command::new("bash");
+    hermetic(&mut cmd)
+        .current_dir(cwd)
+        .env("IMPRINT", BIN)
+        .args(["-c", script]);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("bash runs");
+    assert!(
+        out.status.success(),
+        "bash failed ({:?}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8 words");
+    let mut words: Vec<String> = text.split('\0').map(str::to_owned).collect();
+    assert_eq!(words.pop().as_deref(), Some(""), "NUL-terminated: {text:?}");
+    words
+}
+
+/// What upstream's `${VLLM_BUILD_*:-…}` gives for a value (empty means
+/// unset), in the shell format's word order.
+fn expected_words(commit: &str, pipeline: &str, url: &str) -> Vec<String> {
+    let commit = if commit.is_empty() { "unknown" } else { commit };
+    let pipeline = if pipeline.is_empty() {
+        "local"
+    } else {
+        pipeline
+    };
+    vec![
+        "--build-arg".into(),
+        format!("VLLM_BUILD_COMMIT={commit}"),
+        "--build-arg".into(),
+        format!("VLLM_BUILD_PIPELINE={pipeline}"),
+        "--build-arg".into(),
+        format!("VLLM_BUILD_URL={url}"),
+        "--build-arg".into(),
+        "VLLM_IMAGE_TAG=local/vllm-openai:dev".into(),
+        "--tag".into(),
+        "local/vllm-openai:dev".into(),
+    ]
+}
+
+/// A working directory where pathname expansion would visibly change words.
+fn glob_trap() -> tempfile::TempDir {
+    let dir = tempdir();
+    for name in ["a", "*", "b c", "pwned"] {
+        std::fs::write(dir.path().join(name), "").expect("create trap file");
+    }
+    dir
+}
+
+#[test]
+fn nasty_values_survive_eval_word_for_word() {
+    let cwd = glob_trap();
+    let n = NASTY.len();
+    for i in 0..n {
+        let (commit, pipeline, url) = (NASTY[i], NASTY[(i + 1) % n], NASTY[(i + 2) % n]);
+        let words = eval_words(
+            cwd.path(),
+            &[
+                ("VLLM_BUILD_COMMIT", commit),
+                ("VLLM_BUILD_PIPELINE", pipeline),
+                ("VLLM_BUILD_URL", url),
+            ],
+        );
+        assert_eq!(
+            words,
+            expected_words(commit, pipeline, url),
+            "commit={commit:?} pipeline={pipeline:?} url={url:?}"
+        );
+    }
+}
+
+#[test]
+fn each_nasty_value_in_each_position() {
+    let cwd = glob_trap();
+    for v in NASTY {
+        for pos in 0..3 {
+            let mut vals = ["c0ffee", "pipe", "https://ci.example/b/1?x=1#f"];
+            vals[pos] = v;
+            let words = eval_words(
+                cwd.path(),
+                &[
+                    ("VLLM_BUILD_COMMIT", vals[0]),
+                    ("VLLM_BUILD_PIPELINE", vals[1]),
+                    ("VLLM_BUILD_URL", vals[2]),
+                ],
+            );
+            assert_eq!(
+                words,
+                expected_words(vals[0], vals[1], vals[2]),
+                "value {v:?} at position {pos}"
+            );
+        }
+    }
+}
+
+#[test]
+fn all_empty_values_fall_back_like_upstream() {
+    let cwd = glob_trap();
+    let words = eval_words(
+        cwd.path(),
+        &[
+            ("VLLM_BUILD_COMMIT", ""),
+            ("VLLM_BUILD_PIPELINE", ""),
+            ("VLLM_BUILD_URL", ""),
+        ],
+    );
+    assert_eq!(words, expected_words("", "", ""));
+    // Same as not setting them at all.
+    assert_eq!(eval_words(cwd.path(), &[]), expected_words("", "", ""));
+}
+
+#[test]
+fn well_formed_output_has_upstream_byte_layout() {
+    let cwd = tempdir();
+    let out = Imprint::new(cwd.path())
+        .args(["derive", "--policy", "vllm"])
+        .ok();
+    assert_eq!(
+        out,
+        "--build-arg VLLM_BUILD_COMMIT=unknown --build-arg VLLM_BUILD_PIPELINE=local \
+         --build-arg VLLM_BUILD_URL= --build-arg VLLM_IMAGE_TAG=local/vllm-openai:dev \
+         --tag local/vllm-openai:dev "
+    );
+}
+
+#[test]
+fn well_formed_overrides_are_not_quoted() {
+    // Upstream inserts values raw; for values free of shell metacharacters
+    // imprint's bytes are the same.
+    let cwd = tempdir();
+    let out = Imprint::new(cwd.path())
+        .args(["derive", "--policy", "vllm"])
+        .envs(&[
+            ("VLLM_BUILD_COMMIT", "localsha"),
+            ("VLLM_BUILD_PIPELINE", "local-pipeline"),
+            ("VLLM_BUILD_URL", "https://buildkite.example/local"),
+            ("VLLM_IMAGE_TAG", "local/test:dev"),
+        ])
+        .ok();
+    assert_eq!(
+        out,
+        "--build-arg VLLM_BUILD_COMMIT=localsha --build-arg VLLM_BUILD_PIPELINE=local-pipeline \
+         --build-arg VLLM_BUILD_URL=https://buildkite.example/local \
+         --build-arg VLLM_IMAGE_TAG=local/test:dev --tag local/test:dev "
+    );
+}
