@@ -59,6 +59,7 @@
 )]
 
 pub mod api;
+pub mod check;
 mod condition;
 mod context;
 mod derive;
@@ -68,10 +69,12 @@ mod inputs;
 mod locate;
 mod pin;
 mod policy;
+pub mod read;
 mod reference;
 mod template;
 mod transform;
 
+pub use check::Artifact;
 pub use context::{command_key, CommandOutcome, Context};
 pub use derive::{
     derive, BuildArg, Derivation, LdFlag, Origin, Pairs, Persisted, Skip, SkipReason, Trace,
