@@ -55,7 +55,26 @@ pub enum CommandOutcome {
     },
 }
 
-/// The key of a command in [`Context::commands`].
+/// The key of a command in [`Context::commands`]: the argv joined with
+/// spaces, an argument that is empty or holds whitespace, a quote or a
+/// backslash being written as a JSON string so keys never collide.
+///
+/// ```
+/// use imprint_core::command_key;
+/// let argv = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+/// assert_eq!(command_key(&argv(&["buildkite-agent", "meta-data", "get", "release-version"])),
+///            "buildkite-agent meta-data get release-version");
+/// assert_ne!(command_key(&argv(&["x", "a b"])), command_key(&argv(&["x", "a", "b"])));
+/// ```
 pub fn command_key(argv: &[String]) -> String {
-    argv.join(" ")
+    let word = |a: &String| {
+        let plain = !a.is_empty()
+            && !a.contains(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '\\'));
+        if plain {
+            a.clone()
+        } else {
+            serde_json::Value::String(a.clone()).to_string()
+        }
+    };
+    argv.iter().map(word).collect::<Vec<_>>().join(" ")
 }

@@ -443,6 +443,27 @@ fn escape(s: &str) -> String {
 /// assert_eq!(d.tags, ["example/app:dev-c393ae4b2f1a"]);
 /// ```
 pub fn derive<'a>(policy: &'a Policy, ctx: &'a Context) -> Result<Derivation<'a>, DeriveError> {
+    if let Some(name) = ctx
+        .args
+        .keys()
+        .find(|n| !policy.args.iter().any(|a| &a.name == *n))
+    {
+        let known: Vec<&str> = policy.args.iter().map(|a| a.name.as_str()).collect();
+        return Err(DeriveError {
+            code: DeriveErrorCode::UnknownArgument,
+            subject: name.clone(),
+            inputs: vec![format!("arg {name}")],
+            message: format!(
+                "policy `{}` has no argument `{name}` ({})",
+                policy.name,
+                if known.is_empty() {
+                    "it takes none".to_owned()
+                } else {
+                    format!("it takes: {}", known.join(", "))
+                }
+            ),
+        });
+    }
     let mut ev = Eval::new(policy, ctx);
     ev.values(true)?;
     ev.finish()

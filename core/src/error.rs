@@ -88,7 +88,7 @@ impl DeriveErrorCode {
 pub struct DeriveError {
     /// What went wrong.
     pub code: DeriveErrorCode,
-    /// The value (or output, as `outputs.tags[0]`) the error is about.
+    /// The value (or output, as `$.outputs.tags[0]`) the error is about.
     pub subject: String,
     /// The inputs the offending value came from, such as `env RELEASE_VERSION`.
     pub inputs: Vec<String>,

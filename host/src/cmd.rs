@@ -202,7 +202,14 @@ fn pin_cmd(a: &PinArgs, out: &mut impl Write) -> Result<Status, HostError> {
             let ctx = gather(&policy, &opts)?;
             let d = derive(&policy, &ctx)?;
             let name = policy.pin_tag_value().unwrap_or_default();
-            d.value(name).unwrap_or_default().to_owned()
+            let tag = d.value(name).unwrap_or_default().to_owned();
+            if !is_valid_tag(&tag) {
+                return Err(HostError::Usage(format!(
+                    "value `{name}` = `{}` is not a valid OCI tag to pin to",
+                    tag.escape_debug()
+                )));
+            }
+            tag
         }
     };
     if tag == "latest" {

@@ -224,7 +224,7 @@ pub fn run_command(argv: &[String], opts: &GatherOptions) -> CommandOutcome {
     };
     let reader = std::thread::spawn(move || {
         let mut buf = Vec::new();
-        let _ = stdout.take(READ_LIMIT).read_to_end(&mut buf);
+        let _ = stdout.take(READ_LIMIT + 1).read_to_end(&mut buf);
         buf
     });
     let deadline = Instant::now() + opts.command_timeout;
@@ -245,6 +245,11 @@ pub fn run_command(argv: &[String], opts: &GatherOptions) -> CommandOutcome {
         }
     }
     let buf = reader.join().unwrap_or_default();
+    if buf.len() as u64 > READ_LIMIT {
+        return CommandOutcome::Failed {
+            reason: format!("output is larger than {READ_LIMIT} bytes"),
+        };
+    }
     match String::from_utf8(buf) {
         Ok(mut s) => {
             while s.ends_with('\n') {

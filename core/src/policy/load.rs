@@ -298,6 +298,38 @@ impl Loader<'_> {
         }
     }
 
+    /// `object`, plus the entry-count limit.
+    fn bounded_object<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
+        let m = self.object(v, path)?;
+        if m.len() > self.limits.entries {
+            self.problem(
+                "too-many",
+                path,
+                format!(
+                    "{} entries, more than the limit of {}",
+                    m.len(),
+                    self.limits.entries
+                ),
+            );
+            return None;
+        }
+        Some(m)
+    }
+
+    /// Whether `p` is a relative path; reports it otherwise.
+    fn relative_path(&mut self, p: &str, path: &str) -> bool {
+        let absolute = p.starts_with(['/', '\\']) || p.get(1..2) == Some(":");
+        if p.is_empty() || absolute || p.contains('\0') {
+            self.problem(
+                "invalid-path",
+                path,
+                format!("file `{p}` must be a path relative to the repository directory"),
+            );
+            return false;
+        }
+        true
+    }
+
     fn string<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v str> {
         match v {
             Value::String(s) => Some(s),
@@ -454,6 +486,9 @@ impl Loader<'_> {
                 "pin",
             ],
         );
+        if let Some(v) = m.get("$schema") {
+            self.string(v, "$.$schema");
+        }
         if let Some(v) = m.get("imprint") {
             match v.as_u64() {
                 Some(n) if (1..=FORMAT_VERSION).contains(&n) => {}
@@ -515,7 +550,10 @@ impl Loader<'_> {
         }
         let outputs = match m.get("outputs") {
             Some(v) => self.outputs(v),
-            None => Outputs::default(),
+            None => Outputs {
+                bake_target: "default".into(),
+                ..Outputs::default()
+            },
         };
         let pin = m.get("pin").and_then(|v| self.pin(v));
         let values: Vec<ValueDef> = values.into_iter().collect::<Option<_>>()?;
@@ -534,7 +572,7 @@ impl Loader<'_> {
     }
 
     fn args(&mut self, v: &Value) -> Vec<ArgDecl> {
-        let Some(m) = self.object(v, "$.args") else {
+        let Some(m) = self.bounded_object(v, "$.args") else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -634,6 +672,30 @@ impl Loader<'_> {
         let persist = m
             .get("persist")
             .and_then(|p| self.persist(p, &format!("{path}.persist")));
+        let fixed = [
+            (default.as_deref(), format!("{path}.default")),
+            (
+                persist.as_ref().and_then(|p| p.missing.as_deref()),
+                format!("{path}.persist.missing"),
+            ),
+        ];
+        for (text, at) in fixed {
+            let bad = match (format, text) {
+                (Some(Format::Tag), Some(t)) => !crate::is_valid_tag(t),
+                (Some(Format::Reference), Some(t)) => crate::Reference::validate(t).is_err(),
+                _ => false,
+            };
+            if bad {
+                self.problem(
+                    "invalid-format",
+                    &at,
+                    format!(
+                        "`{}` does not satisfy the value's format",
+                        text.unwrap_or("")
+                    ),
+                );
+            }
+        }
         ok.then(|| ValueDef {
             name: name.to_owned(),
             candidates,
@@ -815,6 +877,9 @@ impl Loader<'_> {
             },
             "file" => {
                 let p = self.string(raw, &kpath)?.to_owned();
+                if !self.relative_path(&p, &kpath) {
+                    return None;
+                }
                 let read = match m
                     .get("read")
                     .map(|r| self.string(r, &format!("{path}.read")))
@@ -857,6 +922,9 @@ impl Loader<'_> {
             }
             "gomod" => {
                 let p = self.string(raw, &kpath)?.to_owned();
+                if !self.relative_path(&p, &kpath) {
+                    return None;
+                }
                 let label = format!("module of {p}");
                 (Source::GoModule { path: p }, label)
             }
@@ -866,7 +934,9 @@ impl Loader<'_> {
                 for (i, a) in list.iter().enumerate() {
                     argv.push(self.string(a, &format!("{kpath}[{i}]"))?.to_owned());
                 }
-                if argv.first().is_none_or(|p| p.is_empty() || p.contains('/')) {
+                let bad =
+                    |p: &String| p.is_empty() || p.contains('/') || p.contains(char::is_whitespace);
+                if argv.first().is_none_or(bad) {
                     self.problem(
                         "invalid-command",
                         &kpath,
@@ -1260,7 +1330,7 @@ impl Loader<'_> {
         for (key, dest) in [("labels", &mut out.labels), ("env", &mut out.env)] {
             let Some(map) = m.get(key) else { continue };
             let opath = format!("$.outputs.{key}");
-            let Some(map) = self.object(map, &opath) else {
+            let Some(map) = self.bounded_object(map, &opath) else {
                 continue;
             };
             for (k, item) in map {
