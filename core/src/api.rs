@@ -17,11 +17,13 @@
 //! assert_eq!(v["values"]["v"], "x");
 //! ```
 
+use crate::check::{check, describe, Artifact, Card, CheckReport};
 use crate::{
     derive, rewrite_pins, Context, Derivation, DeriveError, PinChange, Policy, PolicyError,
     Reference,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A request.
 #[derive(Debug, Clone, Deserialize)]
@@ -56,6 +58,42 @@ pub enum Request {
     ParseReference {
         /// The reference text.
         reference: String,
+    },
+    /// Check artifacts against the policy's rules. With `context`, the
+    /// policy is derived first so rules can compare with derived values.
+    Check {
+        /// The policy's JSON text.
+        policy: String,
+        /// The artifacts.
+        artifacts: Vec<Artifact>,
+        /// Build context for rules that use `{value:NAME}`.
+        #[serde(default)]
+        context: Option<Context>,
+    },
+    /// The provenance card of one image.
+    Describe {
+        /// The policy's JSON text.
+        policy: String,
+        /// The image reference.
+        reference: String,
+        /// Its labels.
+        #[serde(default)]
+        labels: BTreeMap<String, String>,
+        /// Its environment.
+        #[serde(default)]
+        env: BTreeMap<String, String>,
+        /// Build context for rules that use `{value:NAME}`.
+        #[serde(default)]
+        context: Option<Context>,
+    },
+    /// Read artifacts from JSON input text (`docker inspect`, OCI config
+    /// or index, Kubernetes object or list).
+    Read {
+        /// The input text.
+        text: String,
+        /// Its file name, recorded in the artifacts.
+        #[serde(default)]
+        file: Option<String>,
     },
 }
 
@@ -99,6 +137,23 @@ pub enum Answer {
         /// Why.
         message: String,
     },
+    /// A check report.
+    Report(CheckReport<'static>),
+    /// A provenance card.
+    Card(Card),
+    /// Artifacts read from input.
+    Artifacts {
+        /// The artifacts.
+        artifacts: Vec<Artifact>,
+    },
+    /// Input could not be read.
+    ReadError {
+        /// Why.
+        message: String,
+        /// Line, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line: Option<u32>,
+    },
     /// The request itself is malformed.
     BadRequest {
         /// Why.
@@ -139,6 +194,35 @@ pub fn run(request: Request) -> Answer {
             let (text, changes) = rewrite_pins(&text, &images, &tag, &also_tags);
             Answer::Pinned { text, changes }
         }
+        Request::Check {
+            policy,
+            artifacts,
+            context,
+        } => with_policy(&policy, context.as_ref(), |p, d| {
+            Answer::Report(check(p, &artifacts, d).into_owned())
+        }),
+        Request::Describe {
+            policy,
+            reference,
+            labels,
+            env,
+            context,
+        } => with_policy(&policy, context.as_ref(), |p, d| {
+            Answer::Card(describe(p, &reference, &labels, &env, d))
+        }),
+        Request::Read { text, file } => match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => match crate::read::read_json_value(&v, file.as_deref()) {
+                Ok(artifacts) => Answer::Artifacts { artifacts },
+                Err(e) => Answer::ReadError {
+                    message: e.message,
+                    line: e.line,
+                },
+            },
+            Err(e) => Answer::ReadError {
+                message: format!("not valid JSON: {e}"),
+                line: u32::try_from(e.line()).ok(),
+            },
+        },
         Request::ParseReference { reference } => match Reference::parse(&reference) {
             Ok(r) => Answer::Reference {
                 normalized: r.normalized().to_string(),
@@ -146,6 +230,25 @@ pub fn run(request: Request) -> Answer {
             },
             Err(e) => Answer::InvalidReference { message: e.0 },
         },
+    }
+}
+
+/// Loads `policy`, derives with `context` when given, and calls `f`.
+fn with_policy(
+    policy: &str,
+    context: Option<&Context>,
+    f: impl FnOnce(&Policy, Option<&Derivation<'_>>) -> Answer,
+) -> Answer {
+    let p = match Policy::from_json(policy, "policy") {
+        Ok(p) => p,
+        Err(e) => return Answer::PolicyError(e),
+    };
+    match context {
+        Some(ctx) => match derive(&p, ctx) {
+            Ok(d) => f(&p, Some(&d)),
+            Err(e) => Answer::DeriveError(e),
+        },
+        None => f(&p, None),
     }
 }
 

@@ -1,23 +1,25 @@
-//! Conditions choose between alternatives (release, nightly, local …).
+//! Conditions choose between alternatives (release, nightly, local …) and
+//! decide which rules apply.
 //!
-//! A condition tests one value (`nonempty`, `empty`, `equals`, `one_of`,
+//! A condition tests one subject (`nonempty`, `empty`, `equals`, `one_of`,
 //! `prefix`, `glob`, `matches`) or combines others (`all`, `any`, `not`).
-//! Values are compared as exact strings: `"1"` does not equal `" 1"`.
+//! In derivations the subject is a value; in rules it is a fact of an
+//! artifact. Subjects are compared as exact strings: `"1"` does not equal
+//! `" 1"`, and a missing subject is the empty string.
 
 use crate::glob::glob_match;
 use regex::Regex;
-use std::borrow::Cow;
 
-/// A compiled condition over already-derived values.
+/// A compiled condition over subjects of type `S` (value indices by default).
 #[derive(Debug, Clone)]
-pub(crate) enum Condition {
-    Test { value: usize, test: Test },
-    All(Vec<Condition>),
-    Any(Vec<Condition>),
-    Not(Box<Condition>),
+pub(crate) enum Condition<S = usize> {
+    Test { subject: S, test: Test },
+    All(Vec<Condition<S>>),
+    Any(Vec<Condition<S>>),
+    Not(Box<Condition<S>>),
 }
 
-/// A test of a single value.
+/// A test of a single string.
 #[derive(Debug, Clone)]
 pub(crate) enum Test {
     NonEmpty,
@@ -29,35 +31,57 @@ pub(crate) enum Test {
     Matches(Regex),
 }
 
-impl Condition {
-    /// Evaluates against the values derived so far.
-    pub(crate) fn eval(&self, values: &[Cow<'_, str>]) -> bool {
+impl Test {
+    /// Whether `v` passes the test.
+    pub(crate) fn eval(&self, v: &str) -> bool {
         match self {
-            Self::Test { value, test } => {
-                let v: &str = values.get(*value).map_or("", |v| v);
-                match test {
-                    Test::NonEmpty => !v.is_empty(),
-                    Test::Empty => v.is_empty(),
-                    Test::Equals(s) => v == s,
-                    Test::OneOf(list) => list.iter().any(|s| s == v),
-                    Test::Prefix(p) => v.starts_with(p.as_str()),
-                    Test::Glob(g) => glob_match(g, v),
-                    Test::Matches(re) => re.is_match(v),
-                }
-            }
-            Self::All(cs) => cs.iter().all(|c| c.eval(values)),
-            Self::Any(cs) => cs.iter().any(|c| c.eval(values)),
-            Self::Not(c) => !c.eval(values),
+            Self::NonEmpty => !v.is_empty(),
+            Self::Empty => v.is_empty(),
+            Self::Equals(s) => v == s,
+            Self::OneOf(list) => list.iter().any(|s| s == v),
+            Self::Prefix(p) => v.starts_with(p.as_str()),
+            Self::Glob(g) => glob_match(g, v),
+            Self::Matches(re) => re.is_match(v),
         }
+    }
+}
+
+impl<S> Condition<S> {
+    /// Evaluates with `get` giving each subject's text.
+    pub(crate) fn eval_with<F, T>(&self, get: &F) -> bool
+    where
+        F: Fn(&S) -> T,
+        T: AsRef<str>,
+    {
+        match self {
+            Self::Test { subject, test } => test.eval(get(subject).as_ref()),
+            Self::All(cs) => cs.iter().all(|c| c.eval_with(get)),
+            Self::Any(cs) => cs.iter().any(|c| c.eval_with(get)),
+            Self::Not(c) => !c.eval_with(get),
+        }
+    }
+
+    /// Every subject the condition reads.
+    pub(crate) fn subjects<'s>(&'s self, out: &mut Vec<&'s S>) {
+        match self {
+            Self::Test { subject, .. } => out.push(subject),
+            Self::All(cs) | Self::Any(cs) => cs.iter().for_each(|c| c.subjects(out)),
+            Self::Not(c) => c.subjects(out),
+        }
+    }
+}
+
+impl Condition<usize> {
+    /// Evaluates against the values derived so far.
+    pub(crate) fn eval<V: AsRef<str>>(&self, values: &[V]) -> bool {
+        self.eval_with(&|i: &usize| values.get(*i).map_or("", AsRef::as_ref))
     }
 
     /// Value indices the condition reads.
     pub(crate) fn refs(&self, out: &mut Vec<usize>) {
-        match self {
-            Self::Test { value, .. } => out.push(*value),
-            Self::All(cs) | Self::Any(cs) => cs.iter().for_each(|c| c.refs(out)),
-            Self::Not(c) => c.refs(out),
-        }
+        let mut s = Vec::new();
+        self.subjects(&mut s);
+        out.extend(s.into_iter().copied());
     }
 }
 
@@ -65,24 +89,25 @@ impl Condition {
 mod tests {
     use super::*;
 
-    fn t(value: usize, test: Test) -> Condition {
-        Condition::Test { value, test }
+    fn t(subject: usize, test: Test) -> Condition {
+        Condition::Test { subject, test }
     }
 
     #[test]
     fn exact_string_semantics() {
-        let vals: Vec<Cow<'_, str>> = vec!["1".into(), " 1".into(), "".into()];
+        let vals = ["1", " 1", ""];
         assert!(t(0, Test::Equals("1".into())).eval(&vals));
         assert!(!t(1, Test::Equals("1".into())).eval(&vals));
         assert!(t(2, Test::Empty).eval(&vals));
         assert!(t(1, Test::NonEmpty).eval(&vals));
         assert!(t(0, Test::OneOf(vec!["0".into(), "1".into()])).eval(&vals));
         assert!(t(1, Test::Prefix(" ".into())).eval(&vals));
+        assert!(t(9, Test::Empty).eval(&vals), "a missing subject is empty");
     }
 
     #[test]
     fn combinators() {
-        let vals: Vec<Cow<'_, str>> = vec!["cu129".into(), "1".into()];
+        let vals = ["cu129", "1"];
         let nightly_cuda = Condition::All(vec![
             t(1, Test::Equals("1".into())),
             t(0, Test::Glob("cu*".into())),

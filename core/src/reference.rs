@@ -199,14 +199,19 @@ fn is_digest(s: &str) -> Result<(), String> {
     Ok(())
 }
 
-struct Parts<'a> {
-    domain: Option<&'a str>,
-    path: &'a str,
-    tag: Option<&'a str>,
-    digest: Option<&'a str>,
+/// A valid reference's parts, borrowed from its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Parts<'a> {
+    /// `domain/path` as written.
+    pub name: &'a str,
+    pub domain: Option<&'a str>,
+    pub path: &'a str,
+    pub tag: Option<&'a str>,
+    pub digest: Option<&'a str>,
 }
 
-fn split(s: &str) -> Result<Parts<'_>, String> {
+/// Splits and validates a reference without allocating (unless invalid).
+pub(crate) fn split(s: &str) -> Result<Parts<'_>, String> {
     let err = |m: String| Err(m);
     if s.is_empty() {
         return err("reference is empty".into());
@@ -271,6 +276,7 @@ fn split(s: &str) -> Result<Parts<'_>, String> {
         ));
     }
     Ok(Parts {
+        name,
         domain,
         path,
         tag,

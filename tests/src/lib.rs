@@ -29,7 +29,10 @@
 //! equal the answer's exactly, except
 //! - `values`: only the listed values are compared (each exactly);
 //! - `message_contains`: a substring of the answer's `message`;
-//! - `problems`: compared item by item on the keys each expected item lists.
+//! - `problems`: compared item by item on the keys each expected item lists;
+//! - `findings`: every finding of a report (all artifacts, in order) or a
+//!   card, compared item by item on the keys each expected item lists;
+//! - `channels`: the channel of each artifact of a report, in order.
 //!
 //! `IMPRINT_VECTOR=<substring>` runs only the cases whose name contains it.
 
@@ -138,6 +141,55 @@ pub fn compare(expect: &Map<String, Value>, got: &Value) -> Result<(), String> {
                 let want = w.as_str().unwrap_or("");
                 if !msg.contains(want) {
                     return Err(format!("message {msg:?} lacks {want:?}"));
+                }
+            }
+            "findings" => {
+                // Every finding of a check report (or a card), flattened in
+                // artifact order, compared on the keys each expected item lists.
+                let all: Vec<&Value> = match got.get("artifacts").and_then(Value::as_array) {
+                    Some(arts) => arts
+                        .iter()
+                        .flat_map(|a| {
+                            a.get("findings")
+                                .and_then(Value::as_array)
+                                .into_iter()
+                                .flatten()
+                        })
+                        .collect(),
+                    None => got
+                        .get("findings")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .collect(),
+                };
+                let ws = w.as_array().map(Vec::as_slice).unwrap_or(&[]);
+                if ws.len() != all.len() {
+                    return Err(format!(
+                        "expected {} findings, got {}: {}",
+                        ws.len(),
+                        all.len(),
+                        Value::from(all.into_iter().cloned().collect::<Vec<_>>())
+                    ));
+                }
+                for (wi, gi) in ws.iter().zip(all) {
+                    for (fk, fv) in wi.as_object().into_iter().flatten() {
+                        if gi.get(fk) != Some(fv) {
+                            return Err(format!("finding {fk}: expected {fv}, got {gi}"));
+                        }
+                    }
+                }
+            }
+            "channels" => {
+                let gs: Vec<Value> = got
+                    .get("artifacts")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|a| a.get("channel").cloned().unwrap_or(Value::Null))
+                    .collect();
+                if Value::from(gs.clone()) != *w {
+                    return Err(format!("channels: expected {w}, got {}", Value::from(gs)));
                 }
             }
             "problems" => {

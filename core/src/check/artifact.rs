@@ -15,7 +15,7 @@
 //! | `kind`, `name` | the artifact's kind and display name |
 //! | `channel` | the channel a `classify` rule assigned |
 
-use crate::reference::Reference;
+use crate::reference::{split, Parts};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -56,60 +56,54 @@ impl Artifact {
     /// artifact does not have it. `channel` is not stored here; rules
     /// evaluation provides it.
     pub fn fact(&self, path: &str) -> Option<Cow<'_, str>> {
-        fn b(s: &str) -> Option<Cow<'_, str>> {
-            Some(Cow::Borrowed(s))
+        let parts = self.reference.as_deref().and_then(|r| split(r).ok());
+        self.fact_with(parts.as_ref(), path).map(Cow::Borrowed)
+    }
+
+    /// [`Artifact::fact`] with the reference already split (rules split it
+    /// once per artifact, not once per lookup).
+    pub(crate) fn fact_with<'s>(
+        &'s self,
+        parts: Option<&Parts<'s>>,
+        path: &str,
+    ) -> Option<&'s str> {
+        /// An exact key, or the first key (in order) a glob matches.
+        fn get<'m>(map: &'m BTreeMap<String, String>, key: &str) -> Option<&'m str> {
+            if key.contains(['*', '?']) {
+                map.iter()
+                    .find(|(k, _)| crate::glob_match(key, k))
+                    .map(|(_, v)| v.as_str())
+            } else {
+                map.get(key).map(String::as_str)
+            }
         }
-        if let Some(k) = path.strip_prefix("label:") {
-            return self.labels.get(k).and_then(|v| b(v));
-        }
-        if let Some(k) = path.strip_prefix("env:") {
-            return self.env.get(k).and_then(|v| b(v));
-        }
-        if let Some(k) = path.strip_prefix("xflag:") {
-            return self.xflags.get(k).and_then(|v| b(v));
-        }
-        if let Some(k) = path.strip_prefix("field:") {
-            return self.fields.get(k).and_then(|v| b(v));
+        for (prefix, map) in [
+            ("label:", &self.labels),
+            ("env:", &self.env),
+            ("xflag:", &self.xflags),
+            ("field:", &self.fields),
+        ] {
+            if let Some(k) = path.strip_prefix(prefix) {
+                return get(map, k);
+            }
         }
         match path {
-            "kind" => b(&self.kind),
-            "name" => b(&self.name),
-            "ref" => self.reference.as_deref().and_then(b),
+            "kind" => Some(&self.kind),
+            "name" => Some(&self.name),
+            "ref" => self.reference.as_deref(),
             _ => {
-                let part = path.strip_prefix("ref.")?;
-                let r = Reference::parse(self.reference.as_deref()?).ok()?;
-                let v = match part {
-                    "name" => Some(r.name()),
-                    "domain" => r.domain,
-                    "path" => Some(r.path),
-                    "tag" => r.tag,
-                    "digest" => r.digest,
+                let p = parts?;
+                match path.strip_prefix("ref.")? {
+                    "name" => Some(p.name),
+                    "domain" => p.domain,
+                    "path" => Some(p.path),
+                    "tag" => p.tag,
+                    "digest" => p.digest,
                     _ => None,
-                };
-                v.map(Cow::Owned)
+                }
             }
         }
     }
-}
-
-/// Whether `path` is a fact path rules may use.
-pub(crate) fn is_fact_path(path: &str) -> bool {
-    const PREFIXES: &[&str] = &["label:", "env:", "xflag:", "field:"];
-    if let Some(rest) = PREFIXES.iter().find_map(|p| path.strip_prefix(p)) {
-        return !rest.is_empty();
-    }
-    matches!(
-        path,
-        "kind"
-            | "name"
-            | "ref"
-            | "ref.name"
-            | "ref.domain"
-            | "ref.path"
-            | "ref.tag"
-            | "ref.digest"
-            | "channel"
-    )
 }
 
 #[cfg(test)]
@@ -146,6 +140,10 @@ mod tests {
             Some("dev-abc1234")
         );
         assert_eq!(a.fact("env:HOME"), None);
-        assert!(is_fact_path("label:x") && !is_fact_path("label:") && !is_fact_path("bogus"));
+        assert_eq!(
+            a.fact("xflag:*.shimVersion").as_deref(),
+            Some("dev-abc1234")
+        );
+        assert_eq!(a.fact("label:org.*.version").as_deref(), Some("v1.2.0"));
     }
 }

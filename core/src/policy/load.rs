@@ -4,6 +4,9 @@
 //! The loader is hand-written over `serde_json::Value` rather than derived,
 //! so it can keep going after the first problem and name each one's place.
 
+#[path = "rules.rs"]
+mod rules;
+
 use super::*;
 use crate::condition::Test;
 use crate::error::{PolicyError, Problem};
@@ -484,6 +487,8 @@ impl Loader<'_> {
                 "values",
                 "outputs",
                 "pin",
+                "rules",
+                "card",
             ],
         );
         if let Some(v) = m.get("$schema") {
@@ -556,6 +561,8 @@ impl Loader<'_> {
             },
         };
         let pin = m.get("pin").and_then(|v| self.pin(v));
+        let rules = m.get("rules").map(|v| self.rules(v)).unwrap_or_default();
+        let card = self.card(m.get("card"));
         let values: Vec<ValueDef> = values.into_iter().collect::<Option<_>>()?;
         let order = self.order(&values)?;
         Some(Policy {
@@ -566,6 +573,8 @@ impl Loader<'_> {
             order,
             outputs,
             pin,
+            rules,
+            card,
             value_limit: self.limits.value_bytes,
             total_limit: self.limits.derivation_bytes,
         })
@@ -995,6 +1004,25 @@ impl Loader<'_> {
     }
 
     fn condition(&mut self, v: &Value, path: &str, depth: usize) -> Option<Condition> {
+        self.condition_of(
+            v,
+            path,
+            depth,
+            "value",
+            &mut |l: &mut Self, name: &str, at: &str| l.value_ref(name, at),
+        )
+    }
+
+    /// Parses a condition whose tests name their subject under `key`
+    /// (`value` in derivations, `fact` in rules); `subject` resolves it.
+    pub(super) fn condition_of<S>(
+        &mut self,
+        v: &Value,
+        path: &str,
+        depth: usize,
+        key: &str,
+        subject: &mut dyn FnMut(&mut Self, &str, &str) -> Option<S>,
+    ) -> Option<Condition<S>> {
         if depth >= self.limits.condition_depth {
             self.problem(
                 "too-deep",
@@ -1014,9 +1042,15 @@ impl Loader<'_> {
                 let items = self.array(list, &lpath)?;
                 let mut cs = Vec::with_capacity(items.len());
                 for (i, c) in items.iter().enumerate() {
-                    cs.push(self.condition(c, &format!("{lpath}[{i}]"), depth + 1));
+                    cs.push(self.condition_of(
+                        c,
+                        &format!("{lpath}[{i}]"),
+                        depth + 1,
+                        key,
+                        subject,
+                    ));
                 }
-                let cs: Vec<Condition> = cs.into_iter().collect::<Option<_>>()?;
+                let cs: Vec<Condition<S>> = cs.into_iter().collect::<Option<_>>()?;
                 return Some(if comb == "all" {
                     Condition::All(cs)
                 } else {
@@ -1026,22 +1060,31 @@ impl Loader<'_> {
         }
         if let Some(inner) = m.get("not") {
             self.check_keys(m, path, &["not"]);
-            let c = self.condition(inner, &format!("{path}.not"), depth + 1)?;
+            let c = self.condition_of(inner, &format!("{path}.not"), depth + 1, key, subject)?;
             return Some(Condition::Not(Box::new(c)));
         }
-        let Some(name) = m.get("value") else {
+        let Some(name) = m.get(key) else {
             self.problem(
                 "invalid-condition",
                 path,
-                "a condition needs `all`, `any`, `not`, or `value` with a test".into(),
+                format!("a condition needs `all`, `any`, `not`, or `{key}` with a test"),
             );
             return None;
         };
-        let mut allowed = vec!["value"];
+        let mut allowed = vec![key];
         allowed.extend_from_slice(TESTS);
         self.check_keys(m, path, &allowed);
-        let name = self.string(name, &format!("{path}.value"))?;
-        let value = self.value_ref(name, &format!("{path}.value"))?;
+        let name = self.string(name, &format!("{path}.{key}"))?;
+        let subj = subject(self, name, &format!("{path}.{key}"))?;
+        let test = self.test(m, path, key)?;
+        Some(Condition::Test {
+            subject: subj,
+            test,
+        })
+    }
+
+    /// The one test of a condition object.
+    pub(super) fn test(&mut self, m: &Map<String, Value>, path: &str, key: &str) -> Option<Test> {
         let tests: Vec<&str> = TESTS
             .iter()
             .copied()
@@ -1052,7 +1095,7 @@ impl Loader<'_> {
                 "invalid-condition",
                 path,
                 format!(
-                    "a `value` condition takes exactly one test of `{}`",
+                    "a `{key}` condition takes exactly one test of `{}`",
                     TESTS.join("`, `")
                 ),
             );
@@ -1088,7 +1131,7 @@ impl Loader<'_> {
                 Test::Matches(self.regex(p, &tpath)?)
             }
         };
-        Some(Condition::Test { value, test })
+        Some(test)
     }
 
     fn transforms(&mut self, v: &Value, path: &str) -> Option<Vec<Transform>> {

@@ -27,6 +27,8 @@ pub struct Policy {
     pub(crate) order: Vec<usize>,
     pub(crate) outputs: Outputs,
     pub(crate) pin: Option<PinSpec>,
+    pub(crate) rules: Vec<crate::check::rules::Rule>,
+    pub(crate) card: crate::check::describe::CardSpec,
     /// Longest derived value, in bytes.
     pub(crate) value_limit: usize,
     /// Most bytes one derivation may compute.
@@ -236,6 +238,13 @@ impl Policy {
             .as_ref()
             .and_then(|p| self.values.get(p.tag_value))
             .map(|v| &*v.name)
+    }
+
+    /// `(id, description)` of every rule, in order.
+    pub fn rules(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.rules
+            .iter()
+            .map(|r| (r.id.as_str(), r.description.as_str()))
     }
 
     /// Everything the policy reads, so the host can gather it up front.

@@ -48,3 +48,39 @@ pub fn read_json_value(
     }
     container::read_value(value, file)
 }
+
+/// `prefix.key`, or `prefix["odd.key"]` when the key is not a plain word
+/// (labels such as `org.opencontainers.image.version`).
+pub(crate) fn key_path(prefix: &str, key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match (plain, prefix.is_empty()) {
+        (true, true) => key.to_owned(),
+        (true, false) => format!("{prefix}.{key}"),
+        (false, _) => format!("{prefix}[{}]", serde_json::Value::String(key.to_owned())),
+    }
+}
+
+/// `prefix[i]`.
+pub(crate) fn index_path(prefix: &str, i: usize) -> String {
+    format!("{prefix}[{i}]")
+}
+
+/// "`path` is not a string (it is a number)".
+pub(crate) fn wrong_type(path: &str, want: &str, got: &serde_json::Value) -> ReadError {
+    let got = match got {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    };
+    if path.is_empty() {
+        ReadError::new(format!("the input is not {want} (it is {got})"))
+    } else {
+        ReadError::new(format!("`{path}` is not {want} (it is {got})"))
+    }
+}

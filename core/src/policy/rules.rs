@@ -1,0 +1,414 @@
+//! Loading `rules` and `card`: part of the loader, reporting problems with
+//! their JSON paths like everything else.
+
+use super::Loader;
+use crate::check::describe::{CardSpec, CARD_FIELDS, DEFAULT_CARD};
+use crate::check::expr::{is_fact_path, pieces, Expr, ExprPart, FactPath, PathPart};
+use crate::check::rules::{Rule, RuleKind};
+use crate::check::Severity;
+use serde_json::Value;
+
+const RULE_KINDS: &[&str] = &["classify", "require", "agree", "forbid", "match"];
+
+impl Loader<'_> {
+    /// A fact path: literal text with optional `{value:NAME}` pieces.
+    pub(super) fn fact_path(&mut self, text: &str, path: &str) -> Option<FactPath> {
+        let ps = match pieces(text) {
+            Ok(p) => p,
+            Err(m) => {
+                self.problem("invalid-fact", path, m);
+                return None;
+            }
+        };
+        let mut parts = Vec::with_capacity(ps.len());
+        let mut shape = String::new();
+        for (is_ref, s) in ps {
+            if !is_ref {
+                shape.push_str(&s);
+                parts.push(PathPart::Lit(s));
+                continue;
+            }
+            let Some(name) = s.strip_prefix("value:") else {
+                self.problem(
+                    "invalid-fact",
+                    path,
+                    format!("`{{{s}}}` in a fact path must be `{{value:NAME}}`"),
+                );
+                return None;
+            };
+            parts.push(PathPart::Value(self.value_ref(name, path)?));
+            shape.push('x');
+        }
+        if !is_fact_path(&shape) {
+            self.problem(
+                "invalid-fact",
+                path,
+                format!(
+                    "`{text}` is not a fact path (`label:K`, `env:K`, `xflag:SYMBOL`, `field:K`, `ref`, `ref.tag`, `ref.digest`, `ref.name`, `ref.domain`, `ref.path`, `kind`, `name`, `channel`)"
+                ),
+            );
+            return None;
+        }
+        Some(FactPath {
+            parts,
+            text: text.to_owned(),
+        })
+    }
+
+    /// An expression: a bare fact path, or a template of `{fact}` and
+    /// `{value:NAME}` pieces.
+    fn expr(&mut self, text: &str, path: &str) -> Option<Expr> {
+        if !text.contains(['{', '}']) {
+            if !is_fact_path(text) {
+                self.problem(
+                    "invalid-fact",
+                    path,
+                    format!("`{text}` is not a fact path (write `{{fact}}` pieces for a template)"),
+                );
+                return None;
+            }
+            return Some(Expr {
+                parts: vec![ExprPart::Fact(text.to_owned())],
+                text: text.to_owned(),
+            });
+        }
+        let ps = match pieces(text) {
+            Ok(p) => p,
+            Err(m) => {
+                self.problem("invalid-fact", path, m);
+                return None;
+            }
+        };
+        let mut parts = Vec::with_capacity(ps.len());
+        for (is_ref, s) in ps {
+            if !is_ref {
+                parts.push(ExprPart::Lit(s));
+            } else if let Some(name) = s.strip_prefix("value:") {
+                parts.push(ExprPart::Value(self.value_ref(name, path)?));
+            } else if is_fact_path(&s) {
+                parts.push(ExprPart::Fact(s));
+            } else {
+                self.problem(
+                    "invalid-fact",
+                    path,
+                    format!("`{{{s}}}` is not a fact path"),
+                );
+                return None;
+            }
+        }
+        Some(Expr {
+            parts,
+            text: text.to_owned(),
+        })
+    }
+
+    fn fact_of(&mut self, m: &serde_json::Map<String, Value>, path: &str) -> Option<FactPath> {
+        let f = self.require(m, "fact", path)?;
+        let f = self.string(f, &format!("{path}.fact"))?;
+        self.fact_path(f, &format!("{path}.fact"))
+    }
+
+    /// The `rules` list.
+    pub(super) fn rules(&mut self, v: &Value) -> Vec<Rule> {
+        let Some(list) = self.array(v, "$.rules") else {
+            return Vec::new();
+        };
+        let mut out: Vec<Rule> = Vec::with_capacity(list.len());
+        for (i, r) in list.iter().enumerate() {
+            let path = format!("$.rules[{i}]");
+            if let Some(rule) = self.rule(r, &path) {
+                if out.iter().any(|o| o.id == rule.id) {
+                    self.problem(
+                        "duplicate",
+                        &format!("{path}.id"),
+                        format!("rule id `{}` is used twice", rule.id),
+                    );
+                }
+                out.push(rule);
+            }
+        }
+        out
+    }
+
+    fn rule(&mut self, v: &Value, path: &str) -> Option<Rule> {
+        let m = self.object(v, path)?;
+        let kinds: Vec<&str> = RULE_KINDS
+            .iter()
+            .copied()
+            .filter(|k| m.contains_key(*k))
+            .collect();
+        let mut allowed = vec![
+            "id",
+            "description",
+            "severity",
+            "applies_to",
+            "when",
+            "message",
+            "compare",
+        ];
+        allowed.extend_from_slice(RULE_KINDS);
+        self.check_keys(m, path, &allowed);
+        let id = self
+            .require(m, "id", path)
+            .and_then(|i| self.string(i, &format!("{path}.id")));
+        let id = match id {
+            Some("invalid-reference") => {
+                self.problem(
+                    "invalid-name",
+                    &format!("{path}.id"),
+                    "rule id `invalid-reference` is reserved for the engine's own reference check"
+                        .into(),
+                );
+                return None;
+            }
+            Some(i) if !i.is_empty() && !i.contains(char::is_whitespace) => i.to_owned(),
+            Some(i) => {
+                self.problem(
+                    "invalid-name",
+                    &format!("{path}.id"),
+                    format!("rule id `{i}` must be non-empty without spaces"),
+                );
+                return None;
+            }
+            None => return None,
+        };
+        let description = match m.get("description") {
+            Some(d) => self
+                .string(d, &format!("{path}.description"))
+                .unwrap_or("")
+                .to_owned(),
+            None => String::new(),
+        };
+        let [kind] = kinds.as_slice() else {
+            self.problem(
+                "invalid-rule",
+                path,
+                format!("a rule takes exactly one of `{}`", RULE_KINDS.join("`, `")),
+            );
+            return None;
+        };
+        let severity = match m
+            .get("severity")
+            .map(|s| self.string(s, &format!("{path}.severity")))
+        {
+            None => {
+                if *kind == "classify" {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                }
+            }
+            Some(Some("error")) => Severity::Error,
+            Some(Some("warning")) => Severity::Warning,
+            Some(Some(other)) => {
+                self.problem(
+                    "invalid-rule",
+                    &format!("{path}.severity"),
+                    format!("severity is `error` or `warning`, not `{other}`"),
+                );
+                return None;
+            }
+            Some(None) => return None,
+        };
+        let mut applies_to = Vec::new();
+        if let Some(list) = m.get("applies_to") {
+            for (i, k) in self
+                .array(list, &format!("{path}.applies_to"))?
+                .iter()
+                .enumerate()
+            {
+                applies_to.push(
+                    self.string(k, &format!("{path}.applies_to[{i}]"))?
+                        .to_owned(),
+                );
+            }
+        }
+        let when = match m.get("when") {
+            Some(w) => Some(self.condition_of(
+                w,
+                &format!("{path}.when"),
+                0,
+                "fact",
+                &mut |l: &mut Self, f: &str, at: &str| l.fact_path(f, at),
+            )?),
+            None => None,
+        };
+        let message = match m.get("message") {
+            Some(x) => Some(self.string(x, &format!("{path}.message"))?.to_owned()),
+            None => None,
+        };
+        let as_reference = match m
+            .get("compare")
+            .map(|c| self.string(c, &format!("{path}.compare")))
+        {
+            None | Some(Some("text")) => false,
+            Some(Some("reference")) if *kind == "agree" => true,
+            Some(Some(other)) => {
+                self.problem(
+                    "invalid-rule",
+                    &format!("{path}.compare"),
+                    format!("`compare` is `text` or `reference` (with `agree`), not `{other}`"),
+                );
+                return None;
+            }
+            Some(None) => return None,
+        };
+        let kpath = format!("{path}.{kind}");
+        let arg = m.get(*kind)?;
+        let kind = match *kind {
+            "classify" => {
+                let cm = self.object(arg, &kpath)?;
+                self.check_keys(cm, &kpath, &["fact", "channels"]);
+                let fact = self.fact_of(cm, &kpath)?;
+                let chs = self.require(cm, "channels", &kpath)?;
+                let cpath = format!("{kpath}.channels");
+                let mut channels = Vec::new();
+                for (i, c) in self.array(chs, &cpath)?.iter().enumerate() {
+                    let at = format!("{cpath}[{i}]");
+                    let Some(co) = self.object(c, &at) else {
+                        continue;
+                    };
+                    self.check_keys(co, &at, &["name", "pattern"]);
+                    let name = self
+                        .require(co, "name", &at)
+                        .and_then(|n| self.string(n, &format!("{at}.name")));
+                    let pat = self
+                        .require(co, "pattern", &at)
+                        .and_then(|p| self.string(p, &format!("{at}.pattern")));
+                    if let (Some(name), Some(pat)) = (name, pat) {
+                        if let Some(re) = self.regex(pat, &format!("{at}.pattern")) {
+                            channels.push((name.to_owned(), re));
+                        }
+                    }
+                }
+                RuleKind::Classify { fact, channels }
+            }
+            "require" => {
+                let mut facts = Vec::new();
+                for (i, f) in self.array(arg, &kpath)?.iter().enumerate() {
+                    let at = format!("{kpath}[{i}]");
+                    let Some(s) = self.string(f, &at) else {
+                        continue;
+                    };
+                    if let Some(fp) = self.fact_path(s, &at) {
+                        facts.push(fp);
+                    }
+                }
+                RuleKind::Require(facts)
+            }
+            "agree" => {
+                let list = self.array(arg, &kpath)?;
+                if list.len() < 2 {
+                    self.problem(
+                        "invalid-rule",
+                        &kpath,
+                        "`agree` needs at least two expressions".into(),
+                    );
+                    return None;
+                }
+                let mut items = Vec::new();
+                for (i, e) in list.iter().enumerate() {
+                    let at = format!("{kpath}[{i}]");
+                    let Some(s) = self.string(e, &at) else {
+                        continue;
+                    };
+                    if let Some(x) = self.expr(s, &at) {
+                        items.push(x);
+                    }
+                }
+                RuleKind::Agree {
+                    items,
+                    as_reference,
+                }
+            }
+            "forbid" => {
+                let fm = self.object(arg, &kpath)?;
+                let fact = self.fact_of(fm, &kpath)?;
+                let test_keys: Vec<String> = fm.keys().filter(|k| *k != "fact").cloned().collect();
+                let mut allowed = vec!["fact"];
+                allowed.extend_from_slice(super::TESTS);
+                self.check_keys(fm, &kpath, &allowed);
+                let test = self.test(fm, &kpath, "fact")?;
+                let test_text = test_keys
+                    .first()
+                    .map(|k| {
+                        format!(
+                            "{k} {}",
+                            fm.get(k).map(Value::to_string).unwrap_or_default()
+                        )
+                    })
+                    .unwrap_or_default();
+                RuleKind::Forbid {
+                    fact,
+                    test,
+                    test_text,
+                }
+            }
+            _ => {
+                let mm = self.object(arg, &kpath)?;
+                self.check_keys(mm, &kpath, &["fact", "pattern"]);
+                let fact = self.fact_of(mm, &kpath)?;
+                let p = self.require(mm, "pattern", &kpath)?;
+                let p = self.string(p, &format!("{kpath}.pattern"))?;
+                let pattern = self.regex(p, &format!("{kpath}.pattern"))?;
+                RuleKind::Match { fact, pattern }
+            }
+        };
+        Some(Rule {
+            id,
+            description,
+            severity,
+            applies_to,
+            when,
+            message,
+            kind,
+        })
+    }
+
+    /// The `card` mapping, with the OCI defaults for fields not given.
+    pub(super) fn card(&mut self, v: Option<&Value>) -> CardSpec {
+        let mut spec: CardSpec = Vec::new();
+        if let Some(v) = v {
+            if let Some(m) = self.object(v, "$.card") {
+                self.check_keys(m, "$.card", CARD_FIELDS);
+                for (k, item) in m {
+                    let at = format!("$.card.{k}");
+                    let texts: Vec<(String, String)> = match item {
+                        Value::String(s) => vec![(s.clone(), at.clone())],
+                        Value::Array(a) => a
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, x)| {
+                                let p = format!("{at}[{i}]");
+                                self.string(x, &p).map(|s| (s.to_owned(), p))
+                            })
+                            .collect(),
+                        other => {
+                            self.problem(
+                                "wrong-type",
+                                &at,
+                                format!(
+                                    "expected an expression or a list of them, found {}",
+                                    super::type_name(other)
+                                ),
+                            );
+                            continue;
+                        }
+                    };
+                    let exprs = texts.iter().filter_map(|(t, p)| self.expr(t, p)).collect();
+                    spec.push((k.clone(), exprs));
+                }
+            }
+        }
+        for (field, defaults) in DEFAULT_CARD {
+            if !spec.iter().any(|(k, _)| k == field) {
+                let exprs = defaults
+                    .iter()
+                    .filter_map(|t| self.expr(t, "$.card"))
+                    .collect();
+                spec.push(((*field).to_owned(), exprs));
+            }
+        }
+        spec
+    }
+}
