@@ -1,6 +1,8 @@
 //! Command-line definition (clap).
 
 use crate::output::Format;
+use crate::read::InputKind;
+use crate::report::CheckFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -14,6 +16,10 @@ Examples:
   imprint derive --policy obol-stack --save ~/.config/obol
   imprint explain --policy vllm
   imprint pin --policy obol-stack --dir ~/.config/obol/defaults --check
+  docker inspect vllm/vllm-openai:v0.20.0 | imprint check --policy vllm -
+  imprint check --policy obol-stack --format github deploy/
+  imprint check --policy airunway --derive --arg provider=dynamo bin/provider
+  imprint describe vllm/vllm-openai:v0.20.0 --policy vllm --labels-from inspect.json
 
 Exit status: 0 ok, 1 a check failed, 2 error.";
 
@@ -40,6 +46,10 @@ pub enum Cmd {
     Explain(ContextArgs),
     /// Rewrite digest pins of the policy's locally built images to the dev tag.
     Pin(PinArgs),
+    /// Check what built artifacts say (images, manifests, Go binaries) against the policy's rules.
+    Check(CheckArgs),
+    /// Print the provenance card of one image.
+    Describe(DescribeArgs),
     /// Load a policy and report every problem in it.
     Validate(PolicyArg),
     /// List the builtin policies, or print one.
@@ -112,4 +122,51 @@ pub struct PinArgs {
     /// Change nothing; exit 1 when a rewrite is needed.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `imprint check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Context options (used with --derive).
+    #[command(flatten)]
+    pub context: ContextArgs,
+    /// Files, directories, or `-` for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// What the inputs are.
+    #[arg(long, value_enum, default_value_t = InputKind::Auto)]
+    pub kind: InputKind,
+    /// Also derive the policy from this checkout, so rules can compare
+    /// artifacts with the derived values (`{value:NAME}`).
+    #[arg(long)]
+    pub derive: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+/// Output formats of `imprint describe`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CardFormat {
+    /// A card for people.
+    Human,
+    /// The card as JSON.
+    Json,
+}
+
+/// `imprint describe`.
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// The image reference.
+    #[arg(value_name = "REFERENCE")]
+    pub reference: String,
+    /// A policy file, or a builtin name.
+    #[arg(long, short = 'p', value_name = "FILE|NAME", default_value = "default")]
+    pub policy: String,
+    /// Labels and env: `docker inspect` output, an OCI config, or a JSON object of labels.
+    #[arg(long, value_name = "FILE")]
+    pub labels_from: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = CardFormat::Human)]
+    pub format: CardFormat,
 }

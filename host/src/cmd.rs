@@ -1,6 +1,6 @@
 //! One function per subcommand.
 
-use crate::cli::{Cmd, ContextArgs, DeriveArgs, PinArgs};
+use crate::cli::{CardFormat, CheckArgs, Cmd, ContextArgs, DeriveArgs, DescribeArgs, PinArgs};
 use crate::error::{HostError, Status};
 use crate::gather::{gather, GatherOptions};
 use crate::output::{explain, render};
@@ -22,6 +22,8 @@ pub fn run(cmd: Cmd, out: &mut impl Write) -> Result<Status, HostError> {
             write_out(out, &explain(&d))
         }
         Cmd::Pin(a) => pin_cmd(&a, out),
+        Cmd::Check(a) => check_cmd(&a, out),
+        Cmd::Describe(a) => describe_cmd(&a, out),
         Cmd::Validate(p) => {
             let policy = load_policy(&p.policy)?;
             write_out(out, &format!("policy `{}` is valid\n", policy.name()))
@@ -265,4 +267,117 @@ fn file_mode(path: &Path) -> u32 {
         let _ = path;
         0o644
     }
+}
+
+fn check_cmd(a: &CheckArgs, out: &mut impl Write) -> Result<Status, HostError> {
+    let policy = load_policy(&a.context.policy.policy)?;
+    let artifacts = crate::read::read_inputs(&a.inputs, a.kind)?;
+    let ctx;
+    let derivation = if a.derive {
+        let opts = options(&a.context)?;
+        ctx = gather(&policy, &opts)?;
+        Some(derive(&policy, &ctx)?)
+    } else {
+        None
+    };
+    let report = imprint_core::check::check(&policy, &artifacts, derivation.as_ref());
+    write_out(out, &crate::report::render(&report, &policy, a.format))?;
+    Ok(if report.errors > 0 {
+        Status::CheckFailed
+    } else {
+        Status::Ok
+    })
+}
+
+/// Labels and env for `describe --labels-from`.
+fn labels_from(path: &str) -> Result<imprint_core::Artifact, HostError> {
+    let text = if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| HostError::io("<stdin>", e))?;
+        s
+    } else {
+        std::fs::read_to_string(path).map_err(|e| HostError::io(path, e))?
+    };
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| HostError::Usage(format!("--labels-from `{path}`: not valid JSON: {e}")))?;
+    // A flat object of strings is a label map.
+    if let Some(m) = value.as_object() {
+        if !m.is_empty() && m.values().all(serde_json::Value::is_string) {
+            let labels = m
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect();
+            return Ok(imprint_core::Artifact {
+                labels,
+                ..imprint_core::Artifact::default()
+            });
+        }
+    }
+    let mut found = imprint_core::read::read_json_value(&value, Some(path))
+        .map_err(|e| HostError::Usage(format!("--labels-from `{path}`: {e}")))?;
+    if found.is_empty() {
+        return Err(HostError::Usage(format!(
+            "--labels-from `{path}`: no image in it"
+        )));
+    }
+    Ok(found.swap_remove(0))
+}
+
+fn describe_cmd(a: &DescribeArgs, out: &mut impl Write) -> Result<Status, HostError> {
+    let policy = load_policy(&a.policy)?;
+    let (labels, env) = match &a.labels_from {
+        Some(p) => {
+            let art = labels_from(p)?;
+            (art.labels, art.env)
+        }
+        None => Default::default(),
+    };
+    let card = imprint_core::check::describe(&policy, &a.reference, &labels, &env, None);
+    let text = match a.format {
+        CardFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&card).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        CardFormat::Human => card_text(&card),
+    };
+    write_out(out, &text)?;
+    Ok(Status::Ok)
+}
+
+fn card_text(c: &imprint_core::check::Card) -> String {
+    let mut s = c.reference.clone();
+    match &c.name {
+        Some(n) => s.push_str(&format!("  ({n})\n")),
+        None => s.push_str("  (not a valid reference)\n"),
+    }
+    let row = |s: &mut String, k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            s.push_str(&format!("  {k:<9} {v}\n"));
+        }
+    };
+    row(&mut s, "channel", &c.channel);
+    row(&mut s, "version", &c.version);
+    let commit = match (&c.commit, &c.commit_url) {
+        (Some(cm), Some(u)) => Some(format!("{cm}  {u}")),
+        (cm, _) => cm.clone(),
+    };
+    row(&mut s, "commit", &commit);
+    row(&mut s, "pipeline", &c.pipeline);
+    row(&mut s, "build", &c.build_url);
+    row(&mut s, "variant", &c.variant);
+    row(&mut s, "source", &c.source);
+    row(&mut s, "digest", &c.digest);
+    if c.findings.is_empty() {
+        s.push_str("  no findings\n");
+    }
+    for f in &c.findings {
+        let sev = match f.severity {
+            imprint_core::check::Severity::Error => "error",
+            imprint_core::check::Severity::Warning => "warning",
+        };
+        s.push_str(&format!("  {sev:<7} {}  {}\n", f.rule, f.message));
+    }
+    s
 }

@@ -4,6 +4,7 @@
 //! - [`gather`] reads the outside world into an [`imprint_core::Context`];
 //! - [`output`] renders a derivation (shell, json, github, dotenv, bake, ldflags);
 //! - [`persist`] writes files atomically;
+//! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts;
 //! - [`cmd`] holds one function per subcommand.
 
 #![deny(missing_docs)]
@@ -19,5 +20,7 @@ pub mod error;
 pub mod gather;
 pub mod output;
 pub mod persist;
+pub mod read;
+pub mod report;
 
 pub use error::{HostError, Status};

@@ -181,6 +181,12 @@ impl Imprint {
         self
     }
 
+    /// Adds one path argument.
+    pub fn arg_path(mut self, p: impl AsRef<OsStr>) -> Self {
+        self.cmd.arg(p);
+        self
+    }
+
     /// Adds `flag value`.
     pub fn opt(mut self, flag: &str, value: impl AsRef<OsStr>) -> Self {
         self.cmd.arg(flag).arg(value);

@@ -1,0 +1,3 @@
+module github.com/example/provider
+
+go 1.18
