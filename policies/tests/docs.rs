@@ -16,6 +16,8 @@ const LOADER_TOP_LEVEL_KEYS: &[&str] = &[
     "values",
     "outputs",
     "pin",
+    "rules",
+    "card",
 ];
 
 fn read(name: &str) -> String {
