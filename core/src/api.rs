@@ -37,6 +37,14 @@ pub enum Request {
         #[serde(default)]
         context: Context,
     },
+    /// Load `policy`, derive with `context`, and explain how each value was derived.
+    Explain {
+        /// The policy's JSON text.
+        policy: String,
+        /// The build context.
+        #[serde(default)]
+        context: Context,
+    },
     /// Load `policy` and report its problems, or its summary.
     Validate {
         /// The policy's JSON text.
@@ -98,6 +106,7 @@ pub enum Request {
 }
 
 /// An answer.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Answer {
@@ -139,6 +148,11 @@ pub enum Answer {
     },
     /// A check report.
     Report(CheckReport<'static>),
+    /// The trace for people.
+    Explanation {
+        /// The text `imprint explain` prints.
+        text: String,
+    },
     /// A provenance card.
     Card(Card),
     /// Artifacts read from input.
@@ -167,6 +181,13 @@ pub fn run(request: Request) -> Answer {
         Request::Derive { policy, context } => match Policy::from_json(&policy, "policy") {
             Ok(p) => match derive(&p, &context) {
                 Ok(d) => Answer::Derivation(d.into_owned()),
+                Err(e) => Answer::DeriveError(e),
+            },
+            Err(e) => Answer::PolicyError(e),
+        },
+        Request::Explain { policy, context } => match Policy::from_json(&policy, "policy") {
+            Ok(p) => match derive(&p, &context) {
+                Ok(d) => Answer::Explanation { text: d.explain() },
                 Err(e) => Answer::DeriveError(e),
             },
             Err(e) => Answer::PolicyError(e),
@@ -263,4 +284,64 @@ pub fn run_json(request: &str) -> String {
     serde_json::to_string(&answer).unwrap_or_else(|e| {
         format!(r#"{{"type":"bad_request","message":"cannot encode answer: {e}"}}"#)
     })
+}
+
+/// The TypeScript declarations of the boundary's types, generated from the
+/// Rust types (ts-rs). `cargo test -p imprint-core --features ts` writes
+/// them to `wasm/types.d.ts` and fails when the committed file is stale.
+#[cfg(all(test, feature = "ts"))]
+mod typescript {
+    use ts_rs::{Config, TS};
+
+    fn decls() -> String {
+        let cfg = Config::default();
+        let mut out = String::from(
+            "// Generated from the Rust types of imprint-core by ts-rs\n\
+             // (cargo test -p imprint-core --features ts). Do not edit.\n\n\
+             /** A builtin policy. */\nexport type PolicyInfo = { name: string, description: string };\n",
+        );
+        let all = [
+            super::Answer::decl(&cfg),
+            crate::Context::decl(&cfg),
+            crate::CommandOutcome::decl(&cfg),
+            crate::Derivation::decl(&cfg),
+            crate::BuildArg::decl(&cfg),
+            crate::LdFlag::decl(&cfg),
+            crate::Persisted::decl(&cfg),
+            crate::ValueTrace::decl(&cfg),
+            crate::Origin::decl(&cfg),
+            crate::Skip::decl(&cfg),
+            crate::SkipReason::decl(&cfg),
+            crate::DeriveError::decl(&cfg),
+            crate::DeriveErrorCode::decl(&cfg),
+            crate::PolicyError::decl(&cfg),
+            crate::Problem::decl(&cfg),
+            crate::PinChange::decl(&cfg),
+            crate::Reference::decl(&cfg),
+            crate::Artifact::decl(&cfg),
+            crate::check::CheckReport::decl(&cfg),
+            crate::check::ArtifactReport::decl(&cfg),
+            crate::check::Finding::decl(&cfg),
+            crate::check::Severity::decl(&cfg),
+            crate::check::Card::decl(&cfg),
+        ];
+        for d in all {
+            out.push('\n');
+            out.push_str("export ");
+            out.push_str(&d);
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn types_d_ts_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/types.d.ts");
+        let want = decls();
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        if have != want {
+            std::fs::write(&path, &want).unwrap();
+            panic!("wasm/types.d.ts was stale and has been regenerated; commit it");
+        }
+    }
 }

@@ -81,6 +81,7 @@ impl<'de, 'a> Deserialize<'de> for Pairs<'a> {
 }
 
 /// One `--build-arg NAME=VALUE`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuildArg<'a> {
     /// Argument name.
@@ -90,6 +91,7 @@ pub struct BuildArg<'a> {
 }
 
 /// One Go linker flag `-X symbol=value`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LdFlag<'a> {
     /// Fully qualified symbol, such as `example.com/m.version`.
@@ -99,6 +101,7 @@ pub struct LdFlag<'a> {
 }
 
 /// A value to be written by `--save`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Persisted<'a> {
     /// The value's name.
@@ -110,6 +113,7 @@ pub struct Persisted<'a> {
 }
 
 /// Why a candidate did not win.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
@@ -157,6 +161,7 @@ impl SkipReason {
 }
 
 /// A candidate that was passed over.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skip<'a> {
     /// Position in the value's `from` list.
@@ -168,6 +173,7 @@ pub struct Skip<'a> {
 }
 
 /// Where a value's result came from.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Origin<'a> {
@@ -210,6 +216,7 @@ impl Origin<'_> {
 }
 
 /// How one value was derived (the JSON shape of one [`Trace`] entry).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueTrace<'a> {
     /// The value's name.
@@ -335,25 +342,30 @@ impl<'de, 'a> Deserialize<'de> for Trace<'a> {
 }
 
 /// The result of [`derive`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Derivation<'a> {
     /// The policy's name.
     pub policy: Str<'a>,
     /// Every value, in declaration order.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, string>"))]
     pub values: Pairs<'a>,
     /// Image references to tag the build with, in order.
     pub tags: Vec<Str<'a>>,
     /// Docker build arguments, in order.
     pub build_args: Vec<BuildArg<'a>>,
     /// Image labels.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, string>"))]
     pub labels: Pairs<'a>,
     /// Environment entries.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, string>"))]
     pub env: Pairs<'a>,
     /// Go `-X` linker flags, in order.
     pub ldflags: Vec<LdFlag<'a>>,
     /// Values to persist with `--save`.
     pub persist: Vec<Persisted<'a>>,
     /// How each value was derived, in evaluation order.
+    #[cfg_attr(feature = "ts", ts(type = "Array<ValueTrace>"))]
     pub trace: Trace<'a>,
     /// Bake target name for the `bake` format.
     pub bake_target: Str<'a>,
@@ -363,6 +375,39 @@ impl Derivation<'_> {
     /// The derived value called `name`.
     pub fn value(&self, name: &str) -> Option<&str> {
         self.values.get(name)
+    }
+
+    /// The trace for people: each value in declaration order, the source
+    /// that won, and every source skipped with the reason.
+    pub fn explain(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = format!("policy {}\n", self.policy);
+        for (name, value) in &self.values.0 {
+            let Some(t) = self.trace.get(name) else {
+                continue;
+            };
+            let _ = writeln!(out, "\n{} = \"{}\"", t.value, value.escape_debug());
+            let from = match t.origin {
+                Origin::Source { index, source } => format!("[{index}] {source}"),
+                Origin::Default => "the default".to_owned(),
+                Origin::Empty => "nothing (no source matched, no default)".to_owned(),
+                Origin::Loaded { file } => format!("persisted file {file}"),
+                Origin::LoadFallback { file } => {
+                    format!("the fallback for a missing or blank {file}")
+                }
+            };
+            let _ = writeln!(out, "  from    {from}");
+            for s in t.skipped {
+                let _ = writeln!(
+                    out,
+                    "  skipped [{}] {}: {}",
+                    s.index,
+                    s.source,
+                    s.reason.describe()
+                );
+            }
+        }
+        out
     }
 
     /// Detaches the derivation from the policy and context it borrows.

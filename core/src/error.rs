@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One problem found while loading a policy.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// Stable machine-readable code, such as `unknown-key` or `cycle`.
@@ -30,6 +31,7 @@ impl fmt::Display for Problem {
 }
 
 /// A policy could not be loaded. Holds every problem found, not just the first.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub struct PolicyError {
     /// Where the policy came from (a file path or `builtin:<name>`).
@@ -56,6 +58,7 @@ impl fmt::Display for PolicyError {
 }
 
 /// Stable codes for derivation failures.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -83,6 +86,7 @@ impl DeriveErrorCode {
 }
 
 /// A derivation failed: a required value is empty or a derived value is invalid.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message}")]
 pub struct DeriveError {

@@ -15,6 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One rewritten reference.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PinChange {
     /// 1-based line of the reference.

@@ -21,6 +21,7 @@ use std::fmt;
 pub const NAME_MAX: usize = 255;
 
 /// A parsed image reference.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reference {
     /// Registry host with optional port, as written (`None` when absent).

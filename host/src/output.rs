@@ -1,7 +1,7 @@
 //! Renders a [`Derivation`] in the formats CI systems consume.
 
 use crate::error::HostError;
-use imprint_core::{Derivation, Origin};
+use imprint_core::Derivation;
 use std::fmt::Write as _;
 
 /// Output formats of `imprint derive`.
@@ -199,33 +199,10 @@ pub fn render(d: &Derivation, format: Format) -> Result<String, HostError> {
     })
 }
 
-/// The trace for people: each value, the source that won, the ones skipped.
+/// The trace for people: each value, the source that won, the ones skipped
+/// (rendered by the engine, so every target prints the same text).
 pub fn explain(d: &Derivation) -> String {
-    let mut out = format!("policy {}\n", d.policy);
-    for (name, value) in &d.values.0 {
-        let Some(t) = d.trace.get(name) else {
-            continue;
-        };
-        let _ = writeln!(out, "\n{} = \"{}\"", t.value, value.escape_debug());
-        let from = match t.origin {
-            Origin::Source { index, source } => format!("[{index}] {source}"),
-            Origin::Default => "the default".to_owned(),
-            Origin::Empty => "nothing (no source matched, no default)".to_owned(),
-            Origin::Loaded { file } => format!("persisted file {file}"),
-            Origin::LoadFallback { file } => format!("the fallback for a missing or blank {file}"),
-        };
-        let _ = writeln!(out, "  from    {from}");
-        for s in t.skipped {
-            let _ = writeln!(
-                out,
-                "  skipped [{}] {}: {}",
-                s.index,
-                s.source,
-                s.reason.describe()
-            );
-        }
-    }
-    out
+    d.explain()
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// How bad a finding is.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -38,6 +39,7 @@ pub enum Severity {
 
 /// One problem found in one artifact. Borrows from the policy and the
 /// artifact; [`Finding::into_owned`] detaches it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding<'a> {
     /// The rule's id.
@@ -130,6 +132,7 @@ impl Rule {
 }
 
 /// The outcome of checking one artifact.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArtifactReport<'a> {
     /// The artifact's display name.
@@ -154,6 +157,7 @@ pub struct ArtifactReport<'a> {
 
 /// The outcome of [`check`](crate::check::check). Borrows from the policy
 /// and the artifacts.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckReport<'a> {
     /// The policy's name.

@@ -1,0 +1,171 @@
+//! # imprint-wasm
+//!
+//! The imprint engine for WebAssembly. Two faces over the same code:
+//!
+//! - **JavaScript** (wasm-bindgen): `derive`, `check`, `describe`,
+//!   `explain`, `validate`, `read`, `policies`, `policyText`, `version`,
+//!   and `run` (the raw JSON boundary). Every answer is a plain object with
+//!   a `type` field (`derivation`, `report`, `card`, `policy_error`,
+//!   `derive_error`, …): domain failures are data, never exceptions, with
+//!   the same codes and JSON paths as the CLI.
+//! - **Any other host** (wasmtime): the raw ABI in [`abi`]:
+//!   `imprint_alloc`, `imprint_free`, `imprint_run`, JSON in, JSON out.
+//!
+//! A `policy` argument is a policy's JSON text, or the name of a builtin
+//! policy (`vllm`, `obol-stack`, `airunway`, `default`).
+
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+#[cfg(target_arch = "wasm32")]
+pub mod abi;
+
+use imprint_core::api;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = include_str!("../types.d.ts");
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &str) -> JsValue;
+    #[wasm_bindgen(js_namespace = JSON, js_name = stringify)]
+    fn json_stringify(value: &JsValue) -> JsValue;
+}
+
+/// The policy text for `policy`: a builtin's text when it names one.
+fn policy_text(policy: &str) -> String {
+    match imprint_policies::builtin(policy.trim()) {
+        Some(t) if !policy.trim_start().starts_with('{') => t.to_owned(),
+        _ => policy.to_owned(),
+    }
+}
+
+/// A JS value as JSON (`undefined` and `null` become `null`).
+fn to_json(v: &JsValue) -> Value {
+    if v.is_undefined() || v.is_null() {
+        return Value::Null;
+    }
+    json_stringify(v)
+        .as_string()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or(Value::Null)
+}
+
+/// Answers a request object and returns the answer as a plain JS object.
+fn answer(request: &Value) -> JsValue {
+    json_parse(&api::run_json(&request.to_string()))
+}
+
+/// The engine's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// The builtin policies: `[{ name, description }]`.
+#[wasm_bindgen(unchecked_return_type = "PolicyInfo[]")]
+pub fn policies() -> JsValue {
+    let list: Vec<Value> = imprint_policies::BUILTIN
+        .iter()
+        .map(|(name, text)| {
+            let description = imprint_core::Policy::from_json(text, name)
+                .map(|p| p.description().to_owned())
+                .unwrap_or_default();
+            json!({ "name": name, "description": description })
+        })
+        .collect();
+    json_parse(&Value::Array(list).to_string())
+}
+
+/// The JSON text of a builtin policy, or `undefined`.
+#[wasm_bindgen(js_name = policyText)]
+pub fn policy_text_of(name: &str) -> Option<String> {
+    imprint_policies::builtin(name).map(str::to_owned)
+}
+
+/// Loads a policy: `{ type: "policy", … }` or `{ type: "policy_error", problems }`.
+#[wasm_bindgen(unchecked_return_type = "Answer")]
+pub fn validate(policy: &str) -> JsValue {
+    answer(&json!({ "op": "validate", "policy": policy_text(policy) }))
+}
+
+/// Derives values, tags, build args, labels, env and linker flags.
+#[wasm_bindgen(unchecked_return_type = "Answer")]
+pub fn derive(
+    policy: &str,
+    #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
+) -> JsValue {
+    let ctx = match to_json(&context) {
+        Value::Null => json!({}),
+        v => v,
+    };
+    answer(&json!({ "op": "derive", "policy": policy_text(policy), "context": ctx }))
+}
+
+/// The trace for people, as `imprint explain` prints it.
+#[wasm_bindgen(unchecked_return_type = "Answer")]
+pub fn explain(
+    policy: &str,
+    #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
+) -> JsValue {
+    let ctx = match to_json(&context) {
+        Value::Null => json!({}),
+        v => v,
+    };
+    answer(&json!({ "op": "explain", "policy": policy_text(policy), "context": ctx }))
+}
+
+/// Reads artifacts from input text (`docker inspect`, OCI, Kubernetes JSON).
+#[wasm_bindgen(unchecked_return_type = "Answer")]
+pub fn read(text: &str, file: Option<String>) -> JsValue {
+    answer(&json!({ "op": "read", "text": text, "file": file }))
+}
+
+/// Checks artifacts against the policy's rules. With a context, rules may
+/// compare with derived values.
+#[wasm_bindgen(unchecked_return_type = "Answer")]
+pub fn check(
+    policy: &str,
+    #[wasm_bindgen(unchecked_param_type = "Partial<Artifact>[]")] artifacts: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Partial<Context> | undefined")] context: JsValue,
+) -> JsValue {
+    answer(&json!({
+        "op": "check",
+        "policy": policy_text(policy),
+        "artifacts": to_json(&artifacts),
+        "context": to_json(&context),
+    }))
+}
+
+/// The provenance card of one image.
+#[wasm_bindgen(unchecked_return_type = "Answer")]
+pub fn describe(
+    policy: &str,
+    reference: &str,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")] labels: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")] env: JsValue,
+) -> JsValue {
+    let obj = |v: &JsValue| match to_json(v) {
+        Value::Null => json!({}),
+        v => v,
+    };
+    answer(&json!({
+        "op": "describe",
+        "policy": policy_text(policy),
+        "reference": reference,
+        "labels": obj(&labels),
+        "env": obj(&env),
+    }))
+}
+
+/// The raw JSON boundary: one request text in, one answer text out.
+#[wasm_bindgen]
+pub fn run(request: &str) -> String {
+    api::run_json(request)
+}

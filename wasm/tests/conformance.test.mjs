@@ -1,0 +1,102 @@
+// The shared conformance vectors (tests/vectors/*.json), run against the
+// built npm package in Node: the same requests and the same comparison
+// rules as the Rust runner (tests/src/lib.rs). Run: node --test wasm/tests/
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const engine = createRequire(import.meta.url)(join(here, "../pkg/node/imprint.cjs"));
+const vectors = join(here, "../../tests/vectors");
+
+function policyText(v) {
+  if (typeof v === "string") {
+    const t = engine.policyText(v);
+    if (t === undefined) throw new Error(`no builtin policy \`${v}\``);
+    return t;
+  }
+  return JSON.stringify(v, null, 2);
+}
+
+function request(op, defaults, kase) {
+  const req = { op };
+  for (const [k, v] of [...Object.entries(defaults), ...Object.entries(kase)]) {
+    if (k === "name" || k === "source" || k === "expect") continue;
+    if (k === "policy") req.policy = policyText(v);
+    else if (k === "policy_text") req.policy = v;
+    else req[k] = v;
+  }
+  return req;
+}
+
+const eq = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+function compare(expect, got) {
+  for (const [k, w] of Object.entries(expect)) {
+    const g = got[k] ?? null;
+    if (k === "values") {
+      for (const [name, wv] of Object.entries(w)) {
+        const gv = g?.[name] ?? null;
+        if (!eq(gv, wv)) return `values.${name}: expected ${JSON.stringify(wv)}, got ${JSON.stringify(gv)}`;
+      }
+    } else if (k === "message_contains") {
+      if (!String(got.message ?? "").includes(w)) return `message ${JSON.stringify(got.message)} lacks ${JSON.stringify(w)}`;
+    } else if (k === "problems" || k === "findings") {
+      const all = k === "problems" ? (g ?? []) :
+        got.artifacts ? got.artifacts.flatMap((a) => a.findings) : (got.findings ?? []);
+      if (all.length !== w.length) return `expected ${w.length} ${k}, got ${all.length}: ${JSON.stringify(all)}`;
+      for (let i = 0; i < w.length; i++) {
+        for (const [pk, pv] of Object.entries(w[i])) {
+          if (!eq(all[i][pk], pv)) return `${k}[${i}].${pk}: expected ${JSON.stringify(pv)}, got ${JSON.stringify(all[i])}`;
+        }
+      }
+    } else if (k === "channels") {
+      const gs = (got.artifacts ?? []).map((a) => a.channel ?? null);
+      if (!eq(gs, w)) return `channels: expected ${JSON.stringify(w)}, got ${JSON.stringify(gs)}`;
+    } else if (!eq(g, w)) {
+      return `${k}: expected ${JSON.stringify(w)}, got ${JSON.stringify(g)}`;
+    }
+  }
+  return null;
+}
+
+const files = readdirSync(vectors).filter((f) => f.endsWith(".json")).sort();
+let total = 0;
+for (const file of files) {
+  const doc = JSON.parse(readFileSync(join(vectors, file), "utf8"));
+  test(file, () => {
+    const failures = [];
+    for (const kase of doc.cases) {
+      total++;
+      const req = request(doc.op ?? "derive", doc.defaults ?? {}, kase);
+      const got = JSON.parse(engine.run(JSON.stringify(req)));
+      const why = compare(kase.expect, got);
+      if (why) failures.push(`${kase.name}: ${why}`);
+    }
+    assert.ok(doc.cases.length > 0, "no cases");
+    assert.deepEqual(failures, []);
+  });
+}
+
+test("the JavaScript API answers like the JSON boundary", () => {
+  const ctx = { env: { BUILDKITE: "1", BUILDKITE_COMMIT: "abc123", RELEASE_VERSION: "v0.20.0" }, args: { variant: "cu129" }, arch: "x86_64" };
+  const viaApi = engine.derive("vllm", ctx);
+  const viaRun = JSON.parse(engine.run(JSON.stringify({ op: "derive", policy: engine.policyText("vllm"), context: ctx })));
+  assert.deepEqual(viaApi, viaRun);
+  assert.equal(viaApi.type, "derivation");
+  // Plain objects, not Maps.
+  assert.equal(Object.getPrototypeOf(viaApi.values), Object.prototype);
+  assert.equal(viaApi.values.image_tag, "vllm/vllm-openai:v0.20.0-cu129");
+  // Domain failures are answers, not exceptions.
+  const bad = engine.validate('{"name": "x", "values": {"v": {"form": []}}}');
+  assert.equal(bad.type, "policy_error");
+  assert.equal(bad.problems[0].path, "$.values.v.form");
+  assert.equal(bad.problems[0].code, "unknown-key");
+  const err = engine.derive("vllm", { env: { VLLM_IMAGE_TAG: "Not A Ref" } });
+  assert.equal(err.type, "derive_error");
+  assert.equal(err.code, "invalid-format");
+  assert.deepEqual(engine.policies().map((p) => p.name).sort(), ["airunway", "default", "obol-stack", "vllm"]);
+});

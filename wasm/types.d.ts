@@ -1,0 +1,498 @@
+// Generated from the Rust types of imprint-core by ts-rs
+// (cargo test -p imprint-core --features ts). Do not edit.
+
+/** A builtin policy. */
+export type PolicyInfo = { name: string, description: string };
+
+export type Answer = { "type": "derivation" } & Derivation | { "type": "derive_error" } & DeriveError | { "type": "policy_error" } & PolicyError | { "type": "policy", 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its description.
+ */
+description: string, 
+/**
+ * Declared argument names.
+ */
+args: Array<string>, 
+/**
+ * Value names in declaration order.
+ */
+values: Array<string>, } | { "type": "pinned", 
+/**
+ * The new text.
+ */
+text: string, 
+/**
+ * What changed.
+ */
+changes: Array<PinChange>, } | { "type": "reference", 
+/**
+ * The reference as parsed.
+ */
+reference: Reference, 
+/**
+ * With docker's defaults applied.
+ */
+normalized: string, } | { "type": "invalid_reference", 
+/**
+ * Why.
+ */
+message: string, } | { "type": "report" } & CheckReport | { "type": "explanation", 
+/**
+ * The text `imprint explain` prints.
+ */
+text: string, } | { "type": "card" } & Card | { "type": "artifacts", 
+/**
+ * The artifacts.
+ */
+artifacts: Array<Artifact>, } | { "type": "read_error", 
+/**
+ * Why.
+ */
+message: string, 
+/**
+ * Line, when known.
+ */
+line: number | null, } | { "type": "bad_request", 
+/**
+ * Why.
+ */
+message: string, };
+
+export type Context = { 
+/**
+ * Environment variables. A variable set to `""` is present here, so a
+ * source with `accept_empty` can tell it from an unset one.
+ */
+env: { [key in string]: string }, 
+/**
+ * `--arg NAME=VALUE` arguments.
+ */
+args: { [key in string]: string }, 
+/**
+ * Git facts by [`crate::GitFact::key`]; a missing key means git could not
+ * say (not a repository, git missing, unborn branch …).
+ */
+git: { [key in string]: string }, 
+/**
+ * The machine architecture as `uname -m` prints it.
+ */
+arch: string | null, 
+/**
+ * File contents by path relative to the repository directory; a
+ * missing key means the file is missing or unreadable.
+ */
+files: { [key in string]: string }, 
+/**
+ * Results of commands the policy asked for, keyed by argv joined with
+ * spaces. A command the derivation reaches but finds no entry for is
+ * reported in [`crate::Derivation::pending_commands`].
+ */
+commands: { [key in string]: CommandOutcome }, 
+/**
+ * Persisted values read back with `--load`, by value name; `None`
+ * means the file was missing or unreadable. A value with no entry is
+ * derived as usual.
+ */
+loaded: { [key in string]: string | null }, };
+
+export type CommandOutcome = { "outcome": "output", 
+/**
+ * Standard output.
+ */
+stdout: string, } | { "outcome": "not_allowed" } | { "outcome": "not_found" } | { "outcome": "timed_out" } | { "outcome": "failed", 
+/**
+ * Why.
+ */
+reason: string, };
+
+export type Derivation = { 
+/**
+ * The policy's name.
+ */
+policy: string, 
+/**
+ * Every value, in declaration order.
+ */
+values: Record<string, string>, 
+/**
+ * Image references to tag the build with, in order.
+ */
+tags: Array<string>, 
+/**
+ * Docker build arguments, in order.
+ */
+build_args: Array<BuildArg>, 
+/**
+ * Image labels.
+ */
+labels: Record<string, string>, 
+/**
+ * Environment entries.
+ */
+env: Record<string, string>, 
+/**
+ * Go `-X` linker flags, in order.
+ */
+ldflags: Array<LdFlag>, 
+/**
+ * Values to persist with `--save`.
+ */
+persist: Array<Persisted>, 
+/**
+ * How each value was derived, in evaluation order.
+ */
+trace: Array<ValueTrace>, 
+/**
+ * Bake target name for the `bake` format.
+ */
+bake_target: string, };
+
+export type BuildArg = { 
+/**
+ * Argument name.
+ */
+name: string, 
+/**
+ * Argument value.
+ */
+value: string, };
+
+export type LdFlag = { 
+/**
+ * Fully qualified symbol, such as `example.com/m.version`.
+ */
+symbol: string, 
+/**
+ * The string it is set to.
+ */
+value: string, };
+
+export type Persisted = { 
+/**
+ * The value's name.
+ */
+value: string, 
+/**
+ * File name inside the save directory.
+ */
+file: string, 
+/**
+ * Exact file content.
+ */
+content: string, };
+
+export type ValueTrace = { 
+/**
+ * The value's name.
+ */
+value: string, 
+/**
+ * What produced it.
+ */
+origin: Origin, 
+/**
+ * Candidates tried before the winner, and why each was passed over.
+ */
+skipped?: Array<Skip>, };
+
+export type Origin = { "kind": "source", 
+/**
+ * Position in the value's `from` list.
+ */
+index: number, 
+/**
+ * The source, such as `env BUILDKITE_COMMIT`.
+ */
+source: string, } | { "kind": "default" } | { "kind": "empty" } | { "kind": "loaded", 
+/**
+ * The file name.
+ */
+file: string, } | { "kind": "load_fallback", 
+/**
+ * The file name.
+ */
+file: string, };
+
+export type Skip = { 
+/**
+ * Position in the value's `from` list.
+ */
+index: number, 
+/**
+ * The source, such as `env BUILDKITE_COMMIT`.
+ */
+source: string, 
+/**
+ * Why it did not win.
+ */
+reason: SkipReason, };
+
+export type SkipReason = "condition_false" | "unset" | "empty" | "file_missing" | "key_missing" | "no_module" | "not_allowed" | "not_found" | "timed_out" | "failed" | "not_run";
+
+export type DeriveError = { 
+/**
+ * What went wrong.
+ */
+code: DeriveErrorCode, 
+/**
+ * The value (or output, as `$.outputs.tags[0]`) the error is about.
+ */
+subject: string, 
+/**
+ * The inputs the offending value came from, such as `env RELEASE_VERSION`.
+ */
+inputs: Array<string>, 
+/**
+ * Full message, naming the subject, the offending text and its inputs.
+ */
+message: string, };
+
+export type DeriveErrorCode = "required-empty" | "invalid-format" | "value-too-long" | "unknown-argument";
+
+export type PolicyError = { 
+/**
+ * Where the policy came from (a file path or `builtin:<name>`).
+ */
+origin: string, 
+/**
+ * All problems, in document order.
+ */
+problems: Array<Problem>, };
+
+export type Problem = { 
+/**
+ * Stable machine-readable code, such as `unknown-key` or `cycle`.
+ */
+code: string, 
+/**
+ * JSON path of the offending node, such as `$.values.tag.from[1].env`.
+ */
+path: string, 
+/**
+ * 1-based line in the policy text, 0 when unknown.
+ */
+line: number, 
+/**
+ * 1-based column in the policy text, 0 when unknown.
+ */
+column: number, 
+/**
+ * Human-readable message.
+ */
+message: string, };
+
+export type PinChange = { 
+/**
+ * 1-based line of the reference.
+ */
+line: number, 
+/**
+ * The reference before.
+ */
+from: string, 
+/**
+ * The reference after.
+ */
+to: string, };
+
+export type Reference = { 
+/**
+ * Registry host with optional port, as written (`None` when absent).
+ */
+domain: string | null, 
+/**
+ * Repository path, such as `vllm/vllm-openai`.
+ */
+path: string, 
+/**
+ * Tag, if any.
+ */
+tag: string | null, 
+/**
+ * Digest (`sha256:…`), if any.
+ */
+digest: string | null, };
+
+export type Artifact = { 
+/**
+ * What it is: `image`, `container`, `binary`, `object` …
+ */
+kind: string, 
+/**
+ * How findings name it, such as `Deployment/buyer container buyer`.
+ */
+name: string, 
+/**
+ * The image reference, as written (it may be invalid).
+ */
+reference: string | null, 
+/**
+ * Image labels or OCI annotations.
+ */
+labels: { [key in string]: string }, 
+/**
+ * Environment entries.
+ */
+env: { [key in string]: string }, 
+/**
+ * Go `-X symbol=value` linker flags found in a binary's build settings.
+ */
+xflags: { [key in string]: string }, 
+/**
+ * Other facts by path, such as `status.version`.
+ */
+fields: { [key in string]: string }, 
+/**
+ * File the artifact was read from.
+ */
+file: string | null, 
+/**
+ * 1-based line in that file, when known.
+ */
+line: number | null, };
+
+export type CheckReport = { 
+/**
+ * The policy's name.
+ */
+policy: string, 
+/**
+ * One report per artifact, in input order.
+ */
+artifacts: Array<ArtifactReport>, 
+/**
+ * Number of error findings.
+ */
+errors: number, 
+/**
+ * Number of warning findings.
+ */
+warnings: number, 
+/**
+ * Ids of rules skipped because they need derived values and none were given.
+ */
+skipped_rules?: Array<string>, };
+
+export type ArtifactReport = { 
+/**
+ * The artifact's display name.
+ */
+name: string, 
+/**
+ * Its kind.
+ */
+kind: string, 
+/**
+ * Its reference, if any.
+ */
+reference: string | null, 
+/**
+ * The channel a `classify` rule assigned.
+ */
+channel: string | null, 
+/**
+ * File it was read from.
+ */
+file: string | null, 
+/**
+ * Line in that file.
+ */
+line: number | null, 
+/**
+ * Findings, errors first, in rule order.
+ */
+findings: Array<Finding>, };
+
+export type Finding = { 
+/**
+ * The rule's id.
+ */
+rule: string, 
+/**
+ * How bad it is.
+ */
+severity: Severity, 
+/**
+ * What is wrong.
+ */
+message: string, 
+/**
+ * The artifact's display name.
+ */
+artifact: string, 
+/**
+ * The fact or expression concerned, such as `label:ai.vllm.build.commit`.
+ */
+field: string | null, 
+/**
+ * File the artifact was read from.
+ */
+file: string | null, 
+/**
+ * Line in that file.
+ */
+line: number | null, };
+
+export type Severity = "error" | "warning";
+
+export type Card = { 
+/**
+ * The reference as given.
+ */
+reference: string, 
+/**
+ * Whether it is a valid OCI reference.
+ */
+valid: boolean, 
+/**
+ * Repository name with docker's defaults (`docker.io/library/…`).
+ */
+name: string | null, 
+/**
+ * Tag, if any.
+ */
+tag: string | null, 
+/**
+ * Digest, if any.
+ */
+digest: string | null, 
+/**
+ * Channel assigned by the policy's `classify` rule (`unknown` when none matches).
+ */
+channel: string | null, 
+/**
+ * Version the image claims.
+ */
+version: string | null, 
+/**
+ * Source commit.
+ */
+commit: string | null, 
+/**
+ * Link to the commit, when the source repository is an https URL.
+ */
+commit_url: string | null, 
+/**
+ * CI pipeline that built it.
+ */
+pipeline: string | null, 
+/**
+ * CI build URL.
+ */
+build_url: string | null, 
+/**
+ * Image variant (CUDA version, distribution …).
+ */
+variant: string | null, 
+/**
+ * Source repository URL.
+ */
+source: string | null, 
+/**
+ * Findings of the policy's rules, errors first.
+ */
+findings: Array<Finding>, };
