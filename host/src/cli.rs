@@ -1,5 +1,6 @@
 //! Command-line definition (clap).
 
+use crate::engine::EngineKind;
 use crate::output::Format;
 use crate::read::InputKind;
 use crate::report::CheckFormat;
@@ -35,6 +36,14 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Cmd,
+    /// Evaluate policies natively, or in the engine's WebAssembly module
+    /// under wasmtime (the same .wasm the npm package ships).
+    #[arg(long, global = true, value_enum, default_value_t = EngineKind::Native)]
+    pub engine: EngineKind,
+    /// The engine module for --engine wasm (default: $IMPRINT_WASM_MODULE,
+    /// beside the executable, or wasm/pkg/imprint_bg.wasm).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub wasm_module: Option<PathBuf>,
 }
 
 /// Subcommands.

@@ -1,32 +1,72 @@
 //! One function per subcommand.
 
 use crate::cli::{CardFormat, CheckArgs, Cmd, ContextArgs, DeriveArgs, DescribeArgs, PinArgs};
+use crate::engine::Engine;
 use crate::error::{HostError, Status};
 use crate::gather::{gather, GatherOptions};
-use crate::output::{explain, render};
+use crate::output::render;
 use crate::persist::write_atomic;
 use imprint_core::{
-    derive, is_valid_tag, pin_file_matches, rewrite_pins_bytes, Derivation, Policy,
+    is_valid_tag, pin_file_matches, rewrite_pins_bytes, Context, Derivation, Policy,
 };
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Runs a subcommand, writing its output to `out`.
-pub fn run(cmd: Cmd, out: &mut impl Write) -> Result<Status, HostError> {
-    match cmd {
-        Cmd::Derive(a) => derive_cmd(&a, out),
-        Cmd::Explain(c) => {
-            let (_, d) = derive_with(&c)?;
-            write_out(out, &explain(&d))
+/// Sends one request to the engine; turns error answers into errors.
+fn ask(engine: &mut dyn Engine, request: &Value, origin: &str) -> Result<Value, HostError> {
+    let text = engine.run_json(&request.to_string())?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| {
+        HostError::Engine(format!(
+            "the engine answered something that is not JSON: {e}"
+        ))
+    })?;
+    let bad =
+        |e: serde_json::Error| HostError::Engine(format!("cannot decode the engine's answer: {e}"));
+    match v.get("type").and_then(Value::as_str) {
+        Some("derive_error") => Err(HostError::Derive(serde_json::from_value(v).map_err(bad)?)),
+        Some("policy_error") => {
+            let mut e: imprint_core::PolicyError = serde_json::from_value(v).map_err(bad)?;
+            origin.clone_into(&mut e.origin);
+            Err(HostError::Policy(e))
         }
-        Cmd::Pin(a) => pin_cmd(&a, out),
-        Cmd::Check(a) => check_cmd(&a, out),
-        Cmd::Describe(a) => describe_cmd(&a, out),
+        Some("bad_request") => Err(HostError::Engine(format!(
+            "the engine refused the request: {}",
+            v.get("message").and_then(Value::as_str).unwrap_or("")
+        ))),
+        _ => Ok(v),
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, HostError> {
+    serde_json::from_value(v)
+        .map_err(|e| HostError::Engine(format!("cannot decode the engine's answer: {e}")))
+}
+
+/// Runs a subcommand with `engine`, writing its output to `out`.
+pub fn run(cmd: Cmd, engine: &mut dyn Engine, out: &mut impl Write) -> Result<Status, HostError> {
+    match cmd {
+        Cmd::Derive(a) => derive_cmd(&a, engine, out),
+        Cmd::Explain(c) => {
+            let (p, ctx) = gathered(&c)?;
+            let req = json!({ "op": "explain", "policy": p.text, "context": ctx });
+            let v = ask(engine, &req, &p.origin)?;
+            write_out(out, v.get("text").and_then(Value::as_str).unwrap_or(""))
+        }
+        Cmd::Pin(a) => pin_cmd(&a, engine, out),
+        Cmd::Check(a) => check_cmd(&a, engine, out),
+        Cmd::Describe(a) => describe_cmd(&a, engine, out),
         Cmd::Validate(p) => {
-            let policy = load_policy(&p.policy)?;
-            write_out(out, &format!("policy `{}` is valid\n", policy.name()))
+            let loaded = load_policy_text(&p.policy)?;
+            let v = ask(
+                engine,
+                &json!({ "op": "validate", "policy": loaded.text }),
+                &loaded.origin,
+            )?;
+            let name = v.get("name").and_then(Value::as_str).unwrap_or("");
+            write_out(out, &format!("policy `{name}` is valid\n"))
         }
         Cmd::Policies { name: None } => {
             let mut s = String::new();
@@ -71,12 +111,34 @@ fn unknown_builtin(name: &str) -> HostError {
     ))
 }
 
+/// A policy loaded natively (the host needs it to gather the context),
+/// with its text and origin for the engine.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The policy.
+    pub policy: Policy,
+    /// Its JSON text.
+    pub text: String,
+    /// Where it came from (file path or `builtin:NAME`).
+    pub origin: String,
+}
+
 /// Loads a policy from a file path or a builtin name.
 pub fn load_policy(spec: &str) -> Result<Policy, HostError> {
+    load_policy_text(spec).map(|l| l.policy)
+}
+
+/// Loads a policy and keeps its text.
+pub fn load_policy_text(spec: &str) -> Result<Loaded, HostError> {
     let looks_like_path = spec.contains(['/', '\\']) || spec.ends_with(".json");
     if !looks_like_path {
         if let Some(text) = imprint_policies::builtin(spec) {
-            return Ok(Policy::from_json(text, &format!("builtin:{spec}"))?);
+            let origin = format!("builtin:{spec}");
+            return Ok(Loaded {
+                policy: Policy::from_json(text, &origin)?,
+                text: text.to_owned(),
+                origin,
+            });
         }
     }
     let path = Path::new(spec);
@@ -91,7 +153,11 @@ pub fn load_policy(spec: &str) -> Result<Policy, HostError> {
         });
     }
     let text = std::fs::read_to_string(path).map_err(|e| HostError::io(path, e))?;
-    Ok(Policy::from_json(&text, spec)?)
+    Ok(Loaded {
+        policy: Policy::from_json(&text, spec)?,
+        text,
+        origin: spec.to_owned(),
+    })
 }
 
 fn parse_args(raw: &[String]) -> Result<BTreeMap<String, String>, HostError> {
@@ -132,16 +198,30 @@ fn options(c: &ContextArgs) -> Result<GatherOptions, HostError> {
     })
 }
 
-fn derive_with(c: &ContextArgs) -> Result<(Policy, Derivation<'static>), HostError> {
-    let policy = load_policy(&c.policy.policy)?;
+/// Loads the policy and gathers its context (always natively: this is I/O).
+fn gathered(c: &ContextArgs) -> Result<(Loaded, Context), HostError> {
+    let loaded = load_policy_text(&c.policy.policy)?;
     let opts = options(c)?;
-    let ctx = gather(&policy, &opts)?;
-    let d = derive(&policy, &ctx)?.into_owned();
-    Ok((policy, d))
+    let ctx = gather(&loaded.policy, &opts)?;
+    Ok((loaded, ctx))
 }
 
-fn derive_cmd(a: &DeriveArgs, out: &mut impl Write) -> Result<Status, HostError> {
-    let (_, d) = derive_with(&a.context)?;
+fn derive_with(
+    c: &ContextArgs,
+    engine: &mut dyn Engine,
+) -> Result<(Loaded, Derivation<'static>), HostError> {
+    let (loaded, ctx) = gathered(c)?;
+    let req = json!({ "op": "derive", "policy": loaded.text, "context": ctx });
+    let d = decode(ask(engine, &req, &loaded.origin)?)?;
+    Ok((loaded, d))
+}
+
+fn derive_cmd(
+    a: &DeriveArgs,
+    engine: &mut dyn Engine,
+    out: &mut impl Write,
+) -> Result<Status, HostError> {
+    let (_, d) = derive_with(&a.context, engine)?;
     let mut text = render(&d, a.format)?;
     if let Some(dir) = &a.save {
         if !dir.is_dir() {
@@ -181,7 +261,11 @@ fn yaml_files(dir: &Path, exts: &[String], out: &mut Vec<PathBuf>) -> Result<(),
     Ok(())
 }
 
-fn pin_cmd(a: &PinArgs, out: &mut impl Write) -> Result<Status, HostError> {
+fn pin_cmd(
+    a: &PinArgs,
+    engine: &mut dyn Engine,
+    out: &mut impl Write,
+) -> Result<Status, HostError> {
     let policy = load_policy(&a.context.policy.policy)?;
     let Some(spec) = policy.pin() else {
         return Err(HostError::Usage(format!(
@@ -200,9 +284,7 @@ fn pin_cmd(a: &PinArgs, out: &mut impl Write) -> Result<Status, HostError> {
             t.clone()
         }
         None => {
-            let opts = options(&a.context)?;
-            let ctx = gather(&policy, &opts)?;
-            let d = derive(&policy, &ctx)?;
+            let (_, d) = derive_with(&a.context, engine)?;
             let name = policy.pin_tag_value().unwrap_or_default();
             let tag = d.value(name).unwrap_or_default().to_owned();
             if !is_valid_tag(&tag) {
@@ -269,19 +351,26 @@ fn file_mode(path: &Path) -> u32 {
     }
 }
 
-fn check_cmd(a: &CheckArgs, out: &mut impl Write) -> Result<Status, HostError> {
-    let policy = load_policy(&a.context.policy.policy)?;
+fn check_cmd(
+    a: &CheckArgs,
+    engine: &mut dyn Engine,
+    out: &mut impl Write,
+) -> Result<Status, HostError> {
     let artifacts = crate::read::read_inputs(&a.inputs, a.kind)?;
-    let ctx;
-    let derivation = if a.derive {
-        let opts = options(&a.context)?;
-        ctx = gather(&policy, &opts)?;
-        Some(derive(&policy, &ctx)?)
+    let (loaded, context) = if a.derive {
+        let (l, ctx) = gathered(&a.context)?;
+        (l, Some(ctx))
     } else {
-        None
+        (load_policy_text(&a.context.policy.policy)?, None)
     };
-    let report = imprint_core::check::check(&policy, &artifacts, derivation.as_ref());
-    write_out(out, &crate::report::render(&report, &policy, a.format))?;
+    let req =
+        json!({ "op": "check", "policy": loaded.text, "artifacts": artifacts, "context": context });
+    let report: imprint_core::check::CheckReport<'static> =
+        decode(ask(engine, &req, &loaded.origin)?)?;
+    write_out(
+        out,
+        &crate::report::render(&report, &loaded.policy, a.format),
+    )?;
     Ok(if report.errors > 0 {
         Status::CheckFailed
     } else {
@@ -324,8 +413,12 @@ fn labels_from(path: &str) -> Result<imprint_core::Artifact, HostError> {
     Ok(found.swap_remove(0))
 }
 
-fn describe_cmd(a: &DescribeArgs, out: &mut impl Write) -> Result<Status, HostError> {
-    let policy = load_policy(&a.policy)?;
+fn describe_cmd(
+    a: &DescribeArgs,
+    engine: &mut dyn Engine,
+    out: &mut impl Write,
+) -> Result<Status, HostError> {
+    let loaded = load_policy_text(&a.policy)?;
     let (labels, env) = match &a.labels_from {
         Some(p) => {
             let art = labels_from(p)?;
@@ -333,7 +426,14 @@ fn describe_cmd(a: &DescribeArgs, out: &mut impl Write) -> Result<Status, HostEr
         }
         None => Default::default(),
     };
-    let card = imprint_core::check::describe(&policy, &a.reference, &labels, &env, None);
+    let req = json!({
+        "op": "describe",
+        "policy": loaded.text,
+        "reference": a.reference,
+        "labels": labels,
+        "env": env,
+    });
+    let card: imprint_core::check::Card = decode(ask(engine, &req, &loaded.origin)?)?;
     let text = match a.format {
         CardFormat::Json => {
             let mut s = serde_json::to_string_pretty(&card).unwrap_or_default();

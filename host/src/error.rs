@@ -31,6 +31,9 @@ pub enum HostError {
     /// A command-line argument is wrong.
     #[error("{0}")]
     Usage(String),
+    /// The WebAssembly engine could not be loaded or stopped (fuel, memory).
+    #[error("{0}")]
+    Engine(String),
     /// A file or directory could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {

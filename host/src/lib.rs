@@ -16,6 +16,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod engine;
 pub mod error;
 pub mod gather;
 pub mod output;

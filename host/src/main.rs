@@ -1,6 +1,7 @@
 //! `imprint`: parse, run, map to an exit code.
 
 use clap::Parser;
+use imprint_host::engine::{module_path, Engine, EngineKind, Native, Wasm};
 use imprint_host::{cli::Cli, cmd, Status};
 use std::io::Write;
 use std::process::ExitCode;
@@ -8,7 +9,14 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut stdout = std::io::stdout().lock();
-    match cmd::run(cli.command, &mut stdout) {
+    let engine: Result<Box<dyn Engine>, _> = match cli.engine {
+        EngineKind::Native => Ok(Box::new(Native)),
+        EngineKind::Wasm => module_path(cli.wasm_module.as_deref())
+            .and_then(|p| Wasm::load(&p))
+            .map(|w| Box::new(w) as Box<dyn Engine>),
+    };
+    let result = engine.and_then(|mut e| cmd::run(cli.command, e.as_mut(), &mut stdout));
+    match result {
         Ok(status) => status.into(),
         Err(e) => {
             let _ = stdout.flush();

@@ -1,0 +1,196 @@
+//! The engine's WebAssembly module under wasmtime: every conformance vector,
+//! CLI output byte for byte the same as the native engine, and fuel and
+//! memory exhaustion as clear errors. Needs the module `wasm/build.sh`
+//! builds (`.ci/run` builds it first).
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::{tempdir, write, Imprint};
+use imprint_host::engine::{Engine, Wasm};
+use std::path::PathBuf;
+
+fn module() -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../wasm/pkg/imprint_bg.wasm");
+    assert!(
+        p.is_file(),
+        "{} is missing: build the engine module with `bash wasm/build.sh` first (.ci/run does)",
+        p.display()
+    );
+    p
+}
+
+struct Adapter(Wasm);
+
+impl imprint_conformance::Engine for Adapter {
+    fn run_json(&mut self, request: &str) -> String {
+        self.0
+            .run_json(request)
+            .unwrap_or_else(|e| panic!("wasm engine failed: {e}"))
+    }
+}
+
+#[test]
+fn every_vector_passes_under_wasmtime() {
+    let mut engine = Adapter(Wasm::load(&module()).unwrap());
+    let (cases, failures) = imprint_conformance::run_all(&mut engine);
+    eprintln!(
+        "conformance (wasmtime): {cases} cases, {} failures",
+        failures.len()
+    );
+    assert!(cases > 200, "only {cases} cases ran");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Runs the same command with both engines; asserts identical exit code,
+/// stdout and stderr.
+fn same(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> common::Run {
+    let run = |engine: &str| {
+        Imprint::new(dir)
+            .args(["--engine", engine, "--wasm-module"])
+            .arg_path(module())
+            .args(args)
+            .envs(env)
+            .run()
+    };
+    let native = run("native");
+    let wasm = run("wasm");
+    assert_eq!(
+        native.code, wasm.code,
+        "exit codes differ for {args:?}: {native:#?} {wasm:#?}"
+    );
+    assert_eq!(native.stdout, wasm.stdout, "stdout differs for {args:?}");
+    assert_eq!(native.stderr, wasm.stderr, "stderr differs for {args:?}");
+    native
+}
+
+#[test]
+fn cli_output_is_byte_identical_across_engines() {
+    let dir = tempdir();
+    let ci = [
+        ("BUILDKITE", "1"),
+        ("BUILDKITE_COMMIT", "abc123"),
+        ("RELEASE_VERSION", "v0.20.0"),
+        ("VLLM_BUILD_URL", "https://x.example/?q='a b' $HOME *"),
+    ];
+    for format in ["shell", "json", "github", "dotenv", "bake", "ldflags"] {
+        let r = same(
+            dir.path(),
+            &[
+                "derive",
+                "-p",
+                "vllm",
+                "-a",
+                "variant=cu129",
+                "--arch",
+                "x86_64",
+                "-f",
+                format,
+            ],
+            &ci,
+        );
+        assert_eq!(r.code, Some(0));
+    }
+    same(
+        dir.path(),
+        &["explain", "-p", "vllm", "--arch", "x86_64"],
+        &ci,
+    );
+    // Errors: an invalid derived reference (exit 2), a broken policy (exit 2).
+    let r = same(
+        dir.path(),
+        &["derive", "-p", "vllm"],
+        &[("VLLM_IMAGE_TAG", "Not A Ref")],
+    );
+    assert_eq!(r.code, Some(2));
+    let broken = write(
+        dir.path(),
+        "broken.json",
+        "{\n  \"name\": \"x\",\n  \"values\": {\"v\": {\"form\": []}}\n}\n",
+    );
+    let r = same(
+        dir.path(),
+        &["validate", "-p", broken.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("broken.json:3:"), "{}", r.stderr);
+    // check and describe on real inputs.
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
+    let manifests = data.join("manifests-obol.yaml");
+    for format in ["human", "json", "github", "sarif"] {
+        same(
+            dir.path(),
+            &[
+                "check",
+                "-p",
+                "obol-stack",
+                "-f",
+                format,
+                manifests.to_str().unwrap(),
+            ],
+            &[],
+        );
+    }
+    let inspect = data.join("docker-inspect-vllm.json");
+    same(
+        dir.path(),
+        &[
+            "describe",
+            "vllm/vllm-openai:v0.20.0",
+            "-p",
+            "vllm",
+            "--labels-from",
+            inspect.to_str().unwrap(),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn running_out_of_fuel_is_an_error_not_a_hang() {
+    let mut engine = Wasm::load(&module()).unwrap().with_fuel(20_000);
+    let req = serde_json::json!({
+        "op": "derive",
+        "policy": imprint_policies::builtin("vllm").unwrap(),
+        "context": {},
+    });
+    let err = engine.run_json(&req.to_string()).unwrap_err().to_string();
+    assert!(err.contains("ran out of fuel"), "{err}");
+    // The same engine, with its normal fuel, answers.
+    let mut ok = Wasm::load(&module()).unwrap();
+    assert!(ok
+        .run_json(&req.to_string())
+        .unwrap()
+        .contains("\"type\":\"derivation\""));
+}
+
+#[test]
+fn exceeding_the_memory_limit_is_an_error() {
+    let mut engine = Wasm::load(&module()).unwrap();
+    let huge = format!(
+        "{{\"op\":\"parse_reference\",\"reference\":\"{}\"}}",
+        "a".repeat(300 << 20)
+    );
+    let err = engine.run_json(&huge).unwrap_err().to_string();
+    assert!(err.contains("wasm engine"), "{err}");
+}
+
+#[test]
+fn a_missing_module_is_a_clear_error() {
+    let dir = tempdir();
+    let r = Imprint::new(dir.path())
+        .args([
+            "--engine",
+            "wasm",
+            "--wasm-module",
+            "nope.wasm",
+            "derive",
+            "-p",
+            "vllm",
+        ])
+        .run()
+        .expect_code(2);
+    assert!(r.stderr.contains("nope.wasm"), "{}", r.stderr);
+}
