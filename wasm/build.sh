@@ -36,7 +36,7 @@ grep -q '../imprint_bg.wasm' "$out/web/imprint.js" && grep -q '../imprint_bg.was
 
 # Shrink with binaryen's wasm-opt when it is installed (npm's binaryen:
 # Debian's binaryen 108 corrupts wasm-bindgen output).
-opt=web/node_modules/.bin/wasm-opt
+opt=wasm/node_modules/.bin/wasm-opt
 if [ -x "$opt" ]; then
   "$opt" -Oz --strip-debug --strip-producers "$out/imprint_bg.wasm" -o "$out/imprint_bg.wasm.opt"
   mv "$out/imprint_bg.wasm.opt" "$out/imprint_bg.wasm"

@@ -8,7 +8,7 @@
 //! `" 1"`, and a missing subject is the empty string.
 
 use crate::glob::glob_match;
-use regex::Regex;
+use crate::re::Regex;
 
 /// A compiled condition over subjects of type `S` (value indices by default).
 #[derive(Debug, Clone)]

@@ -69,6 +69,7 @@ mod inputs;
 mod locate;
 mod pin;
 mod policy;
+mod re;
 pub mod read;
 mod reference;
 mod template;

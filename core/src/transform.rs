@@ -4,8 +4,8 @@
 //! (`match` that does not match, `capture` without a match) yields an empty
 //! string, and an empty candidate falls through to the next one.
 
+use crate::re::Regex;
 use crate::reference::sanitize_tag;
-use regex::Regex;
 use std::borrow::Cow;
 
 /// One compiled transform.
@@ -158,7 +158,7 @@ mod tests {
             "c393ae4b2f1a"
         );
         assert_eq!(run(Transform::Match(hex), "C393AE4"), "");
-        let cap = Regex::new(r"^v(\d+\.\d+)").unwrap();
+        let cap = Regex::new(r"^v([0-9]+\.[0-9]+)").unwrap();
         assert_eq!(run(Transform::Capture(cap.clone(), 1), "v1.2.3"), "1.2");
         assert_eq!(run(Transform::Capture(cap, 1), "main"), "");
         let userinfo = Regex::new("^(https?://)[^@/]+@").unwrap();

@@ -21,8 +21,8 @@ use super::expr::{Expr, FactPath, Values};
 use super::Artifact;
 use crate::condition::{Condition, Test};
 use crate::derive::Str;
+use crate::re::Regex;
 use crate::reference::Reference;
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 

@@ -11,8 +11,8 @@ use super::*;
 use crate::condition::Test;
 use crate::error::{PolicyError, Problem};
 use crate::locate::{key_segment, positions};
+use crate::re::Regex;
 use crate::template::{self, Part, RawPart};
-use regex::{Regex, RegexBuilder};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -27,8 +27,6 @@ pub struct Limits {
     pub entries: usize,
     /// Longest regex pattern, in bytes.
     pub regex_pattern: usize,
-    /// Compiled-size limit of one regex, in bytes.
-    pub regex_size: usize,
     /// Deepest nesting of conditions.
     pub condition_depth: usize,
     /// Longest derived value, in bytes.
@@ -44,7 +42,6 @@ impl Default for Limits {
             values: 1000,
             entries: 256,
             regex_pattern: 4096,
-            regex_size: 1 << 20,
             condition_depth: 32,
             value_bytes: 64 << 10,
             derivation_bytes: 4 << 20,
@@ -400,28 +397,35 @@ impl Loader<'_> {
             );
             return None;
         }
-        match RegexBuilder::new(pattern)
-            .size_limit(self.limits.regex_size)
-            .dfa_size_limit(self.limits.regex_size)
-            .nest_limit(64)
-            .build()
-        {
-            Ok(re) => Some(re),
-            Err(regex::Error::CompiledTooBig(n)) => {
+        match crate::re::check(pattern) {
+            Ok(_) => {}
+            Err(crate::re::PatternError::TooLarge(w)) => {
                 self.problem(
                     "regex-too-large",
                     path,
-                    format!("regex `{pattern}` compiles to more than {n} bytes"),
+                    format!(
+                        "regex `{pattern}` expands to about {w} states, more than the limit of {}",
+                        crate::re::MAX_WEIGHT
+                    ),
                 );
-                None
+                return None;
             }
-            Err(e) => {
-                let msg = e.to_string();
-                let last = msg.lines().last().unwrap_or("").trim().to_owned();
+            Err(crate::re::PatternError::Invalid(m)) => {
                 self.problem(
                     "invalid-regex",
                     path,
-                    format!("invalid regex `{pattern}`: {last}"),
+                    format!("invalid regex `{pattern}`: {m}"),
+                );
+                return None;
+            }
+        }
+        match crate::re::compile(pattern) {
+            Ok(re) => Some(re),
+            Err(m) => {
+                self.problem(
+                    "invalid-regex",
+                    path,
+                    format!("invalid regex `{pattern}`: {m}"),
                 );
                 None
             }

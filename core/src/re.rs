@@ -1,0 +1,231 @@
+//! Regular expressions in policies: one dialect, two engines.
+//!
+//! Natively imprint uses the `regex` crate (fast engines); in WebAssembly
+//! it uses `regex-lite` (a fifth of the size). Policies are restricted to
+//! the syntax both read identically, checked here on every target before
+//! either engine sees a pattern:
+//!
+//! - literals, `.`, `[…]` classes (with ranges, negation and ASCII
+//!   `[:name:]` classes), groups `( )`, `(?: )`, named groups, `|`,
+//!   `^ $`, and the repetitions `* + ? {n} {n,} {n,m}` (lazy `?` too);
+//! - escapes of punctuation (`\.`, `\-`, `\$` …) and `\n \t \r \f \v`;
+//! - **not** `\d \w \s \b \p` and their negations, `\A \z`, or inline
+//!   flags like `(?i)`: their meaning differs between engines (Unicode
+//!   or ASCII), so write `[0-9]`, `[A-Za-z0-9_]`, `[ \t]` instead.
+//!
+//! Size is bounded by an estimate of the expanded pattern (each counted
+//! repetition multiplies what it repeats), the same on every target, so a
+//! pattern is accepted or refused identically everywhere; the engines'
+//! own limits are set far above what the estimate admits.
+
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use regex::Regex;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use regex_lite::Regex;
+
+/// Largest expanded-size estimate a policy pattern may have.
+pub(crate) const MAX_WEIGHT: u64 = 20_000;
+
+/// Why a pattern is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PatternError {
+    /// Outside the portable dialect, or not a valid pattern.
+    Invalid(String),
+    /// Its expanded size is over [`MAX_WEIGHT`].
+    TooLarge(u64),
+}
+
+/// Checks the portable dialect and estimates the expanded size.
+pub(crate) fn check(pattern: &str) -> Result<u64, PatternError> {
+    let bad = |m: String| Err(PatternError::Invalid(m));
+    let chars: Vec<char> = pattern.chars().collect();
+    // Stack of (weight of the current group so far, weight of the last atom).
+    let mut stack: Vec<(u64, u64)> = vec![(0, 0)];
+    let mut i = 0;
+    let add_atom = |stack: &mut Vec<(u64, u64)>, w: u64| {
+        if let Some(top) = stack.last_mut() {
+            top.0 = top.0.saturating_add(w);
+            top.1 = w;
+        }
+    };
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => {
+                let Some(&e) = chars.get(i + 1) else {
+                    return bad("pattern ends with a lone `\\`".into());
+                };
+                if e.is_ascii_alphanumeric() && !matches!(e, 'n' | 't' | 'r' | 'f' | 'v') {
+                    return bad(format!(
+                        "`\\{e}` is not portable between imprint's regex engines (write a class such as `[0-9]` instead)"
+                    ));
+                }
+                add_atom(&mut stack, 1);
+                i += 2;
+            }
+            '[' => {
+                // A class: skip to its closing `]` (honouring escapes and [:name:]).
+                let mut j = i + 1;
+                if chars.get(j) == Some(&'^') {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&']') {
+                    j += 1;
+                }
+                loop {
+                    match chars.get(j) {
+                        None => return bad("unclosed `[` class".into()),
+                        Some(']') => break,
+                        Some('\\') => {
+                            let e = chars.get(j + 1).copied().unwrap_or(' ');
+                            if e.is_ascii_alphanumeric()
+                                && !matches!(e, 'n' | 't' | 'r' | 'f' | 'v')
+                            {
+                                return bad(format!(
+                                    "`\\{e}` is not portable between imprint's regex engines"
+                                ));
+                            }
+                            j += 2;
+                        }
+                        Some('[') if chars.get(j + 1) == Some(&':') => {
+                            let rest: String = chars.get(j..).unwrap_or(&[]).iter().collect();
+                            match rest.find(":]") {
+                                Some(k) => j += rest.get(..k + 2).map_or(2, |s| s.chars().count()),
+                                None => return bad("unclosed `[:` class".into()),
+                            }
+                        }
+                        Some(_) => j += 1,
+                    }
+                }
+                add_atom(&mut stack, 8);
+                i = j + 1;
+            }
+            '(' => {
+                if chars.get(i + 1) == Some(&'?') {
+                    let next = chars.get(i + 2).copied();
+                    let named =
+                        next == Some('<') || (next == Some('P') && chars.get(i + 3) == Some(&'<'));
+                    if next != Some(':') && !named {
+                        return bad("inline flags such as `(?i)` are not portable between imprint's regex engines".into());
+                    }
+                }
+                stack.push((0, 0));
+                i += 1;
+            }
+            ')' => {
+                if stack.len() < 2 {
+                    return bad("unopened `)`".into());
+                }
+                let (w, _) = stack.pop().unwrap_or((0, 0));
+                add_atom(&mut stack, w.max(1));
+                i += 1;
+            }
+            '*' | '+' | '?' => {
+                if let Some(top) = stack.last_mut() {
+                    // The repeated atom is compiled about twice (loop and exit).
+                    top.0 = top.0.saturating_add(top.1);
+                    top.1 = top.1.saturating_mul(2);
+                }
+                i += 1;
+                if chars.get(i) == Some(&'?') {
+                    i += 1;
+                }
+            }
+            '{' => {
+                let rest: String = chars.get(i + 1..).unwrap_or(&[]).iter().collect();
+                let Some(end) = rest.find('}') else {
+                    return bad("unclosed `{` repetition (write `\\{` for a literal brace)".into());
+                };
+                let body = rest.get(..end).unwrap_or("");
+                let nums: Vec<&str> = body.split(',').collect();
+                let parse = |s: &str| s.trim().parse::<u64>().ok();
+                let max = match nums.as_slice() {
+                    [n] => parse(n),
+                    [n, m] if m.trim().is_empty() => parse(n).map(|n| n + 1),
+                    [n, m] => match (parse(n), parse(m)) {
+                        (Some(a), Some(b)) if a <= b => Some(b),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let Some(max) = max else {
+                    return bad(format!("`{{{body}}}` is not a valid repetition"));
+                };
+                if let Some(top) = stack.last_mut() {
+                    let repeated = top.1.saturating_mul(max.max(1));
+                    top.0 = top.0.saturating_sub(top.1).saturating_add(repeated);
+                    top.1 = repeated;
+                }
+                i += 1 + body.chars().count() + 1;
+                if chars.get(i) == Some(&'?') {
+                    i += 1;
+                }
+            }
+            _ => {
+                add_atom(&mut stack, 1);
+                i += 1;
+            }
+        }
+    }
+    if stack.len() != 1 {
+        return bad("unclosed `(` group".into());
+    }
+    let weight = stack.first().map_or(0, |t| t.0);
+    if weight > MAX_WEIGHT {
+        return Err(PatternError::TooLarge(weight));
+    }
+    Ok(weight)
+}
+
+/// Compiles a pattern that passed [`check`].
+pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let built = regex::RegexBuilder::new(pattern)
+        .size_limit(32 << 20)
+        .dfa_size_limit(8 << 20)
+        .nest_limit(250)
+        .build();
+    #[cfg(target_arch = "wasm32")]
+    let built = regex_lite::RegexBuilder::new(pattern)
+        .size_limit(32 << 20)
+        .nest_limit(250)
+        .build();
+    built.map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portable_dialect() {
+        for ok in [
+            "^v[0-9]+\\.[0-9]+\\.[0-9]+[0-9A-Za-z_.-]*$",
+            "^dev-([0-9a-f]+|unknown)(-dirty)?$",
+            "^(?:cu[0-9A-Za-z.]*-)?nightly-[0-9a-f]+(-[0-9A-Za-z_.-]+)?$",
+            "^(https?://)[^@/]+@",
+            "(?P<v>x)(?<w>y)",
+            "[[:alpha:]]+\\n",
+            "a{2,}b{3}c{1,5}?",
+        ] {
+            assert!(check(ok).is_ok(), "{ok}: {:?}", check(ok));
+            assert!(compile(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "\\d+", "[\\w]", "\\bx", "(?i)abc", "\\p{L}", "a\\", "[abc", "(a", "a)", "x{2,1}",
+            "x{a}",
+        ] {
+            assert!(matches!(check(bad), Err(PatternError::Invalid(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn size_estimate_bounds_counted_repetition() {
+        assert!(check("(?:[a-z]{1000}){1000}").is_err());
+        assert!(matches!(
+            check("((a{100}){100}){100}"),
+            Err(PatternError::TooLarge(_))
+        ));
+        assert!(check("[0-9a-f]{7,40}").is_ok());
+        assert!(check(&"a".repeat(4096)).is_ok());
+    }
+}
