@@ -49,6 +49,14 @@ fn main() {
     measure("check one docker inspect record (vllm, read)", &mut || {
         black_box(check(black_box(&vllm), black_box(&artifacts), None));
     });
+    let arts_json = serde_json::to_string(&artifacts).unwrap();
+    measure(
+        "check one inspect record, JSON in, JSON answer out",
+        &mut || {
+            let a: Vec<Artifact> = serde_json::from_str(black_box(&arts_json)).unwrap();
+            black_box(imprint_core::api::check_json(&vllm, &a, None));
+        },
+    );
     measure("read + check one docker inspect record (vllm)", &mut || {
         let v: serde_json::Value = serde_json::from_str(black_box(INSPECT)).unwrap();
         let a = imprint_core::read::read_json_value(&v, Some("inspect.json")).unwrap();

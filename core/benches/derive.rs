@@ -66,6 +66,13 @@ fn main() {
     measure("derive vllm (local, empty context)", &mut || {
         black_box(derive(black_box(&vllm), black_box(&local)).unwrap());
     });
+    // The same operation the npm package measures in Node (wasm/bench.mjs):
+    // a loaded policy, a JSON context in, the JSON answer out.
+    let ctx_json = serde_json::to_string(&release).unwrap();
+    measure("derive vllm, JSON context in, JSON answer out", &mut || {
+        let ctx: Context = serde_json::from_str(black_box(&ctx_json)).unwrap();
+        black_box(imprint_core::api::derive_json(black_box(&vllm), &ctx));
+    });
     let text = imprint_policies::builtin("vllm").unwrap();
     measure("load vllm policy (parse + validate)", &mut || {
         black_box(Policy::from_json(black_box(text), "vllm").unwrap());

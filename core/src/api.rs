@@ -273,6 +273,35 @@ fn with_policy(
     }
 }
 
+/// Serializes an answer to JSON text.
+fn to_text<T: Serialize>(tag: &str, v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::Object(mut m)) => {
+            m.insert("type".into(), tag.into());
+            serde_json::Value::Object(m).to_string()
+        }
+        _ => r#"{"type":"bad_request","message":"cannot encode answer"}"#.to_owned(),
+    }
+}
+
+/// Derives with an already loaded policy and returns the JSON answer
+/// (`derivation` or `derive_error`), without copying the derivation.
+pub fn derive_json(policy: &Policy, context: &Context) -> String {
+    match derive(policy, context) {
+        Ok(d) => to_text("derivation", &d),
+        Err(e) => to_text("derive_error", &e),
+    }
+}
+
+/// Checks artifacts with an already loaded policy; the JSON answer
+/// (`report`, or `derive_error` when the context does not derive).
+pub fn check_json(policy: &Policy, artifacts: &[Artifact], context: Option<&Context>) -> String {
+    match context.map(|c| derive(policy, c)).transpose() {
+        Ok(d) => to_text("report", &check(policy, artifacts, d.as_ref())),
+        Err(e) => to_text("derive_error", &e),
+    }
+}
+
 /// Answers one request given as JSON text, returning JSON text.
 pub fn run_json(request: &str) -> String {
     let answer = match serde_json::from_str::<Request>(request) {

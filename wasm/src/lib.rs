@@ -164,6 +164,83 @@ pub fn describe(
     }))
 }
 
+/// A policy loaded once, for many evaluations (loading validates and
+/// compiles it; each call then only evaluates).
+#[wasm_bindgen]
+pub struct LoadedPolicy {
+    policy: imprint_core::Policy,
+}
+
+/// Loads a policy: a [`LoadedPolicy`], or the `policy_error` answer.
+#[wasm_bindgen(unchecked_return_type = "LoadedPolicy | Answer")]
+pub fn load(policy: &str) -> JsValue {
+    match imprint_core::Policy::from_json(&policy_text(policy), "policy") {
+        Ok(policy) => JsValue::from(LoadedPolicy { policy }),
+        Err(e) => json_parse(
+            &json!({ "type": "policy_error", "origin": e.origin, "problems": e.problems })
+                .to_string(),
+        ),
+    }
+}
+
+fn context_of(text: &str) -> Result<imprint_core::Context, JsValue> {
+    serde_json::from_str(text).map_err(|e| {
+        json_parse(
+            &json!({ "type": "bad_request", "message": format!("malformed context: {e}") })
+                .to_string(),
+        )
+    })
+}
+
+#[wasm_bindgen]
+impl LoadedPolicy {
+    /// The policy's name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.policy.name().to_owned()
+    }
+
+    /// Derives; the answer as a plain object.
+    #[wasm_bindgen(unchecked_return_type = "Answer")]
+    pub fn derive(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
+    ) -> JsValue {
+        let text = json_stringify(&context)
+            .as_string()
+            .unwrap_or_else(|| "{}".into());
+        match context_of(&text) {
+            Ok(ctx) => json_parse(&api::derive_json(&self.policy, &ctx)),
+            Err(e) => e,
+        }
+    }
+
+    /// Derives from a context given as JSON text; the answer as JSON text
+    /// (no object conversion on either side).
+    #[wasm_bindgen(js_name = deriveJson)]
+    pub fn derive_json(&self, context: &str) -> String {
+        match serde_json::from_str::<imprint_core::Context>(context) {
+            Ok(ctx) => api::derive_json(&self.policy, &ctx),
+            Err(e) => {
+                json!({ "type": "bad_request", "message": format!("malformed context: {e}") })
+                    .to_string()
+            }
+        }
+    }
+
+    /// Checks artifacts given as JSON text; the answer as JSON text.
+    #[wasm_bindgen(js_name = checkJson)]
+    pub fn check_json(&self, artifacts: &str) -> String {
+        match serde_json::from_str::<Vec<imprint_core::Artifact>>(artifacts) {
+            Ok(a) => api::check_json(&self.policy, &a, None),
+            Err(e) => {
+                json!({ "type": "bad_request", "message": format!("malformed artifacts: {e}") })
+                    .to_string()
+            }
+        }
+    }
+}
+
 /// The raw JSON boundary: one request text in, one answer text out.
 #[wasm_bindgen]
 pub fn run(request: &str) -> String {

@@ -100,3 +100,17 @@ test("the JavaScript API answers like the JSON boundary", () => {
   assert.equal(err.code, "invalid-format");
   assert.deepEqual(engine.policies().map((p) => p.name).sort(), ["airunway", "default", "obol-stack", "vllm"]);
 });
+
+test("a loaded policy evaluates like the JSON boundary", () => {
+  const loaded = engine.load("vllm");
+  assert.equal(loaded.name, "vllm");
+  const ctx = { env: { BUILDKITE: "1", BUILDKITE_COMMIT: "abc123", NIGHTLY: "1" }, args: { variant: "cu129-ubuntu2404" }, arch: "aarch64" };
+  const once = JSON.parse(engine.run(JSON.stringify({ op: "derive", policy: engine.policyText("vllm"), context: ctx })));
+  assert.deepEqual(loaded.derive(ctx), once);
+  assert.deepEqual(JSON.parse(loaded.deriveJson(JSON.stringify(ctx))), once);
+  assert.equal(once.values.image_tag, "vllm/vllm-openai:cu129-nightly-abc123-ubuntu2404");
+  const bad = engine.load('{"name": "x", "values": {"a": {"from": [{"value": "b"}]}, "b": {"from": [{"value": "a"}]}}}');
+  assert.equal(bad.type, "policy_error");
+  assert.equal(bad.problems[0].code, "cycle");
+  assert.equal(JSON.parse(loaded.deriveJson("{not json")).type, "bad_request");
+});
