@@ -57,6 +57,14 @@ fn to_json(v: &JsValue) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// A JS object as JSON, or `{}` when it is `undefined` or `null`.
+fn object_or_empty(v: &JsValue) -> Value {
+    match to_json(v) {
+        Value::Null => json!({}),
+        v => v,
+    }
+}
+
 /// Answers a request object and returns the answer as a plain JS object.
 fn answer(request: &Value) -> JsValue {
     json_parse(&api::run_json(&request.to_string()))
@@ -101,11 +109,9 @@ pub fn derive(
     policy: &str,
     #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
 ) -> JsValue {
-    let ctx = match to_json(&context) {
-        Value::Null => json!({}),
-        v => v,
-    };
-    answer(&json!({ "op": "derive", "policy": policy_text(policy), "context": ctx }))
+    answer(
+        &json!({ "op": "derive", "policy": policy_text(policy), "context": object_or_empty(&context) }),
+    )
 }
 
 /// The trace for people, as `imprint explain` prints it.
@@ -114,11 +120,9 @@ pub fn explain(
     policy: &str,
     #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
 ) -> JsValue {
-    let ctx = match to_json(&context) {
-        Value::Null => json!({}),
-        v => v,
-    };
-    answer(&json!({ "op": "explain", "policy": policy_text(policy), "context": ctx }))
+    answer(
+        &json!({ "op": "explain", "policy": policy_text(policy), "context": object_or_empty(&context) }),
+    )
 }
 
 /// Reads artifacts from input text (`docker inspect`, OCI, Kubernetes JSON).
@@ -151,16 +155,12 @@ pub fn describe(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")] labels: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")] env: JsValue,
 ) -> JsValue {
-    let obj = |v: &JsValue| match to_json(v) {
-        Value::Null => json!({}),
-        v => v,
-    };
     answer(&json!({
         "op": "describe",
         "policy": policy_text(policy),
         "reference": reference,
-        "labels": obj(&labels),
-        "env": obj(&env),
+        "labels": object_or_empty(&labels),
+        "env": object_or_empty(&env),
     }))
 }
 

@@ -19,7 +19,7 @@
 //! `io.containerd.image.name` or `org.opencontainers.image.ref.name`
 //! annotation, and the fields `media_type`, `digest`, `platform`.
 
-use super::{index_path, key_path, wrong_type, ReadError};
+use super::{index_path, key_path, opt_obj, opt_str, wrong_type, ReadError};
 use crate::check::Artifact;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -397,32 +397,6 @@ fn platform(
         (Some(os), Some(arch), None) => Some(format!("{os}/{arch}")),
         _ => None,
     })
-}
-
-/// `o[key]` as a string; `None` when missing or null.
-fn opt_str<'a>(
-    o: &'a Map<String, Value>,
-    key: &str,
-    path: &str,
-) -> Result<Option<&'a str>, ReadError> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(wrong_type(&key_path(path, key), "a string", other)),
-    }
-}
-
-/// `o[key]` as an object; `None` when missing or null.
-fn opt_obj<'a>(
-    o: &'a Map<String, Value>,
-    key: &str,
-    path: &str,
-) -> Result<Option<&'a Map<String, Value>>, ReadError> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(m)) => Ok(Some(m)),
-        Some(other) => Err(wrong_type(&key_path(path, key), "an object", other)),
-    }
 }
 
 /// An array of strings (missing or null: empty).

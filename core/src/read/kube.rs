@@ -28,7 +28,7 @@
 //! A `List` (or any `…List` with `items`) is read item by item. Other
 //! kinds give no artifacts.
 
-use super::{index_path, key_path, wrong_type, ReadError};
+use super::{index_path, key_path, opt_obj, opt_str, wrong_type, ReadError};
 use crate::check::Artifact;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -369,32 +369,6 @@ fn scalar(v: &Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
-    }
-}
-
-/// `o[key]` as a string; `None` when missing or null.
-fn opt_str<'a>(
-    o: &'a Map<String, Value>,
-    key: &str,
-    path: &str,
-) -> Result<Option<&'a str>, ReadError> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(wrong_type(&key_path(path, key), "a string", other)),
-    }
-}
-
-/// `o[key]` as an object; `None` when missing or null.
-fn opt_obj<'a>(
-    o: &'a Map<String, Value>,
-    key: &str,
-    path: &str,
-) -> Result<Option<&'a Map<String, Value>>, ReadError> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(m)) => Ok(Some(m)),
-        Some(other) => Err(wrong_type(&key_path(path, key), "an object", other)),
     }
 }
 

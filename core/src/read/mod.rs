@@ -84,3 +84,29 @@ pub(crate) fn wrong_type(path: &str, want: &str, got: &serde_json::Value) -> Rea
         ReadError::new(format!("`{path}` is not {want} (it is {got})"))
     }
 }
+
+/// `o[key]` as a string; `None` when missing or null.
+pub(crate) fn opt_str<'a>(
+    o: &'a serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    path: &str,
+) -> Result<Option<&'a str>, ReadError> {
+    match o.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(wrong_type(&key_path(path, key), "a string", other)),
+    }
+}
+
+/// `o[key]` as an object; `None` when missing or null.
+pub(crate) fn opt_obj<'a>(
+    o: &'a serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    path: &str,
+) -> Result<Option<&'a serde_json::Map<String, serde_json::Value>>, ReadError> {
+    match o.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Object(m)) => Ok(Some(m)),
+        Some(other) => Err(wrong_type(&key_path(path, key), "an object", other)),
+    }
+}
