@@ -175,8 +175,16 @@ pub fn git_fact(repo: &Path, fact: &GitFact) -> Option<String> {
     }
 }
 
-/// The machine architecture as `uname -m` prints it.
+/// The machine architecture as `uname -m` prints it. Linux publishes the
+/// same string in `/proc/sys/kernel/arch`, which saves starting a process.
 pub fn machine_arch() -> String {
+    if let Some(a) = std::fs::read_to_string("/proc/sys/kernel/arch")
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+    {
+        return a;
+    }
     Command::new("uname")
         .arg("-m")
         .stderr(Stdio::null())
