@@ -5,7 +5,7 @@
 //! language is documented in `policies/README.md`.
 
 /// `(name, JSON text)` of every builtin policy.
-pub const BUILTIN: &[(&str, &str)] = &[
+pub static BUILTIN: &[(&str, &str)] = &[
     ("default", include_str!("../default.json")),
     ("vllm", include_str!("../vllm.json")),
     ("obol-stack", include_str!("../obol-stack.json")),
