@@ -1,0 +1,232 @@
+//! Loading `outputs` (build args, tags, labels, env, ldflags) and `pin`.
+
+use super::*;
+
+impl Loader<'_> {
+    pub(super) fn entry(&mut self, name: String, v: &Value, path: &str) -> Option<Entry> {
+        let (text, when) = match v {
+            Value::String(s) => (s.as_str(), None),
+            Value::Object(m) => {
+                self.check_keys(m, path, &["value", "when"]);
+                let t = self.require(m, "value", path)?;
+                let t = self.string(t, &format!("{path}.value"))?;
+                let when = match m.get("when") {
+                    Some(w) => Some(self.condition(w, &format!("{path}.when"), 0)?),
+                    None => None,
+                };
+                (t, when)
+            }
+            other => {
+                self.problem(
+                    "wrong-type",
+                    path,
+                    format!(
+                        "expected a template string or an object, found {}",
+                        type_name(other)
+                    ),
+                );
+                return None;
+            }
+        };
+        let value = self.template(text, path)?;
+        Some(Entry {
+            name,
+            path: path.to_owned(),
+            value,
+            when,
+        })
+    }
+
+    pub(super) fn outputs(&mut self, v: &Value) -> Outputs {
+        let mut out = Outputs {
+            bake_target: "default".into(),
+            ..Outputs::default()
+        };
+        let Some(m) = self.object(v, "$.outputs") else {
+            return out;
+        };
+        self.check_keys(
+            m,
+            "$.outputs",
+            &[
+                "build_args",
+                "tags",
+                "labels",
+                "env",
+                "ldflags",
+                "bake_target",
+            ],
+        );
+        if let Some(list) = m.get("build_args") {
+            if let Some(items) = self.array(list, "$.outputs.build_args") {
+                for (i, item) in items.iter().enumerate() {
+                    let path = format!("$.outputs.build_args[{i}]");
+                    let Some(im) = self.object(item, &path) else {
+                        continue;
+                    };
+                    self.check_keys(im, &path, &["name", "value", "when"]);
+                    let Some(n) = self.require(im, "name", &path) else {
+                        continue;
+                    };
+                    let Some(n) = self.string(n, &format!("{path}.name")) else {
+                        continue;
+                    };
+                    if n.is_empty() || n.contains(['=', ' ', '\n']) {
+                        self.problem(
+                            "invalid-name",
+                            &format!("{path}.name"),
+                            format!("build arg name `{n}` must be non-empty without `=` or spaces"),
+                        );
+                    }
+                    if out.build_args.iter().any(|e| e.name == n) {
+                        self.problem(
+                            "duplicate",
+                            &format!("{path}.name"),
+                            format!("build arg `{n}` is declared twice"),
+                        );
+                    }
+                    let mut obj = im.clone();
+                    obj.remove("name");
+                    if let Some(e) = self.entry(n.to_owned(), &Value::Object(obj), &path) {
+                        out.build_args.push(e);
+                    }
+                }
+            }
+        }
+        if let Some(list) = m.get("tags") {
+            if let Some(items) = self.array(list, "$.outputs.tags") {
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(e) =
+                        self.entry(String::new(), item, &format!("$.outputs.tags[{i}]"))
+                    {
+                        out.tags.push(e);
+                    }
+                }
+            }
+        }
+        for (key, dest) in [("labels", &mut out.labels), ("env", &mut out.env)] {
+            let Some(map) = m.get(key) else { continue };
+            let opath = format!("$.outputs.{key}");
+            let Some(map) = self.bounded_object(map, &opath) else {
+                continue;
+            };
+            for (k, item) in map {
+                let path = format!("{opath}{}", key_segment(k));
+                if k.is_empty() || k.contains(['=', '\n']) {
+                    self.problem(
+                        "invalid-name",
+                        &path,
+                        format!("name `{k}` must be non-empty without `=` or newlines"),
+                    );
+                }
+                if let Some(e) = self.entry(k.clone(), item, &path) {
+                    dest.push(e);
+                }
+            }
+        }
+        if let Some(list) = m.get("ldflags") {
+            if let Some(items) = self.array(list, "$.outputs.ldflags") {
+                for (i, item) in items.iter().enumerate() {
+                    let path = format!("$.outputs.ldflags[{i}]");
+                    let Some(im) = self.object(item, &path) else {
+                        continue;
+                    };
+                    self.check_keys(im, &path, &["symbol", "value", "when"]);
+                    let sym = self
+                        .require(im, "symbol", &path)
+                        .and_then(|s| self.string(s, &format!("{path}.symbol")));
+                    let val = self
+                        .require(im, "value", &path)
+                        .and_then(|s| self.string(s, &format!("{path}.value")));
+                    let (Some(sym), Some(val)) = (sym, val) else {
+                        continue;
+                    };
+                    let symbol = self.template(sym, &format!("{path}.symbol"));
+                    let value = self.template(val, &format!("{path}.value"));
+                    let when = match im.get("when") {
+                        Some(w) => self.condition(w, &format!("{path}.when"), 0),
+                        None => None,
+                    };
+                    if let (Some(symbol), Some(value)) = (symbol, value) {
+                        out.ldflags.push(LdFlagDef {
+                            symbol,
+                            value,
+                            path,
+                            when,
+                        });
+                    }
+                }
+            }
+        }
+        if let Some(t) = m.get("bake_target") {
+            if let Some(t) = self.string(t, "$.outputs.bake_target") {
+                out.bake_target = t.to_owned();
+            }
+        }
+        out
+    }
+
+    pub(super) fn pin(&mut self, v: &Value) -> Option<PinSpec> {
+        let m = self.object(v, "$.pin")?;
+        self.check_keys(m, "$.pin", &["images", "tag", "also_tags", "extensions"]);
+        let mut images = Vec::new();
+        if let Some(list) = self.require(m, "images", "$.pin") {
+            for (i, img) in self.array(list, "$.pin.images")?.iter().enumerate() {
+                let path = format!("$.pin.images[{i}]");
+                let Some(s) = self.string(img, &path) else {
+                    continue;
+                };
+                match crate::Reference::parse(s) {
+                    Ok(r) if r.tag.is_none() && r.digest.is_none() => images.push(s.to_owned()),
+                    Ok(_) => self.problem(
+                        "invalid-reference",
+                        &path,
+                        format!("image base `{s}` must have no tag or digest"),
+                    ),
+                    Err(e) => self.problem(
+                        "invalid-reference",
+                        &path,
+                        format!("image base `{s}` is not a valid repository name: {e}"),
+                    ),
+                }
+            }
+        }
+        let tag = self.require(m, "tag", "$.pin")?;
+        let tag = self.string(tag, "$.pin.tag")?;
+        let tag_value = self.value_ref(tag, "$.pin.tag")?;
+        let mut also_tags = Vec::new();
+        if let Some(list) = m.get("also_tags") {
+            for (i, t) in self.array(list, "$.pin.also_tags")?.iter().enumerate() {
+                let path = format!("$.pin.also_tags[{i}]");
+                if let Some(s) = self.string(t, &path) {
+                    if crate::is_valid_tag(s) {
+                        also_tags.push(s.to_owned());
+                    } else {
+                        self.problem(
+                            "invalid-tag",
+                            &path,
+                            format!("`{s}` is not a valid OCI tag"),
+                        );
+                    }
+                }
+            }
+        }
+        let mut extensions = Vec::new();
+        match m.get("extensions") {
+            Some(list) => {
+                for (i, e) in self.array(list, "$.pin.extensions")?.iter().enumerate() {
+                    if let Some(s) = self.string(e, &format!("$.pin.extensions[{i}]")) {
+                        extensions.push(s.trim_start_matches('.').to_ascii_lowercase());
+                    }
+                }
+            }
+            None => extensions = vec!["yaml".into(), "yml".into()],
+        }
+        Some(PinSpec {
+            images,
+            tag_value,
+            also_tags,
+            extensions,
+        })
+    }
+}

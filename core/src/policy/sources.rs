@@ -1,0 +1,273 @@
+//! Loading the candidate sources of a value (`from`): env, arg, git,
+//! machine, file, gomod, command, value, template, literal, with their
+//! `when`, `transform` and `accept_empty`.
+
+use super::*;
+
+impl Loader<'_> {
+    pub(super) fn candidate(&mut self, v: &Value, path: &str) -> Option<Candidate> {
+        let m = self.object(v, path)?;
+        let present: Vec<&str> = SOURCE_KEYS
+            .iter()
+            .copied()
+            .filter(|k| m.contains_key(*k))
+            .collect();
+        let kind = match present.as_slice() {
+            [one] => *one,
+            [] => {
+                let unknown: Vec<&str> = m
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|k| !["when", "transform", "accept_empty"].contains(k))
+                    .collect();
+                let hint = unknown
+                    .first()
+                    .map(|k| suggest(k, SOURCE_KEYS.iter().copied()))
+                    .unwrap_or_default();
+                self.problem(
+                    "missing-source",
+                    path,
+                    format!("a source needs one of `{}`{hint}", SOURCE_KEYS.join("`, `")),
+                );
+                return None;
+            }
+            many => {
+                self.problem(
+                    "ambiguous-source",
+                    path,
+                    format!("a source takes exactly one of `{}`", many.join("`, `")),
+                );
+                return None;
+            }
+        };
+        let extra: &[&str] = match kind {
+            "git" => &["length", "pattern"],
+            "file" => &["read", "key"],
+            _ => &[],
+        };
+        let mut allowed = vec![kind, "when", "transform", "accept_empty"];
+        allowed.extend_from_slice(extra);
+        self.check_keys(m, path, &allowed);
+        let kpath = format!("{path}.{kind}");
+        let raw = m.get(kind)?;
+        let (source, label): (Source, String) = match kind {
+            "env" => {
+                let n = self.string(raw, &kpath)?;
+                (Source::Env(n.to_owned()), format!("env {n}"))
+            }
+            "arg" => {
+                let n = self.string(raw, &kpath)?;
+                if !self.args.iter().any(|a| a == n) {
+                    let hint = suggest(n, self.args.iter().map(String::as_str));
+                    self.problem(
+                        "unknown-argument",
+                        &kpath,
+                        format!("argument `{n}` is not declared under `args`{hint}"),
+                    );
+                    return None;
+                }
+                (Source::Arg(n.to_owned()), format!("arg {n}"))
+            }
+            "git" => {
+                let fact = self.string(raw, &kpath)?;
+                let f = match fact {
+                    "sha" => GitFact::Sha,
+                    "short" => match m.get("length") {
+                        Some(l) => match l.as_u64() {
+                            Some(n @ 4..=64) => GitFact::Short(u8::try_from(n).ok()),
+                            _ => {
+                                self.problem(
+                                    "out-of-range",
+                                    &format!("{path}.length"),
+                                    format!(
+                                        "length must be a whole number from 4 to 64, found {l}"
+                                    ),
+                                );
+                                return None;
+                            }
+                        },
+                        None => GitFact::Short(None),
+                    },
+                    "dirty" => GitFact::Dirty,
+                    "tag" => {
+                        let p = match m.get("pattern") {
+                            Some(p) => self.string(p, &format!("{path}.pattern"))?,
+                            None => "*",
+                        };
+                        if p.is_empty() || p.starts_with('-') {
+                            self.problem(
+                                "invalid-pattern",
+                                &format!("{path}.pattern"),
+                                format!(
+                                    "tag pattern `{p}` must be non-empty and not start with `-`"
+                                ),
+                            );
+                            return None;
+                        }
+                        GitFact::Tag(p.to_owned())
+                    }
+                    "branch" => GitFact::Branch,
+                    "is_repo" => GitFact::IsRepo,
+                    "name" => GitFact::Name,
+                    "remote_url" => GitFact::RemoteUrl,
+                    other => {
+                        let hint = suggest(other, GIT_FACTS.iter().copied());
+                        self.problem(
+                            "unknown-git-fact",
+                            &kpath,
+                            format!(
+                                "unknown git fact `{other}` (one of `{}`){hint}",
+                                GIT_FACTS.join("`, `")
+                            ),
+                        );
+                        return None;
+                    }
+                };
+                if m.contains_key("length") && fact != "short" {
+                    self.problem(
+                        "unknown-key",
+                        &format!("{path}.length"),
+                        "`length` goes with `\"git\": \"short\"`".into(),
+                    );
+                }
+                if m.contains_key("pattern") && fact != "tag" {
+                    self.problem(
+                        "unknown-key",
+                        &format!("{path}.pattern"),
+                        "`pattern` goes with `\"git\": \"tag\"`".into(),
+                    );
+                }
+                let key = f.key();
+                let label = format!("git {key}");
+                (Source::Git { fact: f, key }, label)
+            }
+            "machine" => match self.string(raw, &kpath)? {
+                "arch" => (Source::Arch, "machine arch".to_owned()),
+                other => {
+                    self.problem(
+                        "unknown-machine-fact",
+                        &kpath,
+                        format!("unknown machine fact `{other}` (expected `arch`)"),
+                    );
+                    return None;
+                }
+            },
+            "file" => {
+                let p = self.string(raw, &kpath)?.to_owned();
+                if !self.relative_path(&p, &kpath) {
+                    return None;
+                }
+                let read = match m
+                    .get("read")
+                    .map(|r| self.string(r, &format!("{path}.read")))
+                {
+                    None | Some(Some("raw")) => FileRead::Raw,
+                    Some(Some("trim")) => FileRead::Trim,
+                    Some(Some("dotenv")) => {
+                        let Some(k) = m.get("key") else {
+                            self.problem(
+                                "missing-key",
+                                path,
+                                "`\"read\": \"dotenv\"` needs `key`".into(),
+                            );
+                            return None;
+                        };
+                        FileRead::Dotenv(self.string(k, &format!("{path}.key"))?.to_owned())
+                    }
+                    Some(Some(other)) => {
+                        self.problem(
+                            "unknown-read-mode",
+                            &format!("{path}.read"),
+                            format!("unknown read mode `{other}` (one of `raw`, `trim`, `dotenv`)"),
+                        );
+                        return None;
+                    }
+                    Some(None) => return None,
+                };
+                if m.contains_key("key") && !matches!(read, FileRead::Dotenv(_)) {
+                    self.problem(
+                        "unknown-key",
+                        &format!("{path}.key"),
+                        "`key` goes with `\"read\": \"dotenv\"`".into(),
+                    );
+                }
+                let label = match &read {
+                    FileRead::Dotenv(k) => format!("file {p} key {k}"),
+                    _ => format!("file {p}"),
+                };
+                (Source::File { path: p, read }, label)
+            }
+            "gomod" => {
+                let p = self.string(raw, &kpath)?.to_owned();
+                if !self.relative_path(&p, &kpath) {
+                    return None;
+                }
+                let label = format!("module of {p}");
+                (Source::GoModule { path: p }, label)
+            }
+            "command" => {
+                let list = self.array(raw, &kpath)?;
+                let mut argv = Vec::with_capacity(list.len());
+                for (i, a) in list.iter().enumerate() {
+                    argv.push(self.string(a, &format!("{kpath}[{i}]"))?.to_owned());
+                }
+                let bad =
+                    |p: &String| p.is_empty() || p.contains('/') || p.contains(char::is_whitespace);
+                if argv.first().is_none_or(bad) {
+                    self.problem(
+                        "invalid-command",
+                        &kpath,
+                        "a command is a non-empty argv whose program is a bare name looked up on PATH".into(),
+                    );
+                    return None;
+                }
+                let key = crate::context::command_key(&argv);
+                let label = format!("command {key}");
+                (Source::Command { argv, key }, label)
+            }
+            "value" => {
+                let n = self.string(raw, &kpath)?;
+                let i = self.value_ref(n, &kpath)?;
+                (Source::Value(i), format!("value {n}"))
+            }
+            "template" => {
+                let t = self.string(raw, &kpath)?;
+                let label = format!("template {t}");
+                (Source::Template(self.template(t, &kpath)?), label)
+            }
+            _ => {
+                let s = self.string(raw, &kpath)?;
+                (Source::Literal(s.to_owned()), format!("literal {s}"))
+            }
+        };
+        let when = match m.get("when") {
+            Some(w) => Some(self.condition(w, &format!("{path}.when"), 0)?),
+            None => None,
+        };
+        let transforms = match m.get("transform") {
+            Some(t) => self.transforms(t, &format!("{path}.transform"))?,
+            None => Vec::new(),
+        };
+        let accept_empty = match m.get("accept_empty") {
+            Some(a) => {
+                let b = self.boolean(a, &format!("{path}.accept_empty"))?;
+                if b && !matches!(source, Source::Env(_) | Source::Arg(_)) {
+                    self.problem(
+                        "invalid-option",
+                        &format!("{path}.accept_empty"),
+                        "`accept_empty` only applies to `env` and `arg` sources".into(),
+                    );
+                }
+                b
+            }
+            None => false,
+        };
+        Some(Candidate {
+            source,
+            label,
+            when,
+            transforms,
+            accept_empty,
+        })
+    }
+}
