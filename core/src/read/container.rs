@@ -19,7 +19,7 @@
 //! `io.containerd.image.name` or `org.opencontainers.image.ref.name`
 //! annotation, and the fields `media_type`, `digest`, `platform`.
 
-use super::{index_path, key_path, opt_obj, opt_str, wrong_type, ReadError};
+use super::{index_path, key_path, opt_obj, opt_str, str_map, wrong_type, ReadError};
 use crate::check::Artifact;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -412,21 +412,6 @@ fn str_list(v: Option<&Value>, path: &str) -> Result<Vec<String>, ReadError> {
             })
             .collect(),
         Some(other) => Err(wrong_type(path, "an array", other)),
-    }
-}
-
-/// An object of strings (missing or null: empty).
-fn str_map(v: Option<&Value>, path: &str) -> Result<BTreeMap<String, String>, ReadError> {
-    match v {
-        None | Some(Value::Null) => Ok(BTreeMap::new()),
-        Some(Value::Object(m)) => m
-            .iter()
-            .map(|(k, item)| match item {
-                Value::String(s) => Ok((k.clone(), s.clone())),
-                other => Err(wrong_type(&key_path(path, k), "a string", other)),
-            })
-            .collect(),
-        Some(other) => Err(wrong_type(path, "an object", other)),
     }
 }
 

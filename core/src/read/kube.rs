@@ -28,7 +28,7 @@
 //! A `List` (or any `…List` with `items`) is read item by item. Other
 //! kinds give no artifacts.
 
-use super::{index_path, key_path, opt_obj, opt_str, wrong_type, ReadError};
+use super::{index_path, key_path, opt_obj, opt_str, str_map, wrong_type, ReadError};
 use crate::check::Artifact;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -369,21 +369,6 @@ fn scalar(v: &Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
-    }
-}
-
-/// An object of strings (missing or null: empty).
-fn str_map(v: Option<&Value>, path: &str) -> Result<BTreeMap<String, String>, ReadError> {
-    match v {
-        None | Some(Value::Null) => Ok(BTreeMap::new()),
-        Some(Value::Object(m)) => m
-            .iter()
-            .map(|(k, item)| match item {
-                Value::String(s) => Ok((k.clone(), s.clone())),
-                other => Err(wrong_type(&key_path(path, k), "a string", other)),
-            })
-            .collect(),
-        Some(other) => Err(wrong_type(path, "an object", other)),
     }
 }
 

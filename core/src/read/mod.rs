@@ -110,3 +110,21 @@ pub(crate) fn opt_obj<'a>(
         Some(other) => Err(wrong_type(&key_path(path, key), "an object", other)),
     }
 }
+
+/// An object of strings (missing or null: empty).
+pub(crate) fn str_map(
+    v: Option<&serde_json::Value>,
+    path: &str,
+) -> Result<std::collections::BTreeMap<String, String>, ReadError> {
+    match v {
+        None | Some(serde_json::Value::Null) => Ok(std::collections::BTreeMap::new()),
+        Some(serde_json::Value::Object(m)) => m
+            .iter()
+            .map(|(k, item)| match item {
+                serde_json::Value::String(s) => Ok((k.clone(), s.clone())),
+                other => Err(wrong_type(&key_path(path, k), "a string", other)),
+            })
+            .collect(),
+        Some(other) => Err(wrong_type(path, "an object", other)),
+    }
+}
