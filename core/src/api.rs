@@ -273,12 +273,15 @@ fn with_policy(
     }
 }
 
-/// Serializes an answer to JSON text.
+/// Serializes an answer to JSON text, `type` first, exactly as
+/// serializing the corresponding [`Answer`] variant does.
 fn to_text<T: Serialize>(tag: &str, v: &T) -> String {
     match serde_json::to_value(v) {
-        Ok(serde_json::Value::Object(mut m)) => {
-            m.insert("type".into(), tag.into());
-            serde_json::Value::Object(m).to_string()
+        Ok(serde_json::Value::Object(m)) => {
+            let mut out = serde_json::Map::with_capacity(m.len() + 1);
+            out.insert("type".into(), tag.into());
+            out.extend(m);
+            serde_json::Value::Object(out).to_string()
         }
         _ => r#"{"type":"bad_request","message":"cannot encode answer"}"#.to_owned(),
     }
@@ -303,8 +306,27 @@ pub fn check_json(policy: &Policy, artifacts: &[Artifact], context: Option<&Cont
 }
 
 /// Answers one request given as JSON text, returning JSON text.
+///
+/// Derivations and reports are serialized straight from what the engine
+/// borrows (no copy); every other answer goes through [`run`].
 pub fn run_json(request: &str) -> String {
     let answer = match serde_json::from_str::<Request>(request) {
+        Ok(Request::Derive { policy, context }) => {
+            return match Policy::from_json(&policy, "policy") {
+                Ok(p) => derive_json(&p, &context),
+                Err(e) => to_text("policy_error", &e),
+            }
+        }
+        Ok(Request::Check {
+            policy,
+            artifacts,
+            context,
+        }) => {
+            return match Policy::from_json(&policy, "policy") {
+                Ok(p) => check_json(&p, &artifacts, context.as_ref()),
+                Err(e) => to_text("policy_error", &e),
+            }
+        }
         Ok(r) => run(r),
         Err(e) => Answer::BadRequest {
             message: format!("malformed request: {e}"),
