@@ -85,6 +85,8 @@ pub use error::{DeriveError, DeriveErrorCode, PolicyError, Problem};
 pub use glob::glob_match;
 pub use inputs::{dotenv_value, go_module_path};
 pub use pin::{pin_file_matches, rewrite_pins, rewrite_pins_bytes, PinChange};
-pub use policy::{ArgDecl, GitFact, Inputs, Limits, PinSpec, Policy, FORMAT_VERSION};
+pub use policy::{
+    ArgDecl, GitFact, Inputs, Limits, PinSpec, Policy, FORMAT_VERSION, TOP_LEVEL_KEYS,
+};
 pub use reference::{is_valid_tag, sanitize_tag, Reference, ReferenceError};
 pub use transform::epoch_to_rfc3339;

@@ -6,19 +6,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// The top-level keys `core/src/policy/load.rs` accepts.
-const LOADER_TOP_LEVEL_KEYS: &[&str] = &[
-    "$schema",
-    "imprint",
-    "name",
-    "description",
-    "args",
-    "values",
-    "outputs",
-    "pin",
-    "rules",
-    "card",
-];
+/// The top-level keys the loader accepts (the loader's own list).
+const LOADER_TOP_LEVEL_KEYS: &[&str] = imprint_core::TOP_LEVEL_KEYS;
 
 fn read(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);

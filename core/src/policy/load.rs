@@ -485,22 +485,7 @@ impl Loader<'_> {
 
     fn policy(&mut self, root: &Value) -> Option<Policy> {
         let m = self.object(root, "$")?;
-        self.check_keys(
-            m,
-            "$",
-            &[
-                "$schema",
-                "imprint",
-                "name",
-                "description",
-                "args",
-                "values",
-                "outputs",
-                "pin",
-                "rules",
-                "card",
-            ],
-        );
+        self.check_keys(m, "$", super::TOP_LEVEL_KEYS);
         if let Some(v) = m.get("$schema") {
             self.string(v, "$.$schema");
         }

@@ -13,6 +13,20 @@ use crate::transform::Transform;
 
 pub use load::Limits;
 
+/// The keys a policy document may have at its top level.
+pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "$schema",
+    "imprint",
+    "name",
+    "description",
+    "args",
+    "values",
+    "outputs",
+    "pin",
+    "rules",
+    "card",
+];
+
 /// Largest policy format version this engine understands.
 pub const FORMAT_VERSION: u64 = 1;
 
