@@ -11,15 +11,20 @@ use serde_json::Value;
 const RULE_KINDS: &[&str] = &["classify", "require", "agree", "forbid", "match"];
 
 impl Loader<'_> {
-    /// A fact path: literal text with optional `{value:NAME}` pieces.
-    pub(super) fn fact_path(&mut self, text: &str, path: &str) -> Option<FactPath> {
-        let ps = match pieces(text) {
-            Ok(p) => p,
+    /// The literal and `{…}` pieces of `text`, reporting a malformed one.
+    fn pieces(&mut self, text: &str, path: &str) -> Option<Vec<(bool, String)>> {
+        match pieces(text) {
+            Ok(p) => Some(p),
             Err(m) => {
                 self.problem("invalid-fact", path, m);
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    /// A fact path: literal text with optional `{value:NAME}` pieces.
+    pub(super) fn fact_path(&mut self, text: &str, path: &str) -> Option<FactPath> {
+        let ps = self.pieces(text, path)?;
         let mut parts = Vec::with_capacity(ps.len());
         let mut shape = String::new();
         for (is_ref, s) in ps {
@@ -72,13 +77,7 @@ impl Loader<'_> {
                 text: text.to_owned(),
             });
         }
-        let ps = match pieces(text) {
-            Ok(p) => p,
-            Err(m) => {
-                self.problem("invalid-fact", path, m);
-                return None;
-            }
-        };
+        let ps = self.pieces(text, path)?;
         let mut parts = Vec::with_capacity(ps.len());
         for (is_ref, s) in ps {
             if !is_ref {
