@@ -123,12 +123,7 @@ pub struct Loaded {
     pub origin: String,
 }
 
-/// Loads a policy from a file path or a builtin name.
-pub fn load_policy(spec: &str) -> Result<Policy, HostError> {
-    load_policy_text(spec).map(|l| l.policy)
-}
-
-/// Loads a policy and keeps its text.
+/// Loads a policy from a file path or a builtin name, keeping its text.
 pub fn load_policy_text(spec: &str) -> Result<Loaded, HostError> {
     let looks_like_path = spec.contains(['/', '\\']) || spec.ends_with(".json");
     if !looks_like_path {
@@ -210,10 +205,20 @@ fn derive_with(
     c: &ContextArgs,
     engine: &mut dyn Engine,
 ) -> Result<(Loaded, Derivation<'static>), HostError> {
-    let (loaded, ctx) = gathered(c)?;
-    let req = json!({ "op": "derive", "policy": loaded.text, "context": ctx });
-    let d = decode(ask(engine, &req, &loaded.origin)?)?;
+    let loaded = load_policy_text(&c.policy.policy)?;
+    let d = derive_loaded(&loaded, c, engine)?;
     Ok((loaded, d))
+}
+
+/// Gathers the context of an already loaded policy and derives.
+fn derive_loaded(
+    loaded: &Loaded,
+    c: &ContextArgs,
+    engine: &mut dyn Engine,
+) -> Result<Derivation<'static>, HostError> {
+    let ctx = gather(&loaded.policy, &options(c)?)?;
+    let req = json!({ "op": "derive", "policy": loaded.text, "context": ctx });
+    decode(ask(engine, &req, &loaded.origin)?)
 }
 
 fn derive_cmd(
@@ -266,7 +271,8 @@ fn pin_cmd(
     engine: &mut dyn Engine,
     out: &mut impl Write,
 ) -> Result<Status, HostError> {
-    let policy = load_policy(&a.context.policy.policy)?;
+    let loaded = load_policy_text(&a.context.policy.policy)?;
+    let policy = &loaded.policy;
     let Some(spec) = policy.pin() else {
         return Err(HostError::Usage(format!(
             "--policy `{}`: the policy declares no `pin` section",
@@ -284,7 +290,7 @@ fn pin_cmd(
             t.clone()
         }
         None => {
-            let (_, d) = derive_with(&a.context, engine)?;
+            let d = derive_loaded(&loaded, &a.context, engine)?;
             let name = policy.pin_tag_value().unwrap_or_default();
             let tag = d.value(name).unwrap_or_default().to_owned();
             if !is_valid_tag(&tag) {

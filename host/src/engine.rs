@@ -156,6 +156,8 @@ impl Wasm {
     pub fn load(path: &Path) -> Result<Self, HostError> {
         let mut config = Config::new();
         config.consume_fuel(true);
+        // Errors are one line for people, not a wasm backtrace.
+        config.wasm_backtrace_max_frames(None);
         let engine = Wasmtime::new(&config).map_err(|e| engine_error(path, e))?;
         let bytes = std::fs::read(path).map_err(|e| HostError::io(path, e))?;
         let module = cached_module(&engine, &bytes).map_err(|e| engine_error(path, e))?;
@@ -233,7 +235,10 @@ impl Engine for Wasm {
                 Some(Trap::UnreachableCodeReached) | Some(Trap::AllocationTooLarge) => {
                     format!("the engine stopped (out of its {MEMORY_LIMIT}-byte memory limit or an internal error): {e}")
                 }
-                _ => format!("{e:#}"),
+                _ if e.root_cause().to_string().contains("growing memory") => {
+                    format!("the request needs more than the {MEMORY_LIMIT}-byte memory limit")
+                }
+                _ => e.root_cause().to_string(),
             };
             HostError::Engine(format!("wasm engine: {why}"))
         })

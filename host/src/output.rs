@@ -199,12 +199,6 @@ pub fn render(d: &Derivation, format: Format) -> Result<String, HostError> {
     })
 }
 
-/// The trace for people: each value, the source that won, the ones skipped
-/// (rendered by the engine, so every target prints the same text).
-pub fn explain(d: &Derivation) -> String {
-    d.explain()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

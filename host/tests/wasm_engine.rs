@@ -174,7 +174,8 @@ fn exceeding_the_memory_limit_is_an_error() {
         "a".repeat(300 << 20)
     );
     let err = engine.run_json(&huge).unwrap_err().to_string();
-    assert!(err.contains("wasm engine"), "{err}");
+    assert!(err.contains("memory limit"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
 
 #[test]
