@@ -44,7 +44,11 @@ message: string, } | { "type": "report" } & CheckReport | { "type": "explanation
 /**
  * The text `imprint explain` prints.
  */
-text: string, } | { "type": "card" } & Card | { "type": "artifacts", 
+text: string, } | { "type": "card" } & Card | { "type": "cards", 
+/**
+ * The cards.
+ */
+cards: Array<ArtifactCard>, } | { "type": "artifacts", 
 /**
  * The artifacts.
  */
@@ -440,6 +444,80 @@ line: number | null, };
 export type Severity = "error" | "warning";
 
 export type Card = { 
+/**
+ * The reference as given.
+ */
+reference: string, 
+/**
+ * Whether it is a valid OCI reference.
+ */
+valid: boolean, 
+/**
+ * Repository name with docker's defaults (`docker.io/library/…`).
+ */
+name: string | null, 
+/**
+ * Tag, if any.
+ */
+tag: string | null, 
+/**
+ * Digest, if any.
+ */
+digest: string | null, 
+/**
+ * Channel assigned by the policy's `classify` rule (`unknown` when none matches).
+ */
+channel: string | null, 
+/**
+ * Version the image claims.
+ */
+version: string | null, 
+/**
+ * Source commit.
+ */
+commit: string | null, 
+/**
+ * Link to the commit, when the source repository is an https URL.
+ */
+commit_url: string | null, 
+/**
+ * CI pipeline that built it.
+ */
+pipeline: string | null, 
+/**
+ * CI build URL.
+ */
+build_url: string | null, 
+/**
+ * Image variant (CUDA version, distribution …).
+ */
+variant: string | null, 
+/**
+ * Source repository URL.
+ */
+source: string | null, 
+/**
+ * Findings of the policy's rules, errors first.
+ */
+findings: Array<Finding>, };
+
+export type ArtifactCard = { 
+/**
+ * The artifact's display name, such as `Pod/web container app`.
+ */
+artifact: string, 
+/**
+ * Its kind (`image`, `container`, `object` …).
+ */
+kind: string, 
+/**
+ * File it was read from.
+ */
+file: string | null, 
+/**
+ * Line in that file.
+ */
+line: number | null, 
 /**
  * The reference as given.
  */

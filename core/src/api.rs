@@ -17,7 +17,7 @@
 //! assert_eq!(v["values"]["v"], "x");
 //! ```
 
-use crate::check::{check, describe, Artifact, Card, CheckReport};
+use crate::check::{cards, check, describe, Artifact, ArtifactCard, Card, CheckReport};
 use crate::{
     derive, rewrite_pins, Context, Derivation, DeriveError, PinChange, Policy, PolicyError,
     Reference,
@@ -94,6 +94,17 @@ pub enum Request {
         #[serde(default)]
         context: Option<Context>,
     },
+    /// The provenance cards of many artifacts (one policy load, one
+    /// derivation when `context` is given).
+    Cards {
+        /// The policy's JSON text.
+        policy: String,
+        /// The artifacts.
+        artifacts: Vec<Artifact>,
+        /// Build context for rules that use `{value:NAME}`.
+        #[serde(default)]
+        context: Option<Context>,
+    },
     /// Read artifacts from JSON input text (`docker inspect`, OCI config
     /// or index, Kubernetes object or list).
     Read {
@@ -155,6 +166,11 @@ pub enum Answer {
     },
     /// A provenance card.
     Card(Card),
+    /// Provenance cards, one per artifact, in input order.
+    Cards {
+        /// The cards.
+        cards: Vec<ArtifactCard>,
+    },
     /// Artifacts read from input.
     Artifacts {
         /// The artifacts.
@@ -231,6 +247,13 @@ pub fn run(request: Request) -> Answer {
         } => with_policy(&policy, context.as_ref(), |p, d| {
             Answer::Card(describe(p, &reference, &labels, &env, d))
         }),
+        Request::Cards {
+            policy,
+            artifacts,
+            context,
+        } => with_policy(&policy, context.as_ref(), |p, d| Answer::Cards {
+            cards: cards(p, &artifacts, d),
+        }),
         Request::Read { text, file } => match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(v) => match crate::read::read_json_value(&v, file.as_deref()) {
                 Ok(artifacts) => Answer::Artifacts { artifacts },
@@ -305,6 +328,20 @@ pub fn check_json(policy: &Policy, artifacts: &[Artifact], context: Option<&Cont
     }
 }
 
+/// The cards of many artifacts with an already loaded policy; the JSON
+/// answer (`cards`, or `derive_error` when the context does not derive).
+pub fn cards_json(policy: &Policy, artifacts: &[Artifact], context: Option<&Context>) -> String {
+    match context.map(|c| derive(policy, c)).transpose() {
+        // Exactly what serializing `Answer::Cards` writes, without the
+        // intermediate `Value` (10,000 cards are a few megabytes).
+        Ok(d) => match serde_json::to_string(&cards(policy, artifacts, d.as_ref())) {
+            Ok(list) => format!(r#"{{"type":"cards","cards":{list}}}"#),
+            Err(e) => format!(r#"{{"type":"bad_request","message":"cannot encode answer: {e}"}}"#),
+        },
+        Err(e) => to_text("derive_error", &e),
+    }
+}
+
 /// Answers one request given as JSON text, returning JSON text.
 ///
 /// Derivations and reports are serialized straight from what the engine
@@ -324,6 +361,16 @@ pub fn run_json(request: &str) -> String {
         }) => {
             return match Policy::from_json(&policy, "policy") {
                 Ok(p) => check_json(&p, &artifacts, context.as_ref()),
+                Err(e) => to_text("policy_error", &e),
+            }
+        }
+        Ok(Request::Cards {
+            policy,
+            artifacts,
+            context,
+        }) => {
+            return match Policy::from_json(&policy, "policy") {
+                Ok(p) => cards_json(&p, &artifacts, context.as_ref()),
                 Err(e) => to_text("policy_error", &e),
             }
         }
@@ -375,6 +422,7 @@ mod typescript {
             crate::check::Finding::decl(&cfg),
             crate::check::Severity::decl(&cfg),
             crate::check::Card::decl(&cfg),
+            crate::check::ArtifactCard::decl(&cfg),
         ];
         for d in all {
             out.push('\n');
@@ -394,5 +442,63 @@ mod typescript {
             std::fs::write(&path, &want).unwrap();
             panic!("wasm/types.d.ts was stale and has been regenerated; commit it");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> String {
+        serde_json::json!({
+            "name": "p",
+            "values": {},
+            "rules": [{
+                "id": "labelled", "applies_to": ["image"],
+                "require": ["label:org.opencontainers.image.revision"]
+            }]
+        })
+        .to_string()
+    }
+
+    /// The fast paths of `run_json` write exactly what serializing the
+    /// `Answer` that `run` builds writes.
+    #[test]
+    fn fast_paths_serialize_like_answers() {
+        let artifacts = vec![
+            Artifact {
+                kind: "image".into(),
+                name: "a".into(),
+                reference: Some("ghcr.io/o/a:v1".into()),
+                ..Artifact::default()
+            },
+            Artifact {
+                kind: "image".into(),
+                name: "b \"quoted\"".into(),
+                reference: Some("not a ref".into()),
+                line: Some(3),
+                ..Artifact::default()
+            },
+        ];
+        for (op, answer) in [("cards", "cards"), ("check", "report")] {
+            let req = serde_json::json!({ "op": op, "policy": policy(), "artifacts": artifacts });
+            let fast = run_json(&req.to_string());
+            let slow = serde_json::to_string(&run(serde_json::from_value(req).unwrap())).unwrap();
+            assert_eq!(fast, slow, "{op}");
+            assert!(
+                fast.starts_with(&format!(r#"{{"type":"{answer}""#)),
+                "{fast}"
+            );
+        }
+        let cards: serde_json::Value = serde_json::from_str(&run_json(
+            &serde_json::json!({ "op": "cards", "policy": policy(), "artifacts": artifacts })
+                .to_string(),
+        ))
+        .unwrap();
+        assert_eq!(cards["type"], "cards", "{cards}");
+        assert_eq!(cards["cards"][0]["artifact"], "a");
+        assert_eq!(cards["cards"][0]["findings"][0]["rule"], "labelled");
+        assert_eq!(cards["cards"][1]["valid"], false);
+        assert_eq!(cards["cards"][1]["line"], 3);
     }
 }

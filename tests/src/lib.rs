@@ -32,7 +32,8 @@
 //! - `problems`: compared item by item on the keys each expected item lists;
 //! - `findings`: every finding of a report (all artifacts, in order) or a
 //!   card, compared item by item on the keys each expected item lists;
-//! - `channels`: the channel of each artifact of a report, in order.
+//! - `channels`: the channel of each artifact of a report, in order;
+//! - `cards`: item by item, each card compared by these same rules.
 //!
 //! `IMPRINT_VECTOR=<substring>` runs only the cases whose name contains it.
 
@@ -178,6 +179,24 @@ pub fn compare(expect: &Map<String, Value>, got: &Value) -> Result<(), String> {
                             return Err(format!("finding {fk}: expected {fv}, got {gi}"));
                         }
                     }
+                }
+            }
+            "cards" => {
+                // Item by item, each card by these same rules (so a card's
+                // `findings` compare on the keys each expected item lists).
+                let (Some(ws), Some(gs)) = (w.as_array(), g.as_array()) else {
+                    return Err(format!("cards: expected {w}, got {g}"));
+                };
+                if ws.len() != gs.len() {
+                    return Err(format!(
+                        "expected {} cards, got {}: {g}",
+                        ws.len(),
+                        gs.len()
+                    ));
+                }
+                for (i, (wi, gi)) in ws.iter().zip(gs).enumerate() {
+                    let wi = wi.as_object().cloned().unwrap_or_default();
+                    compare(&wi, gi).map_err(|e| format!("cards[{i}]: {e}"))?;
                 }
             }
             "channels" => {

@@ -2,7 +2,7 @@
 //!
 //! The imprint engine for WebAssembly. Two faces over the same code:
 //!
-//! - **JavaScript** (wasm-bindgen): `derive`, `check`, `describe`,
+//! - **JavaScript** (wasm-bindgen): `derive`, `check`, `describe`, `cards`,
 //!   `explain`, `validate`, `read`, `policies`, `policyText`, `version`,
 //!   and `run` (the raw JSON boundary). Every answer is a plain object with
 //!   a `type` field (`derivation`, `report`, `card`, `policy_error`,
@@ -164,6 +164,21 @@ pub fn describe(
     }))
 }
 
+/// The provenance cards of many artifacts: `{ type: "cards", cards }`.
+#[wasm_bindgen(unchecked_return_type = "Answer")]
+pub fn cards(
+    policy: &str,
+    #[wasm_bindgen(unchecked_param_type = "Partial<Artifact>[]")] artifacts: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Partial<Context> | undefined")] context: JsValue,
+) -> JsValue {
+    answer(&json!({
+        "op": "cards",
+        "policy": policy_text(policy),
+        "artifacts": to_json(&artifacts),
+        "context": to_json(&context),
+    }))
+}
+
 /// A policy loaded once, for many evaluations (loading validates and
 /// compiles it; each call then only evaluates).
 #[wasm_bindgen]
@@ -183,13 +198,14 @@ pub fn load(policy: &str) -> JsValue {
     }
 }
 
+/// A `bad_request` answer as JSON text.
+fn bad_request(message: String) -> String {
+    json!({ "type": "bad_request", "message": message }).to_string()
+}
+
 fn context_of(text: &str) -> Result<imprint_core::Context, JsValue> {
-    serde_json::from_str(text).map_err(|e| {
-        json_parse(
-            &json!({ "type": "bad_request", "message": format!("malformed context: {e}") })
-                .to_string(),
-        )
-    })
+    serde_json::from_str(text)
+        .map_err(|e| json_parse(&bad_request(format!("malformed context: {e}"))))
 }
 
 #[wasm_bindgen]
@@ -221,10 +237,25 @@ impl LoadedPolicy {
     pub fn derive_json(&self, context: &str) -> String {
         match serde_json::from_str::<imprint_core::Context>(context) {
             Ok(ctx) => api::derive_json(&self.policy, &ctx),
-            Err(e) => {
-                json!({ "type": "bad_request", "message": format!("malformed context: {e}") })
-                    .to_string()
-            }
+            Err(e) => bad_request(format!("malformed context: {e}")),
+        }
+    }
+
+    /// The cards of artifacts given as JSON text (and, for rules that use
+    /// derived values, a context as JSON text); the answer as JSON text.
+    #[wasm_bindgen(js_name = cardsJson)]
+    pub fn cards_json(&self, artifacts: &str, context: Option<String>) -> String {
+        let artifacts = match serde_json::from_str::<Vec<imprint_core::Artifact>>(artifacts) {
+            Ok(a) => a,
+            Err(e) => return bad_request(format!("malformed artifacts: {e}")),
+        };
+        match context
+            .as_deref()
+            .map(serde_json::from_str::<imprint_core::Context>)
+        {
+            None => api::cards_json(&self.policy, &artifacts, None),
+            Some(Ok(ctx)) => api::cards_json(&self.policy, &artifacts, Some(&ctx)),
+            Some(Err(e)) => bad_request(format!("malformed context: {e}")),
         }
     }
 
@@ -233,10 +264,7 @@ impl LoadedPolicy {
     pub fn check_json(&self, artifacts: &str) -> String {
         match serde_json::from_str::<Vec<imprint_core::Artifact>>(artifacts) {
             Ok(a) => api::check_json(&self.policy, &a, None),
-            Err(e) => {
-                json!({ "type": "bad_request", "message": format!("malformed artifacts: {e}") })
-                    .to_string()
-            }
+            Err(e) => bad_request(format!("malformed artifacts: {e}")),
         }
     }
 }

@@ -53,6 +53,12 @@ function compare(expect, got) {
           if (!eq(all[i][pk], pv)) return `${k}[${i}].${pk}: expected ${JSON.stringify(pv)}, got ${JSON.stringify(all[i])}`;
         }
       }
+    } else if (k === "cards") {
+      if (!Array.isArray(g) || g.length !== w.length) return `expected ${w.length} cards, got ${JSON.stringify(g)}`;
+      for (let i = 0; i < w.length; i++) {
+        const why = compare(w[i], g[i]);
+        if (why) return `cards[${i}]: ${why}`;
+      }
     } else if (k === "channels") {
       const gs = (got.artifacts ?? []).map((a) => a.channel ?? null);
       if (!eq(gs, w)) return `channels: expected ${JSON.stringify(w)}, got ${JSON.stringify(gs)}`;

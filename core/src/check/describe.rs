@@ -53,6 +53,27 @@ pub struct Card {
     pub findings: Vec<Finding<'static>>,
 }
 
+/// The card of one artifact among many, with which artifact it is: what
+/// the web page and the Headlamp plugin show for a pasted `docker inspect`
+/// or a Pod's containers.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactCard {
+    /// The artifact's display name, such as `Pod/web container app`.
+    pub artifact: String,
+    /// Its kind (`image`, `container`, `object` …).
+    pub kind: String,
+    /// File it was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Line in that file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The card.
+    #[serde(flatten)]
+    pub card: Card,
+}
+
 /// The card fields a policy can map, in order.
 pub(crate) const CARD_FIELDS: &[&str] = &[
     "version",

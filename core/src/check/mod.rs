@@ -28,7 +28,7 @@ pub(crate) mod expr;
 pub(crate) mod rules;
 
 pub use artifact::Artifact;
-pub use describe::Card;
+pub use describe::{ArtifactCard, Card};
 pub use rules::{ArtifactReport, CheckReport, Finding, Severity};
 
 use crate::{Derivation, Policy};
@@ -103,4 +103,23 @@ pub fn describe_artifact(
     let values = values_of(derivation);
     let vals: Option<&dyn expr::Values> = values.as_ref().map(|v| v as &dyn expr::Values);
     describe::card(&policy.rules, &policy.card, artifact, vals)
+}
+
+/// The cards of many artifacts at once, in input order (the policy is
+/// loaded and derived once for all of them).
+pub fn cards(
+    policy: &Policy,
+    artifacts: &[Artifact],
+    derivation: Option<&Derivation<'_>>,
+) -> Vec<ArtifactCard> {
+    artifacts
+        .iter()
+        .map(|a| ArtifactCard {
+            artifact: a.name.clone(),
+            kind: a.kind.clone(),
+            file: a.file.clone(),
+            line: a.line,
+            card: describe_artifact(policy, a, derivation),
+        })
+        .collect()
 }
