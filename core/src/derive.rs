@@ -574,7 +574,7 @@ impl<'a> Eval<'a> {
                 }
             }
             if strict {
-                self.check(def, i, &val)?;
+                self.check(def, i, &val, start)?;
             }
             if let Some(slot) = self.vals.get_mut(i) {
                 *slot = val;
@@ -706,8 +706,17 @@ impl<'a> Eval<'a> {
             Source::Literal(s) => Cow::Borrowed(s),
         };
         let mut v = raw;
-        for t in &cand.transforms {
-            v = t.apply(v);
+        let limit = self.policy.value_limit;
+        for (ti, t) in cand.transforms.iter().enumerate() {
+            v = t.apply(v, limit).map_err(|len| DeriveError {
+                code: DeriveErrorCode::ValueTooLong,
+                subject: name.to_owned(),
+                inputs: vec![cand.label.clone()],
+                message: format!(
+                    "value `{name}`: transform [{ti}] of `{}` would make it {len} bytes or more, more than the limit of {limit}",
+                    cand.label
+                ),
+            })?;
         }
         if v.len() > self.policy.value_limit {
             return Err(self.too_long(name, v.len()));
@@ -730,7 +739,9 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn check(&self, def: &ValueDef, i: usize, val: &str) -> Result<(), DeriveError> {
+    /// Checks value `i` against `required` and `format`; its own skipped
+    /// candidates are the trace's skips from `skips` on.
+    fn check(&self, def: &ValueDef, i: usize, val: &str, skips: usize) -> Result<(), DeriveError> {
         let inputs = || {
             let mut out = Vec::new();
             self.origin_of(i, &mut out, &mut vec![false; self.vals.len()]);
@@ -738,14 +749,29 @@ impl<'a> Eval<'a> {
         };
         if def.required && val.trim().is_empty() {
             let inputs = inputs();
+            // Say why each candidate was passed over: a command that was
+            // not allowed or timed out is the usual reason in CI.
+            let skipped: Vec<String> = self
+                .trace
+                .skips
+                .get(skips..)
+                .unwrap_or(&[])
+                .iter()
+                .map(|s| format!("[{}] {}: {}", s.index, s.source, s.reason.describe()))
+                .collect();
             return Err(DeriveError {
                 code: DeriveErrorCode::RequiredEmpty,
                 subject: def.name.clone(),
                 message: format!(
-                    "value `{}` is required but {} (from {})",
+                    "value `{}` is required but {} (from {}){}",
                     def.name,
                     if val.is_empty() { "empty" } else { "blank" },
-                    inputs.join(", ")
+                    inputs.join(", "),
+                    if skipped.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; skipped {}", skipped.join("; "))
+                    }
                 ),
                 inputs,
             });

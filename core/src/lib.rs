@@ -41,10 +41,12 @@
 //!
 //! ## Untrusted policies
 //!
-//! Loading bounds everything a policy controls ([`Limits`]): its size, the
-//! number of values and entries, regex size (compiled with a size limit, so
-//! matching stays linear), condition depth, and the length of every derived
-//! value, so a template that doubles itself fails with `value-too-long`
+//! Loading bounds everything a policy controls ([`Limits`]): its size, JSON
+//! nesting (`too-deep`, never a stack overflow), the number of values and
+//! entries, regex size (compiled with a size limit, so matching stays
+//! linear) and glob size (matched in linear time), condition depth, and the
+//! length of every derived value, so a template that doubles itself, or a
+//! chain of doubling `replace` transforms, fails with `value-too-long`
 //! instead of exhausting memory. Value references form a DAG (cycles are
 //! load errors) and each value is evaluated once. Commands are never run by
 //! this crate: they are requests the host may refuse.

@@ -3,6 +3,12 @@
 //! They run in order on a candidate's text. A transform that finds nothing
 //! (`match` that does not match, `capture` without a match) yields an empty
 //! string, and an empty candidate falls through to the next one.
+//!
+//! Only `replace`, `lowercase` and `uppercase` can make a text longer. Each
+//! transform's result is bounded: one that would be longer than both its
+//! input and the value limit is an error, found while it is built, so a
+//! chain of doubling `replace`s stops at the limit instead of growing
+//! exponentially.
 
 use crate::re::Regex;
 use crate::reference::sanitize_tag;
@@ -19,17 +25,167 @@ pub(crate) enum Transform {
     Truncate(usize),
     Match(Regex),
     Capture(Regex, usize),
-    Replace(Regex, String),
+    Replace(Regex, Replacement),
     Split { sep: String, keep_tail: bool },
     SanitizeTag,
     EpochToRfc3339,
     FirstLine,
 }
 
+/// Most group references (`$1`, `${name}` …) one `replace` text may hold:
+/// each is visited once per match, so they bound the work per match.
+pub(crate) const MAX_REPLACEMENT_REFS: usize = 64;
+
+/// The `with` text of a `replace`, split once at load into literal text
+/// and group references, with exactly the `$` syntax of the regex crates:
+/// `$1`, `$name` (the longest run of `[_0-9A-Za-z]`), `${name}`, `$$` for a
+/// literal `$`; a `$` that starts no reference is literal. A reference to a
+/// group the regex does not have expands to nothing, so it is dropped.
+#[derive(Debug, Clone)]
+pub(crate) struct Replacement {
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone)]
+enum Piece {
+    Lit(String),
+    Group(usize),
+}
+
+/// The group name of a `$` reference at the start of `rep`, and the byte
+/// length of the reference; `None` when `rep` starts no reference.
+fn cap_ref(rep: &str) -> Option<(&str, usize)> {
+    let rest = rep.strip_prefix('$')?;
+    if let Some(braced) = rest.strip_prefix('{') {
+        let end = braced.find('}')?;
+        return Some((braced.get(..end)?, end + 3));
+    }
+    let n = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    (n > 0).then(|| (rest.get(..n).unwrap_or(""), n + 1))
+}
+
+impl Replacement {
+    /// Parses `with` for `re`; `Err(n)` when it holds `n` group
+    /// references, more than [`MAX_REPLACEMENT_REFS`].
+    pub(crate) fn parse(with: &str, re: &Regex) -> Result<Self, usize> {
+        let names: Vec<Option<&str>> = re.capture_names().collect();
+        let group = |name: &str| match name.parse::<usize>() {
+            Ok(i) => (i < names.len()).then_some(i),
+            Err(_) => names.iter().position(|n| *n == Some(name)),
+        };
+        let mut pieces = Vec::new();
+        let mut lit = String::new();
+        let mut refs = 0usize;
+        let mut rest = with;
+        while let Some(i) = rest.find('$') {
+            lit.push_str(rest.get(..i).unwrap_or(""));
+            rest = rest.get(i..).unwrap_or("");
+            if rest.starts_with("$$") {
+                lit.push('$');
+                rest = rest.get(2..).unwrap_or("");
+                continue;
+            }
+            match cap_ref(rest) {
+                None => {
+                    lit.push('$');
+                    rest = rest.get(1..).unwrap_or("");
+                }
+                Some((name, len)) => {
+                    refs += 1;
+                    if let Some(g) = group(name) {
+                        if !lit.is_empty() {
+                            pieces.push(Piece::Lit(std::mem::take(&mut lit)));
+                        }
+                        pieces.push(Piece::Group(g));
+                    }
+                    rest = rest.get(len..).unwrap_or("");
+                }
+            }
+        }
+        lit.push_str(rest);
+        if !lit.is_empty() {
+            pieces.push(Piece::Lit(lit));
+        }
+        if refs > MAX_REPLACEMENT_REFS {
+            return Err(refs);
+        }
+        Ok(Self { pieces })
+    }
+}
+
+/// Appends `piece` unless that makes `out` longer than `cap`; `Err` with
+/// the length it would have reached.
+fn push_bounded(out: &mut String, piece: &str, cap: usize) -> Result<(), usize> {
+    let len = out.len().saturating_add(piece.len());
+    if len > cap {
+        return Err(len);
+    }
+    out.push_str(piece);
+    Ok(())
+}
+
+/// `re.replace_all(s, with)`, built only while it is at most `cap` bytes.
+fn replace<'a>(
+    re: &Regex,
+    rep: &Replacement,
+    s: Cow<'a, str>,
+    cap: usize,
+) -> Result<Cow<'a, str>, usize> {
+    let mut out = String::new();
+    let mut last = 0;
+    let mut any = false;
+    let text: &str = &s;
+    if rep.pieces.iter().any(|p| matches!(p, Piece::Group(_))) {
+        for c in re.captures_iter(text) {
+            let Some(m) = c.get(0) else { continue };
+            any = true;
+            push_bounded(&mut out, text.get(last..m.start()).unwrap_or(""), cap)?;
+            for p in &rep.pieces {
+                let piece = match p {
+                    Piece::Lit(l) => l.as_str(),
+                    Piece::Group(g) => c.get(*g).map_or("", |g| g.as_str()),
+                };
+                push_bounded(&mut out, piece, cap)?;
+            }
+            last = m.end();
+        }
+    } else {
+        for m in re.find_iter(text) {
+            any = true;
+            push_bounded(&mut out, text.get(last..m.start()).unwrap_or(""), cap)?;
+            for p in &rep.pieces {
+                if let Piece::Lit(l) = p {
+                    push_bounded(&mut out, l, cap)?;
+                }
+            }
+            last = m.end();
+        }
+    }
+    if !any {
+        return Ok(s);
+    }
+    push_bounded(&mut out, text.get(last..).unwrap_or(""), cap)?;
+    Ok(Cow::Owned(out))
+}
+
 impl Transform {
     /// Applies the transform. Transforms that take a part of the text
     /// (trim, strip, truncate, split, match, first line) keep borrowing.
-    pub(crate) fn apply<'a>(&self, s: Cow<'a, str>) -> Cow<'a, str> {
+    ///
+    /// `Err(len)` when the result would be longer than both the input and
+    /// `limit` (at least `len` bytes; a `replace` stops building there).
+    pub(crate) fn apply<'a>(&self, s: Cow<'a, str>, limit: usize) -> Result<Cow<'a, str>, usize> {
+        let cap = limit.max(s.len());
+        let grown = |o: String| {
+            if o.len() > cap {
+                Err(o.len())
+            } else {
+                Ok(Cow::Owned(o))
+            }
+        };
         fn sub<'a>(s: Cow<'a, str>, f: impl FnOnce(&str) -> &str) -> Cow<'a, str> {
             match s {
                 Cow::Borrowed(b) => Cow::Borrowed(f(b)),
@@ -43,10 +199,10 @@ impl Transform {
                 }
             }
         }
-        match self {
+        Ok(match self {
             Self::Trim => sub(s, str::trim),
-            Self::Lowercase => Cow::Owned(s.to_lowercase()),
-            Self::Uppercase => Cow::Owned(s.to_uppercase()),
+            Self::Lowercase => return grown(s.to_lowercase()),
+            Self::Uppercase => return grown(s.to_uppercase()),
             Self::StripPrefix(p) => sub(s, |t| t.strip_prefix(p.as_str()).unwrap_or(t)),
             Self::StripSuffix(p) => sub(s, |t| t.strip_suffix(p.as_str()).unwrap_or(t)),
             Self::Truncate(n) => sub(s, |t| match t.char_indices().nth(*n) {
@@ -59,10 +215,7 @@ impl Transform {
                     .and_then(|c| c.get(*group))
                     .map_or(String::new(), |m| m.as_str().to_owned()),
             ),
-            Self::Replace(re, with) => match re.replace_all(&s, with.as_str()) {
-                Cow::Borrowed(_) => s,
-                Cow::Owned(o) => Cow::Owned(o),
-            },
+            Self::Replace(re, rep) => return replace(re, rep, s, cap),
             Self::Split { sep, keep_tail } => sub(s, |t| match t.find(sep.as_str()) {
                 Some(i) if *keep_tail => t.get(i..).unwrap_or(""),
                 Some(i) => t.get(..i).unwrap_or(""),
@@ -72,7 +225,7 @@ impl Transform {
             Self::SanitizeTag => Cow::Owned(sanitize_tag(&s)),
             Self::EpochToRfc3339 => Cow::Owned(epoch_to_rfc3339(&s).unwrap_or_default()),
             Self::FirstLine => sub(s, |t| t.split('\n').next().unwrap_or(t)),
-        }
+        })
     }
 }
 
@@ -118,7 +271,13 @@ mod tests {
     use super::*;
 
     fn run(t: Transform, s: &str) -> String {
-        t.apply(Cow::Borrowed(s)).into_owned()
+        t.apply(Cow::Borrowed(s), 1 << 16).unwrap().into_owned()
+    }
+
+    fn rep(re: &str, with: &str) -> Transform {
+        let re = Regex::new(re).unwrap();
+        let r = Replacement::parse(with, &re).unwrap();
+        Transform::Replace(re, r)
     }
 
     #[test]
@@ -162,12 +321,95 @@ mod tests {
         assert_eq!(run(Transform::Capture(cap.clone(), 1), "v1.2.3"), "1.2");
         assert_eq!(run(Transform::Capture(cap, 1), "main"), "");
         let userinfo = Regex::new("^(https?://)[^@/]+@").unwrap();
+        let strip = Transform::Replace(
+            userinfo.clone(),
+            Replacement::parse("${1}", &userinfo).unwrap(),
+        );
         assert_eq!(
-            run(
-                Transform::Replace(userinfo, "${1}".into()),
-                "https://tok:x@github.com/a/b"
-            ),
+            run(strip, "https://tok:x@github.com/a/b"),
             "https://github.com/a/b"
+        );
+    }
+
+    #[test]
+    fn replacement_syntax_is_the_regex_crates() {
+        for (re, with, text) in [
+            ("(?P<v>[0-9]+)", "<$v>", "a1b22"),
+            ("([a-z])([0-9])", "$2$1$$1$", "a1b2"),
+            ("([a-z])", "$1a ${1}a $ $} ${x $9 ${ 1}", "ab"),
+            ("x*", "-", "abc"),
+            ("", "[$0]", "é"),
+            ("(a)|(b)", "[$1|$2]", "ab"),
+        ] {
+            let regex = Regex::new(re).unwrap();
+            assert_eq!(
+                run(rep(re, with), text),
+                regex.replace_all(text, with),
+                "{re} {with} {text}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2048,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Bounded `replace` gives what the regex crate's `replace_all`
+        /// gives, for any replacement text, whenever that fits.
+        #[test]
+        fn replace_agrees_with_replace_all(
+            re in proptest::sample::select(vec![
+                "(?P<v>[0-9]+)", "([a-z])([0-9])?", "", "x*", "(a)|(?<n>b)", "^", "[^a]+$",
+                "é|(.)",
+            ]),
+            with in "[$ab1{}_n0v2é]{0,10}",
+            text in "[ab01xé -]{0,16}",
+        ) {
+            let regex = Regex::new(re).unwrap();
+            let want = regex.replace_all(&text, with.as_str());
+            let t = Transform::Replace(regex.clone(), Replacement::parse(&with, &regex).unwrap());
+            let got = t.apply(Cow::Borrowed(&text), 1 << 16).unwrap();
+            proptest::prop_assert_eq!(got.as_ref(), want.as_ref());
+            // Bounded by the limit, never cut short silently.
+            match t.apply(Cow::Borrowed(&text), 4) {
+                Ok(v) => proptest::prop_assert_eq!(v.as_ref(), want.as_ref()),
+                Err(len) => proptest::prop_assert!(want.len() > text.len().max(4) && len > 4),
+            }
+        }
+    }
+
+    #[test]
+    fn growth_is_bounded_while_building() {
+        // Doubling: 64 chained doublings of one byte stop at the limit.
+        let double = rep("x", "xx");
+        let mut v: Cow<'_, str> = Cow::Borrowed("x");
+        let mut err = None;
+        for _ in 0..64 {
+            match double.apply(v.clone(), 1000) {
+                Ok(n) => v = n,
+                Err(len) => {
+                    err = Some(len);
+                    break;
+                }
+            }
+        }
+        assert_eq!(v.len(), 512);
+        assert!(err.is_some_and(|l| l > 1000 && l <= 1024), "{err:?}");
+        // An input already over the limit may stay as long, not grow.
+        let long = "x".repeat(50);
+        assert!(rep("y", "zz").apply(Cow::Borrowed(&long), 10).is_ok());
+        assert!(rep("x", "x").apply(Cow::Borrowed(&long), 10).is_ok());
+        assert_eq!(rep("x", "xx").apply(Cow::Borrowed(&long), 10), Err(52));
+        assert_eq!(Transform::Uppercase.apply(Cow::Borrowed("ŉ"), 1), Err(3));
+        assert!(Transform::Lowercase.apply(Cow::Borrowed(&long), 10).is_ok());
+        // Too many references is refused at parse time.
+        let re = Regex::new("(a)").unwrap();
+        assert!(Replacement::parse(&"$1".repeat(MAX_REPLACEMENT_REFS), &re).is_ok());
+        assert_eq!(
+            Replacement::parse(&"$1".repeat(MAX_REPLACEMENT_REFS + 1), &re).unwrap_err(),
+            MAX_REPLACEMENT_REFS + 1
         );
     }
 

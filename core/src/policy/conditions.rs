@@ -125,7 +125,22 @@ impl Loader<'_> {
                 Test::OneOf(out)
             }
             "prefix" => Test::Prefix(self.string(arg, &tpath)?.to_owned()),
-            "glob" => Test::Glob(self.string(arg, &tpath)?.to_owned()),
+            "glob" => {
+                let g = self.string(arg, &tpath)?;
+                if g.len() > self.limits.regex_pattern {
+                    self.problem(
+                        "too-large",
+                        &tpath,
+                        format!(
+                            "glob is {} bytes, more than the limit of {}",
+                            g.len(),
+                            self.limits.regex_pattern
+                        ),
+                    );
+                    return None;
+                }
+                Test::Glob(g.to_owned())
+            }
             _ => {
                 let p = self.string(arg, &tpath)?;
                 Test::Matches(self.regex(p, &tpath)?)
@@ -233,10 +248,22 @@ impl Loader<'_> {
                 let p = self.string(arg, &kpath)?;
                 let re = self.regex(p, &kpath)?;
                 let with = match m.get("with") {
-                    Some(w) => self.string(w, &format!("{path}.with"))?.to_owned(),
-                    None => String::new(),
+                    Some(w) => self.string(w, &format!("{path}.with"))?,
+                    None => "",
                 };
-                Transform::Replace(re, with)
+                match Replacement::parse(with, &re) {
+                    Ok(r) => Transform::Replace(re, r),
+                    Err(n) => {
+                        self.problem(
+                            "too-many",
+                            &format!("{path}.with"),
+                            format!(
+                                "`with` refers to groups {n} times, more than the limit of {MAX_REPLACEMENT_REFS}"
+                            ),
+                        );
+                        return None;
+                    }
+                }
             }
             _ => {
                 let sep = self.string(arg, &kpath)?.to_owned();

@@ -19,6 +19,7 @@ use crate::error::{PolicyError, Problem};
 use crate::locate::{key_segment, positions};
 use crate::re::Regex;
 use crate::template::{self, Part, RawPart};
+use crate::transform::{Replacement, MAX_REPLACEMENT_REFS};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -134,13 +135,30 @@ impl Policy {
         let root: Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
+                let (line, column) = (
+                    u32::try_from(e.line()).unwrap_or(0),
+                    u32::try_from(e.column()).unwrap_or(0),
+                );
+                // serde_json stops at its recursion limit; say so plainly
+                // rather than calling deeply nested JSON invalid.
+                if too_deep_at(text) == Some((line, column)) {
+                    return Err(fail(vec![Problem {
+                        code: "too-deep".into(),
+                        path: "$".into(),
+                        line,
+                        column,
+                        message: format!(
+                            "arrays and objects nest deeper than {MAX_JSON_DEPTH} levels"
+                        ),
+                    }]));
+                }
                 return Err(fail(vec![Problem {
                     code: "json-syntax".into(),
                     path: "$".into(),
                     line: u32::try_from(e.line()).unwrap_or(0),
                     column: u32::try_from(e.column()).unwrap_or(0),
                     message: format!("not valid JSON: {}", strip_position(&e.to_string())),
-                }]))
+                }]));
             }
         };
         let mut loader = Loader {
@@ -172,6 +190,48 @@ impl Policy {
             .collect();
         Err(fail(problems))
     }
+}
+
+/// How deeply a policy's arrays and objects may nest: serde_json's own
+/// recursion limit (it refuses the 128th level), which keeps parsing from
+/// exhausting the stack on every target.
+pub(crate) const MAX_JSON_DEPTH: usize = 127;
+
+/// Line and byte column (as serde_json counts them) of the first `[` or `{`
+/// that opens level `MAX_JSON_DEPTH + 1`, if any. Scans strings properly;
+/// the text need not be valid JSON.
+fn too_deep_at(text: &str) -> Option<(u32, u32)> {
+    let (mut depth, mut line, mut col) = (0usize, 1u32, 0u32);
+    let (mut in_string, mut escaped) = (false, false);
+    for b in text.bytes() {
+        if b == b'\n' {
+            line += 1;
+            col = 0;
+        } else {
+            col += 1;
+        }
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Some((line, col));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn strip_position(msg: &str) -> &str {
@@ -814,6 +874,37 @@ impl Loader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn nested(levels: usize, prefix: &str) -> String {
+        // `levels` arrays inside the description (plus the top object).
+        format!(
+            "{{{prefix}\"name\": \"n\", \"values\": {{}}, \"description\": {}{}}}",
+            "[".repeat(levels),
+            "]".repeat(levels)
+        )
+    }
+
+    #[test]
+    fn json_nesting_beyond_serde_json_limit_is_too_deep() {
+        // 126 arrays + the top object = 127 levels: parsed (then a type error).
+        let e = Policy::from_json(&nested(MAX_JSON_DEPTH - 1, ""), "p").unwrap_err();
+        assert_eq!(e.problems[0].code, "wrong-type", "{e}");
+        let e = Policy::from_json(&nested(MAX_JSON_DEPTH, ""), "p").unwrap_err();
+        assert_eq!(e.problems[0].code, "too-deep", "{e}");
+        assert!(e.problems[0].message.contains("127 levels"), "{e}");
+        // Brackets in strings, escapes, multi-byte text and newlines before it.
+        let prefix = "\"$schema\": \"[[{{\\\"é\",\n  ";
+        let e = Policy::from_json(&nested(MAX_JSON_DEPTH, prefix), "p").unwrap_err();
+        assert_eq!(e.problems[0].code, "too-deep", "{e}");
+        assert_eq!(e.problems[0].line, 2, "{e}");
+        // Other syntax errors stay syntax errors, even in deep text.
+        let broken = format!("{{\"name\": , {}", "[".repeat(500));
+        let e = Policy::from_json(&broken, "p").unwrap_err();
+        assert_eq!(e.problems[0].code, "json-syntax", "{e}");
+        let unclosed = "[".repeat(MAX_JSON_DEPTH);
+        let e = Policy::from_json(&unclosed, "p").unwrap_err();
+        assert_eq!(e.problems[0].code, "json-syntax", "{e}");
+    }
 
     #[test]
     fn suggestions_prefer_transpositions() {
