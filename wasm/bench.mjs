@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-function measure(name, f) {
+function measure(key, name, f) {
   let batch = 1;
   for (;;) {
     const t = performance.now();
@@ -24,7 +24,8 @@ function measure(name, f) {
     samples.push(((performance.now() - t) * 1000) / batch);
   }
   samples.sort((a, b) => a - b);
-  console.log(`${name.padEnd(52)} median ${samples[50].toFixed(3).padStart(10)} µs   (min ${samples[0].toFixed(3)}, max ${samples[100].toFixed(3)}; ${batch} calls x 101 batches)`);
+  console.log(`${name.padEnd(56)} median ${samples[50].toFixed(3).padStart(10)} µs   (min ${samples[0].toFixed(3)}, max ${samples[100].toFixed(3)}; ${batch} calls x 101 batches)`);
+  console.log(`result ${key} ${samples[50].toFixed(3)}`);
   return samples[50];
 }
 
@@ -33,7 +34,9 @@ const bytes = readFileSync(join(here, "pkg/imprint_bg.wasm"));
 const web = await import(join(here, "pkg/web/imprint.js"));
 const t0 = performance.now();
 web.initSync({ module: bytes });
-console.log(`load + instantiate (initSync, ${bytes.length} bytes)`.padEnd(52), `      ${((performance.now() - t0)).toFixed(2)} ms (first, cold)`);
+const instantiate = performance.now() - t0;
+console.log(`load + instantiate (initSync, ${bytes.length} bytes)`.padEnd(56), `      ${instantiate.toFixed(2)} ms (first, cold)`);
+console.log(`result node.instantiate ${(instantiate * 1000).toFixed(3)}`);
 const starts = [];
 for (let i = 0; i < 21; i++) {
   const t = performance.now();
@@ -42,7 +45,8 @@ for (let i = 0; i < 21; i++) {
   starts.push(performance.now() - t);
 }
 starts.sort((a, b) => a - b);
-console.log("WebAssembly.Module compile (median of 21)".padEnd(52), `      ${starts[10].toFixed(2)} ms`);
+console.log("WebAssembly.Module compile (median of 21)".padEnd(56), `      ${starts[10].toFixed(2)} ms`);
+console.log(`result node.compile ${(starts[10] * 1000).toFixed(3)}`);
 
 const engine = createRequire(import.meta.url)(join(here, "pkg/node/imprint.cjs"));
 const policy = engine.policyText("vllm");
@@ -52,18 +56,18 @@ const release = {
   args: { variant: "cu130-ubuntu2404" }, arch: "x86_64",
 };
 const deriveReq = JSON.stringify({ op: "derive", policy, context: release });
-measure("derive vllm via run() (loads the policy each call)", () => engine.run(deriveReq));
-measure("derive vllm via derive() (objects in and out)", () => engine.derive("vllm", release));
+measure("node.run.derive", "derive vllm via run() (loads the policy each call)", () => engine.run(deriveReq));
+measure("node.derive.fn", "derive vllm via derive() (objects in and out)", () => engine.derive("vllm", release));
 const inspect = readFileSync(join(here, "../tests/data/docker-inspect-vllm.json"), "utf8");
 const artifacts = engine.read(inspect, "inspect.json").artifacts;
 const checkReq = JSON.stringify({ op: "check", policy, artifacts });
-measure("check one docker inspect record via run() (loads the policy)", () => engine.run(checkReq));
+measure("node.run.check", "check one docker inspect record via run() (loads the policy)", () => engine.run(checkReq));
 
 // The operations cargo bench measures natively: a loaded policy, JSON in, JSON answer out.
 const loaded = engine.load("vllm");
 const ctxJson = JSON.stringify(release);
 const artsJson = JSON.stringify(artifacts);
 if (JSON.parse(loaded.deriveJson(ctxJson)).type !== "derivation") throw new Error("derive failed");
-measure("derive vllm, JSON context in, JSON answer out", () => loaded.deriveJson(ctxJson));
-measure("derive vllm, objects in and out (LoadedPolicy.derive)", () => loaded.derive(release));
-measure("check one inspect record, JSON in, JSON answer out", () => loaded.checkJson(artsJson));
+measure("node.derive.json", "derive vllm, JSON context in, JSON answer out", () => loaded.deriveJson(ctxJson));
+measure("node.derive.objects", "derive vllm, objects in and out (LoadedPolicy.derive)", () => loaded.derive(release));
+measure("node.check.json", "check one inspect record, JSON in, JSON answer out", () => loaded.checkJson(artsJson));

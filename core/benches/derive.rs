@@ -6,32 +6,9 @@
 
 use imprint_core::{derive, Context, Policy};
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
-fn per_call(batch: u32, f: &mut dyn FnMut()) -> Duration {
-    let start = Instant::now();
-    for _ in 0..batch {
-        f();
-    }
-    start.elapsed() / batch
-}
-
-fn measure(name: &str, f: &mut dyn FnMut()) {
-    // Calibrate the batch size to about 10 ms.
-    let mut batch = 1u32;
-    while per_call(batch, f) * batch < Duration::from_millis(10) && batch < (1 << 24) {
-        batch *= 2;
-    }
-    let mut samples: Vec<Duration> = (0..101).map(|_| per_call(batch, f)).collect();
-    samples.sort();
-    let (min, med, max) = (samples[0], samples[50], samples[100]);
-    println!(
-        "{name:<44} median {:>9.3} µs   (min {:.3}, max {:.3}; {batch} calls x 101 batches)",
-        med.as_secs_f64() * 1e6,
-        min.as_secs_f64() * 1e6,
-        max.as_secs_f64() * 1e6,
-    );
-}
+mod common;
+use common::measure;
 
 fn main() {
     let vllm = Policy::from_json(imprint_policies::builtin("vllm").unwrap(), "vllm").unwrap();
@@ -57,24 +34,44 @@ fn main() {
     nightly.env.insert("NIGHTLY".into(), "1".into());
     let local = Context::default();
 
-    measure("derive vllm (release, cu130-ubuntu2404)", &mut || {
-        black_box(derive(black_box(&vllm), black_box(&release)).unwrap());
-    });
-    measure("derive vllm (nightly, cu130-ubuntu2404)", &mut || {
-        black_box(derive(black_box(&vllm), black_box(&nightly)).unwrap());
-    });
-    measure("derive vllm (local, empty context)", &mut || {
-        black_box(derive(black_box(&vllm), black_box(&local)).unwrap());
-    });
+    measure(
+        "native.derive.release",
+        "derive vllm (release, cu130-ubuntu2404)",
+        &mut || {
+            black_box(derive(black_box(&vllm), black_box(&release)).unwrap());
+        },
+    );
+    measure(
+        "native.derive.nightly",
+        "derive vllm (nightly, cu130-ubuntu2404)",
+        &mut || {
+            black_box(derive(black_box(&vllm), black_box(&nightly)).unwrap());
+        },
+    );
+    measure(
+        "native.derive.local",
+        "derive vllm (local, empty context)",
+        &mut || {
+            black_box(derive(black_box(&vllm), black_box(&local)).unwrap());
+        },
+    );
     // The same operation the npm package measures in Node (wasm/bench.mjs):
     // a loaded policy, a JSON context in, the JSON answer out.
     let ctx_json = serde_json::to_string(&release).unwrap();
-    measure("derive vllm, JSON context in, JSON answer out", &mut || {
-        let ctx: Context = serde_json::from_str(black_box(&ctx_json)).unwrap();
-        black_box(imprint_core::api::derive_json(black_box(&vllm), &ctx));
-    });
+    measure(
+        "native.derive.json",
+        "derive vllm, JSON context in, JSON answer out",
+        &mut || {
+            let ctx: Context = serde_json::from_str(black_box(&ctx_json)).unwrap();
+            black_box(imprint_core::api::derive_json(black_box(&vllm), &ctx));
+        },
+    );
     let text = imprint_policies::builtin("vllm").unwrap();
-    measure("load vllm policy (parse + validate)", &mut || {
-        black_box(Policy::from_json(black_box(text), "vllm").unwrap());
-    });
+    measure(
+        "native.policy.load",
+        "load vllm policy (parse + validate)",
+        &mut || {
+            black_box(Policy::from_json(black_box(text), "vllm").unwrap());
+        },
+    );
 }
