@@ -91,7 +91,8 @@ pub struct ContextArgs {
     /// Allow the policy to run this program (no shell); repeatable.
     #[arg(long = "allow-command", value_name = "PROGRAM")]
     pub allow_commands: Vec<String>,
-    /// Seconds an allowed command may run before it is killed.
+    /// Seconds an allowed command may run (and take to close its output)
+    /// before it is killed, with every process it started.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub command_timeout: f64,
     /// Report this machine architecture instead of `uname -m`.

@@ -147,11 +147,51 @@ pub fn load_policy_text(spec: &str) -> Result<Loaded, HostError> {
             unknown_builtin(spec)
         });
     }
-    let text = std::fs::read_to_string(path).map_err(|e| HostError::io(path, e))?;
+    let text = read_policy_file(path, spec)?;
     Ok(Loaded {
         policy: Policy::from_json(&text, spec)?,
         text,
         origin: spec.to_owned(),
+    })
+}
+
+/// Reads a policy file, at most one byte past the policy size limit, so a
+/// huge file, a device or an endless pipe is refused without reading it.
+fn read_policy_file(path: &Path, spec: &str) -> Result<String, HostError> {
+    use std::io::Read;
+    let limit = imprint_core::Limits::default().policy_bytes;
+    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+    let mut bytes = Vec::new();
+    (&file)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| HostError::io(path, e))?;
+    if bytes.len() > limit {
+        let message = match file.metadata() {
+            Ok(m) if m.is_file() => {
+                format!(
+                    "policy is {} bytes, more than the limit of {limit}",
+                    m.len()
+                )
+            }
+            _ => format!("policy is longer than the limit of {limit} bytes"),
+        };
+        return Err(HostError::Policy(imprint_core::PolicyError {
+            origin: spec.to_owned(),
+            problems: vec![imprint_core::Problem {
+                code: "too-large".into(),
+                path: "$".into(),
+                line: 0,
+                column: 0,
+                message,
+            }],
+        }));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        HostError::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "policy is not UTF-8"),
+        )
     })
 }
 
@@ -386,14 +426,22 @@ fn check_cmd(
 
 /// Labels and env for `describe --labels-from`.
 fn labels_from(path: &str) -> Result<imprint_core::Artifact, HostError> {
-    let text = if path == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| HostError::io("<stdin>", e))?;
-        s
+    let bytes = if path == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), crate::read::INPUT_LIMIT + 1),
+            &mut b,
+        )
+        .map_err(|e| HostError::io("<stdin>", e))?;
+        if b.len() as u64 > crate::read::INPUT_LIMIT {
+            return Err(HostError::io("<stdin>", crate::read::too_large()));
+        }
+        b
     } else {
-        std::fs::read_to_string(path).map_err(|e| HostError::io(path, e))?
+        crate::read::read_file(Path::new(path))?
     };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| HostError::Usage(format!("--labels-from `{path}`: not UTF-8")))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| HostError::Usage(format!("--labels-from `{path}`: not valid JSON: {e}")))?;
     // A flat object of strings is a label map.

@@ -71,14 +71,14 @@ pub fn gather(policy: &Policy, opts: &GatherOptions) -> Result<Context, HostErro
         });
     }
     for file in &inputs.files {
-        if let Some(text) = read_text(&opts.repo.join(file)) {
+        if let Some(text) = read_text_noting_size(&opts.repo.join(file)) {
             ctx.files.insert(file.clone(), text);
         }
     }
     if let Some(dir) = &opts.load {
         for (value, file) in policy.persisted() {
             ctx.loaded
-                .insert(value.to_owned(), read_text(&dir.join(file)));
+                .insert(value.to_owned(), read_text_noting_size(&dir.join(file)));
         }
     }
     // Run commands only as the derivation reaches them.
@@ -95,9 +95,32 @@ pub fn gather(policy: &Policy, opts: &GatherOptions) -> Result<Context, HostErro
     Ok(ctx)
 }
 
-/// Reads a file as UTF-8 text, `None` when missing, unreadable, too large
-/// or not UTF-8.
+/// [`read_text`], warning on stderr when the file is there but larger
+/// than [`READ_LIMIT`] (it then counts as missing, which would otherwise be
+/// hard to tell from the trace).
+fn read_text_noting_size(path: &Path) -> Option<String> {
+    let text = read_text(path);
+    if text.is_none() {
+        if let Ok(m) = std::fs::metadata(path) {
+            if m.is_file() && m.len() > READ_LIMIT {
+                eprintln!(
+                    "imprint: warning: {}: {} bytes, larger than the {READ_LIMIT}-byte limit; treated as missing",
+                    path.display(),
+                    m.len()
+                );
+            }
+        }
+    }
+    text
+}
+
+/// Reads a file as UTF-8 text, `None` when missing, unreadable, not a
+/// regular file, too large or not UTF-8. Only regular files are opened, so
+/// a policy naming a FIFO or a device cannot block or flood the read.
 pub fn read_text(path: &Path) -> Option<String> {
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
     let f = std::fs::File::open(path).ok()?;
     if !f.metadata().ok()?.is_file() {
         return None;
@@ -197,6 +220,17 @@ pub fn machine_arch() -> String {
         .unwrap_or_else(|| std::env::consts::ARCH.to_owned())
 }
 
+/// Kills a command started by [`run_command`] and every process in its
+/// process group.
+fn kill_tree(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        use rustix::process::{kill_process_group, Pid, Signal};
+        let _ = kill_process_group(Pid::from_child(child), Signal::KILL);
+    }
+    let _ = child.kill();
+}
+
 /// Runs an allowed command without a shell, stderr discarded, with a
 /// timeout. Trailing newlines are removed as shell command substitution
 /// does; the exit status is not consulted (upstream ignores it).
@@ -209,13 +243,18 @@ pub fn run_command(argv: &[String], opts: &GatherOptions) -> CommandOutcome {
     if !opts.allow_commands.iter().any(|a| a == prog) {
         return CommandOutcome::NotAllowed;
     }
-    let child = Command::new(prog)
+    let mut command = Command::new(prog);
+    command
         .args(args)
         .current_dir(&opts.repo)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
+        .stderr(Stdio::null());
+    // Its own process group, so a timeout kills everything it started (a
+    // script's `sleep` too), not only the program itself.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let child = command.spawn();
     let mut child = match child {
         Ok(c) => c,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return CommandOutcome::NotFound,
@@ -230,34 +269,54 @@ pub fn run_command(argv: &[String], opts: &GatherOptions) -> CommandOutcome {
             reason: "no stdout".into(),
         };
     };
-    let reader = std::thread::spawn(move || {
+    // Read on a thread; wait for both the output's end and the exit, and
+    // give up at the deadline: a program that hangs, or leaves a process
+    // holding its output open, is killed with its whole group.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         let _ = stdout.take(READ_LIMIT + 1).read_to_end(&mut buf);
-        buf
+        let _ = tx.send(buf);
     });
     let deadline = Instant::now() + opts.command_timeout;
+    let mut output: Option<Vec<u8>> = None;
+    let mut exited = false;
     loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return CommandOutcome::TimedOut;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => {
-                return CommandOutcome::Failed {
-                    reason: e.to_string(),
+        if !exited {
+            match child.try_wait() {
+                Ok(status) => exited = status.is_some(),
+                Err(e) => {
+                    kill_tree(&mut child);
+                    let _ = child.wait();
+                    return CommandOutcome::Failed {
+                        reason: e.to_string(),
+                    };
                 }
             }
         }
+        if output.is_none() {
+            output = rx.recv_timeout(Duration::from_millis(5)).ok();
+        } else if !exited {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let too_large = output.as_ref().is_some_and(|b| b.len() as u64 > READ_LIMIT);
+        if too_large {
+            kill_tree(&mut child);
+            let _ = child.wait();
+            return CommandOutcome::Failed {
+                reason: format!("output is larger than {READ_LIMIT} bytes"),
+            };
+        }
+        if exited && output.is_some() {
+            break;
+        }
+        if Instant::now() >= deadline {
+            kill_tree(&mut child);
+            let _ = child.wait();
+            return CommandOutcome::TimedOut;
+        }
     }
-    let buf = reader.join().unwrap_or_default();
-    if buf.len() as u64 > READ_LIMIT {
-        return CommandOutcome::Failed {
-            reason: format!("output is larger than {READ_LIMIT} bytes"),
-        };
-    }
+    let buf = output.unwrap_or_default();
     match String::from_utf8(buf) {
         Ok(mut s) => {
             while s.ends_with('\n') {

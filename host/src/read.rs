@@ -99,7 +99,7 @@ pub fn read_inputs(inputs: &[String], kind: InputKind) -> Result<Vec<Artifact>, 
     Ok(out)
 }
 
-fn too_large() -> std::io::Error {
+pub(crate) fn too_large() -> std::io::Error {
     std::io::Error::new(
         std::io::ErrorKind::FileTooLarge,
         format!("larger than the {} MiB input limit", INPUT_LIMIT >> 20),
@@ -107,7 +107,7 @@ fn too_large() -> std::io::Error {
 }
 
 /// The whole file, refusing more than [`INPUT_LIMIT`] bytes.
-fn read_file(path: &Path) -> Result<Vec<u8>, HostError> {
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, HostError> {
     let (bytes, whole) = read_prefix(path)?;
     if !whole {
         return Err(HostError::io(path, too_large()));
