@@ -217,6 +217,47 @@ impl Imprint {
         }
     }
 
+    /// Runs, killing the process if it is not done within `limit` (then
+    /// the test fails: a hang is a bug, and must not hang the suite).
+    /// Returns the result and how long it took.
+    pub fn run_within(mut self, limit: std::time::Duration) -> (Run, std::time::Duration) {
+        use std::io::Read;
+        let start = std::time::Instant::now();
+        let mut child = self
+            .cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("imprint starts");
+        let pipe = |mut r: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut b = Vec::new();
+                let _ = r.read_to_end(&mut b);
+                b
+            })
+        };
+        let out = pipe(Box::new(child.stdout.take().unwrap()));
+        let err = pipe(Box::new(child.stderr.take().unwrap()));
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for imprint") {
+                break status;
+            }
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("imprint did not finish within {limit:?}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        let took = start.elapsed();
+        let run = Run {
+            code: status.code(),
+            stdout: String::from_utf8(out.join().unwrap()).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(err.join().unwrap()).expect("stderr is UTF-8"),
+        };
+        (run, took)
+    }
+
     /// Runs, asserts exit code 0 and returns stdout.
     pub fn ok(self) -> String {
         let r = self.run();
@@ -344,4 +385,28 @@ pub fn write_script(path: &Path, body: &str) {
 pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).expect("stat").permissions().mode() & 0o7777
+}
+
+/// The engine module `wasm/build.sh` builds (`.ci/run` builds it first).
+pub fn wasm_module() -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../wasm/pkg/imprint_bg.wasm");
+    assert!(
+        p.is_file(),
+        "{} is missing: build the engine module with `bash wasm/build.sh` first (.ci/run does)",
+        p.display()
+    );
+    p
+}
+
+/// Whether this process can read files regardless of their permission
+/// bits (root, or CAP_DAC_OVERRIDE): then `chmod 000` does not make a
+/// file unreadable, and tests that rely on it must say so and skip.
+pub fn ignores_permissions(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = dir.join(".imprint-permission-probe");
+    std::fs::write(&probe, "x").expect("write probe");
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o000)).expect("chmod probe");
+    let readable = std::fs::read(&probe).is_ok();
+    std::fs::remove_file(&probe).expect("remove probe");
+    readable
 }
