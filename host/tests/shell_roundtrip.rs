@@ -195,3 +195,118 @@ fn well_formed_overrides_are_not_quoted() {
          --build-arg VLLM_IMAGE_TAG=local/test:dev --tag local/test:dev "
     );
 }
+
+/// Splits `N:bytes` records (N a byte count), as the scripts below print
+/// them, into groups separated by `|` between records, so any value,
+/// newlines and bars and all, comes back exactly.
+fn records(mut s: &[u8]) -> Vec<Vec<String>> {
+    let mut groups = vec![Vec::new()];
+    while let Some(&first) = s.first() {
+        if first == b'|' {
+            groups.push(Vec::new());
+            s = &s[1..];
+            continue;
+        }
+        let colon = s.iter().position(|&b| b == b':').expect("N:");
+        let n: usize = std::str::from_utf8(&s[..colon]).unwrap().parse().unwrap();
+        let rest = &s[colon + 1..];
+        let record = String::from_utf8(rest[..n].to_vec()).expect("UTF-8 record");
+        groups.last_mut().unwrap().push(record);
+        s = &rest[n..];
+    }
+    groups
+}
+
+/// The words of the `shell` format after `eval "set -- …"`, then the three
+/// build values after `eval` of the `dotenv` format, under `shell`.
+fn eval_both(shell: &str, cwd: &Path, vars: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
+    let script = r#"out=$("$IMPRINT" derive --policy vllm) || exit 3
+eval "set -- $out"
+for w in "$@"; do printf '%d:%s' "${#w}" "$w"; done
+printf '|'
+env=$("$IMPRINT" derive --policy vllm --format dotenv) || exit 4
+eval "$env"
+for w in "$BUILD_COMMIT" "$BUILD_PIPELINE" "$BUILD_URL"; do printf '%d:%s' "${#w}" "$w"; done"#;
+    let mut cmd = Command::new(shell);
+    hermetic(&mut cmd)
+        .current_dir(cwd)
+        .env("IMPRINT", BIN)
+        .args(["-c", script]);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the shell runs");
+    assert!(
+        out.status.success(),
+        "{shell} failed ({:?}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut groups = records(&out.stdout);
+    assert_eq!(
+        groups.len(),
+        2,
+        "{:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let values = groups.pop().unwrap();
+    (groups.pop().unwrap(), values)
+}
+
+/// Values an environment variable can hold (anything but NUL), biased
+/// towards what breaks quoting: quotes, `$`, backticks, backslashes,
+/// globs, newlines, tabs, shell operators, non-ASCII.
+fn nasty_value() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        4 => "[ '\"$`\\\\\n\t\r*?\\[\\]{}()|&;<>~#!=%:a-z0-9é✓-]{0,24}",
+        // One character that needs quoting among ones that do not: tests
+        // the line between quoted and bare words.
+        6 => "[a-z0-9_@%+=:,./-]{0,6}[ '\"$`\\\\\n\t*?\\[{}()|&;<>~#!é][a-z0-9_@%+=:,./-]{0,6}",
+        1 => "\\PC{0,16}",
+        1 => "(?s:[^\\x00]{0,12})",
+        1 => Just(String::new()),
+    ]
+}
+
+#[test]
+fn generated_values_round_trip_through_eval_in_sh_and_bash() {
+    use proptest::test_runner::{Config, TestRunner};
+    let cwd = glob_trap();
+    let mut runner = TestRunner::new(Config {
+        // Each case starts two shells and four imprints.
+        cases: 64,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let values = (nasty_value(), nasty_value(), nasty_value());
+    runner
+        .run(&values, |(commit, pipeline, url)| {
+            let vars = [
+                ("VLLM_BUILD_COMMIT", commit.as_str()),
+                ("VLLM_BUILD_PIPELINE", pipeline.as_str()),
+                ("VLLM_BUILD_URL", url.as_str()),
+            ];
+            let words = expected_words(&commit, &pipeline, &url);
+            let values: Vec<String> = vec![
+                if commit.is_empty() {
+                    "unknown".into()
+                } else {
+                    commit.clone()
+                },
+                if pipeline.is_empty() {
+                    "local".into()
+                } else {
+                    pipeline.clone()
+                },
+                url.clone(),
+            ];
+            for shell in ["sh", "bash"] {
+                let (got_words, got_values) = eval_both(shell, cwd.path(), &vars);
+                proptest::prop_assert_eq!(&got_words, &words, "{} shell format", shell);
+                proptest::prop_assert_eq!(&got_values, &values, "{} dotenv format", shell);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
