@@ -200,6 +200,22 @@ fn is_digest(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The domain and path prefix docker's defaults give a name: `docker.io`
+/// for a missing domain (or `index.docker.io`), and `library/` for a
+/// single-component path on it.
+fn docker_defaults<'a>(domain: Option<&'a str>, path: &str) -> (&'a str, &'static str) {
+    let domain = match domain {
+        None | Some("index.docker.io") => "docker.io",
+        Some(d) => d,
+    };
+    let library = if domain == "docker.io" && !path.contains('/') {
+        "library/"
+    } else {
+        ""
+    };
+    (domain, library)
+}
+
 /// A valid reference's parts, borrowed from its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Parts<'a> {
@@ -276,6 +292,14 @@ pub(crate) fn split(s: &str) -> Result<Parts<'_>, String> {
             "path component `{bad}` must be lower-case letters and digits joined by `.`, `_`, `__` or `-`"
         ));
     }
+    // Docker's defaults count too, as `ParseNormalizedNamed` counts them,
+    // so the normalized form of a reference that parses parses as well.
+    let (normal_domain, library) = docker_defaults(domain, path);
+    if normal_domain.len() + 1 + library.len() + path.len() > NAME_MAX {
+        return err(format!(
+            "repository name is longer than {NAME_MAX} characters as `{normal_domain}/{library}…`"
+        ));
+    }
     Ok(Parts {
         name,
         domain,
@@ -322,18 +346,10 @@ impl Reference {
     /// assert_eq!(r.to_string(), "docker.io/library/ubuntu:24.04");
     /// ```
     pub fn normalized(&self) -> Self {
-        let domain = match self.domain.as_deref() {
-            None | Some("index.docker.io") => "docker.io".to_owned(),
-            Some(d) => d.to_owned(),
-        };
-        let path = if domain == "docker.io" && !self.path.contains('/') {
-            format!("library/{}", self.path)
-        } else {
-            self.path.clone()
-        };
+        let (domain, library) = docker_defaults(self.domain.as_deref(), &self.path);
         Self {
-            domain: Some(domain),
-            path,
+            domain: Some(domain.to_owned()),
+            path: format!("{library}{}", self.path),
             tag: self.tag.clone(),
             digest: self.digest.clone(),
         }
@@ -445,6 +461,33 @@ mod tests {
                 .to_string(),
             "docker.io/library/x"
         );
+    }
+
+    /// Found by the `reference` fuzz target: a name that fits in 255
+    /// characters only without docker's `docker.io/library/` parsed, and
+    /// its normalized form did not.
+    #[test]
+    fn normalized_form_of_a_valid_reference_parses() {
+        let crash = format!("ub{}2", "o".repeat(237));
+        assert_eq!(crash.len(), 240);
+        let e = Reference::parse(&crash).unwrap_err();
+        assert!(e.0.contains("`docker.io/library/…`"), "{e}");
+        // (prefix, longest reference with it that parses): each normalizes
+        // to exactly 255 characters.
+        for (prefix, longest) in [
+            ("", 255 - "docker.io/library/".len()),
+            ("o/", 255 - "docker.io/".len()),
+            ("docker.io/", 255 - "library/".len()),
+            ("index.docker.io/", 255 - "library/".len() + "index.".len()),
+            ("ghcr.io/", 255),
+        ] {
+            let fits = format!("{prefix}{}", "a".repeat(longest - prefix.len()));
+            let r = Reference::parse(&fits).unwrap_or_else(|e| panic!("{fits}: {e}"));
+            let n = r.normalized();
+            assert_eq!(n.to_string().len(), 255, "{fits}");
+            assert_eq!(Reference::parse(&n.to_string()).unwrap(), n);
+            assert!(Reference::parse(&format!("{fits}a")).is_err(), "{fits}a");
+        }
     }
 
     #[test]
