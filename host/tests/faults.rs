@@ -25,8 +25,14 @@ use std::time::{Duration, Instant};
 
 const BOUND: Duration = Duration::from_secs(10);
 
+/// Files by relative path, with their content and mode.
+type Snapshot = BTreeMap<String, (Vec<u8>, u32)>;
+
+/// A way to run imprint with some arguments.
+type Runner = Box<dyn Fn(&[&str]) -> Run>;
+
 /// Every file under `dir` with its content and mode, by relative path.
-fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
+fn snapshot(dir: &Path) -> Snapshot {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {
@@ -79,7 +85,7 @@ fn on_broken_tmpfs(
     mnt: &Path,
     fault: Fault,
     args: &[&str],
-) -> Option<(Run, BTreeMap<String, (Vec<u8>, u32)>)> {
+) -> Option<(Run, Snapshot)> {
     if let Err(why) = can_mount() {
         eprintln!("SKIPPED ({fault:?} tmpfs): {why}");
         return None;
@@ -252,7 +258,7 @@ fn a_read_only_directory_by_permissions() {
 /// they do, else `nobody` through `setpriv` when this process is root.
 /// `None` (reason printed) when neither is possible. `dir` is made
 /// reachable for that user.
-fn as_unprivileged(dir: &Path) -> Option<Box<dyn Fn(&[&str]) -> Run>> {
+fn as_unprivileged(dir: &Path) -> Option<Runner> {
     let cwd = dir.to_owned();
     if !common::ignores_permissions(dir) {
         return Some(Box::new(move |args: &[&str]| {
