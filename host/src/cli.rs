@@ -95,6 +95,10 @@ pub struct ContextArgs {
     /// before it is killed, with every process it started.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub command_timeout: f64,
+    /// Seconds one `git` call may run; a git that does not answer in time
+    /// fails the derivation (imprint does not guess git facts).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub git_timeout: f64,
     /// Report this machine architecture instead of `uname -m`.
     #[arg(long, value_name = "ARCH")]
     pub arch: Option<String>,

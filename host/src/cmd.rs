@@ -211,11 +211,15 @@ fn parse_args(raw: &[String]) -> Result<BTreeMap<String, String>, HostError> {
 }
 
 fn options(c: &ContextArgs) -> Result<GatherOptions, HostError> {
-    if !(c.command_timeout.is_finite() && c.command_timeout > 0.0 && c.command_timeout <= 3600.0) {
-        return Err(HostError::Usage(format!(
-            "--command-timeout {}: expected seconds between 0 and 3600",
-            c.command_timeout
-        )));
+    for (flag, seconds) in [
+        ("--command-timeout", c.command_timeout),
+        ("--git-timeout", c.git_timeout),
+    ] {
+        if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
+            return Err(HostError::Usage(format!(
+                "{flag} {seconds}: expected seconds between 0 and 3600"
+            )));
+        }
     }
     if !c.repo.is_dir() {
         return Err(HostError::io(
@@ -228,6 +232,7 @@ fn options(c: &ContextArgs) -> Result<GatherOptions, HostError> {
         args: parse_args(&c.args)?,
         allow_commands: c.allow_commands.clone(),
         command_timeout: Duration::from_secs_f64(c.command_timeout),
+        git_timeout: Duration::from_secs_f64(c.git_timeout),
         arch: c.arch.clone(),
         load: c.load.clone(),
     })

@@ -34,6 +34,9 @@ pub enum HostError {
     /// The WebAssembly engine could not be loaded or stopped (fuel, memory).
     #[error("{0}")]
     Engine(String),
+    /// The build context could not be gathered (a `git` that hangs).
+    #[error("{0}")]
+    Gather(String),
     /// A file or directory could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {

@@ -26,6 +26,8 @@ pub struct GatherOptions {
     pub allow_commands: Vec<String>,
     /// How long one command may run.
     pub command_timeout: Duration,
+    /// How long one `git` call may run before the derivation fails.
+    pub git_timeout: Duration,
     /// Architecture to report instead of asking `uname -m`.
     pub arch: Option<String>,
     /// Directory to read persisted values from (`--load`).
@@ -60,7 +62,7 @@ pub fn gather(policy: &Policy, opts: &GatherOptions) -> Result<Context, HostErro
         }
     }
     for fact in &inputs.git {
-        if let Some(v) = git_fact(&opts.repo, fact) {
+        if let Some(v) = git_fact(&opts.repo, fact, opts.git_timeout)? {
             ctx.git.insert(fact.key(), v);
         }
     }
@@ -133,69 +135,78 @@ pub fn read_text(path: &Path) -> Option<String> {
     String::from_utf8(buf).ok()
 }
 
-/// Runs `git args…` in `repo`; its stdout when it exits 0.
-fn git(repo: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(repo)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
+/// Runs `git args…` in `repo`: its stdout when it exits 0, `None` when git
+/// is missing or fails. A git that does not answer within `timeout` is an
+/// error, not an unknown fact: a missing `dirty` would read as clean.
+fn git(repo: &Path, args: &[&str], timeout: Duration) -> Result<Option<String>, HostError> {
+    let mut command = Command::new("git");
+    command.args(args).current_dir(repo);
+    match run_bounded(command, timeout) {
+        Bounded::Done { stdout, success } => Ok(success.then(|| String::from_utf8(stdout).ok()).flatten()),
+        Bounded::NotFound | Bounded::Failed(_) => Ok(None),
+        // Only `git status` of a huge worktree prints this much: it is dirty.
+        Bounded::TooLarge(prefix) => Ok(Some(String::from_utf8_lossy(&prefix).into_owned())),
+        Bounded::TimedOut => Err(HostError::Gather(format!(
+            "`git {}` in {} did not finish within {} s (--git-timeout); imprint will not guess git facts",
+            args.join(" "),
+            repo.display(),
+            timeout.as_secs_f64()
+        ))),
     }
-    String::from_utf8(out.stdout).ok()
 }
 
 /// One git fact, `None` when git cannot say (not a repository, git
-/// missing, unborn branch, refused repository).
-pub fn git_fact(repo: &Path, fact: &GitFact) -> Option<String> {
+/// missing, unborn branch, refused repository); an error when git hangs.
+pub fn git_fact(
+    repo: &Path,
+    fact: &GitFact,
+    timeout: Duration,
+) -> Result<Option<String>, HostError> {
     let trimmed = |s: String| s.trim().to_owned();
-    match fact {
-        GitFact::Sha => git(repo, &["rev-parse", "--verify", "-q", "HEAD"]).map(trimmed),
-        GitFact::Short(None) => git(repo, &["rev-parse", "--short", "HEAD"]).map(trimmed),
+    let git = |args: &[&str]| git(repo, args, timeout);
+    Ok(match fact {
+        GitFact::Sha => git(&["rev-parse", "--verify", "-q", "HEAD"])?.map(trimmed),
+        GitFact::Short(None) => git(&["rev-parse", "--short", "HEAD"])?.map(trimmed),
         GitFact::Short(Some(n)) => {
-            git(repo, &["rev-parse", &format!("--short={n}"), "HEAD"]).map(trimmed)
+            git(&["rev-parse", &format!("--short={n}"), "HEAD"])?.map(trimmed)
         }
         // Like `test -n "$(git status --porcelain 2>/dev/null)"`: untracked
         // files count, ignored ones do not; a failing git means clean.
-        GitFact::Dirty => git(repo, &["status", "--porcelain"]).map(|s| {
+        GitFact::Dirty => git(&["status", "--porcelain"])?.map(|s| {
             if s.trim().is_empty() {
                 String::new()
             } else {
                 "true".into()
             }
         }),
-        GitFact::Tag(pattern) => git(
-            repo,
-            &[
-                "tag",
-                "--points-at",
-                "HEAD",
-                "--list",
-                pattern,
-                "--sort=-v:refname",
-            ],
-        )
+        GitFact::Tag(pattern) => git(&[
+            "tag",
+            "--points-at",
+            "HEAD",
+            "--list",
+            pattern,
+            "--sort=-v:refname",
+        ])?
         .and_then(|s| s.lines().next().map(|l| l.trim().to_owned())),
-        GitFact::Branch => git(repo, &["symbolic-ref", "--short", "-q", "HEAD"])
-            .map(trimmed)
-            .or_else(|| git(repo, &["rev-parse", "--git-dir"]).map(|_| String::new())),
-        GitFact::IsRepo => git(repo, &["rev-parse", "--is-inside-work-tree"]).map(|s| {
+        GitFact::Branch => match git(&["symbolic-ref", "--short", "-q", "HEAD"])? {
+            Some(b) => Some(trimmed(b)),
+            // Detached HEAD: a repository without a branch.
+            None => git(&["rev-parse", "--git-dir"])?.map(|_| String::new()),
+        },
+        GitFact::IsRepo => git(&["rev-parse", "--is-inside-work-tree"])?.map(|s| {
             if s.trim() == "true" {
                 "true".into()
             } else {
                 String::new()
             }
         }),
-        GitFact::Name => git(repo, &["rev-parse", "--show-toplevel"]).and_then(|s| {
+        GitFact::Name => git(&["rev-parse", "--show-toplevel"])?.and_then(|s| {
             Path::new(s.trim())
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
         }),
-        GitFact::RemoteUrl => git(repo, &["remote", "get-url", "origin"]).map(trimmed),
-    }
+        GitFact::RemoteUrl => git(&["remote", "get-url", "origin"])?.map(trimmed),
+    })
 }
 
 /// The machine architecture as `uname -m` prints it. Linux publishes the
@@ -220,7 +231,88 @@ pub fn machine_arch() -> String {
         .unwrap_or_else(|| std::env::consts::ARCH.to_owned())
 }
 
-/// Kills a command started by [`run_command`] and every process in its
+/// How a bounded run of a program ended.
+enum Bounded {
+    /// It exited (`success`: with status 0) and closed its output.
+    Done { stdout: Vec<u8>, success: bool },
+    /// The program does not exist.
+    NotFound,
+    /// It did not finish in time: it was killed with its process group.
+    TimedOut,
+    /// It printed more than [`READ_LIMIT`] bytes (these first ones): it was killed.
+    TooLarge(Vec<u8>),
+    /// It could not be started or waited for.
+    Failed(String),
+}
+
+/// Runs `command` without stdin, its stderr discarded, in its own process
+/// group, reading at most [`READ_LIMIT`] bytes of its stdout, and gives up
+/// after `timeout`: a program that hangs, or leaves a process holding its
+/// output open, is killed with its whole group.
+fn run_bounded(mut command: Command, timeout: Duration) -> Bounded {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    // Its own process group, so a timeout kills everything it started (a
+    // script's `sleep` too), not only the program itself.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = match command.spawn() {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Bounded::NotFound,
+        Err(e) => return Bounded::Failed(e.to_string()),
+    };
+    let Some(stdout) = child.stdout.take() else {
+        return Bounded::Failed("no stdout".into());
+    };
+    // Read on a thread; wait for both the output's end and the exit.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.take(READ_LIMIT + 1).read_to_end(&mut buf);
+        let _ = tx.send(buf);
+    });
+    let deadline = Instant::now() + timeout;
+    let mut output: Option<Vec<u8>> = None;
+    let mut status = None;
+    loop {
+        if status.is_none() {
+            match child.try_wait() {
+                Ok(s) => status = s,
+                Err(e) => {
+                    kill_tree(&mut child);
+                    let _ = child.wait();
+                    return Bounded::Failed(e.to_string());
+                }
+            }
+        }
+        if output.is_none() {
+            output = rx.recv_timeout(Duration::from_millis(5)).ok();
+        } else if status.is_none() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if let Some(b) = output.as_mut().filter(|b| b.len() as u64 > READ_LIMIT) {
+            kill_tree(&mut child);
+            let _ = child.wait();
+            b.truncate(READ_LIMIT as usize);
+            return Bounded::TooLarge(std::mem::take(b));
+        }
+        if let (Some(s), Some(_)) = (status, output.as_ref()) {
+            return Bounded::Done {
+                stdout: output.unwrap_or_default(),
+                success: s.success(),
+            };
+        }
+        if Instant::now() >= deadline {
+            kill_tree(&mut child);
+            let _ = child.wait();
+            return Bounded::TimedOut;
+        }
+    }
+}
+
+/// Kills a command started by [`run_bounded`] and every process in its
 /// process group.
 fn kill_tree(child: &mut std::process::Child) {
     #[cfg(unix)]
@@ -244,79 +336,18 @@ pub fn run_command(argv: &[String], opts: &GatherOptions) -> CommandOutcome {
         return CommandOutcome::NotAllowed;
     }
     let mut command = Command::new(prog);
-    command
-        .args(args)
-        .current_dir(&opts.repo)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    // Its own process group, so a timeout kills everything it started (a
-    // script's `sleep` too), not only the program itself.
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let child = command.spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return CommandOutcome::NotFound,
-        Err(e) => {
-            return CommandOutcome::Failed {
-                reason: e.to_string(),
-            }
-        }
-    };
-    let Some(stdout) = child.stdout.take() else {
-        return CommandOutcome::Failed {
-            reason: "no stdout".into(),
-        };
-    };
-    // Read on a thread; wait for both the output's end and the exit, and
-    // give up at the deadline: a program that hangs, or leaves a process
-    // holding its output open, is killed with its whole group.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.take(READ_LIMIT + 1).read_to_end(&mut buf);
-        let _ = tx.send(buf);
-    });
-    let deadline = Instant::now() + opts.command_timeout;
-    let mut output: Option<Vec<u8>> = None;
-    let mut exited = false;
-    loop {
-        if !exited {
-            match child.try_wait() {
-                Ok(status) => exited = status.is_some(),
-                Err(e) => {
-                    kill_tree(&mut child);
-                    let _ = child.wait();
-                    return CommandOutcome::Failed {
-                        reason: e.to_string(),
-                    };
-                }
-            }
-        }
-        if output.is_none() {
-            output = rx.recv_timeout(Duration::from_millis(5)).ok();
-        } else if !exited {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let too_large = output.as_ref().is_some_and(|b| b.len() as u64 > READ_LIMIT);
-        if too_large {
-            kill_tree(&mut child);
-            let _ = child.wait();
+    command.args(args).current_dir(&opts.repo);
+    let buf = match run_bounded(command, opts.command_timeout) {
+        Bounded::Done { stdout, .. } => stdout,
+        Bounded::NotFound => return CommandOutcome::NotFound,
+        Bounded::TimedOut => return CommandOutcome::TimedOut,
+        Bounded::TooLarge(_) => {
             return CommandOutcome::Failed {
                 reason: format!("output is larger than {READ_LIMIT} bytes"),
-            };
+            }
         }
-        if exited && output.is_some() {
-            break;
-        }
-        if Instant::now() >= deadline {
-            kill_tree(&mut child);
-            let _ = child.wait();
-            return CommandOutcome::TimedOut;
-        }
-    }
-    let buf = output.unwrap_or_default();
+        Bounded::Failed(reason) => return CommandOutcome::Failed { reason },
+    };
     match String::from_utf8(buf) {
         Ok(mut s) => {
             while s.ends_with('\n') {

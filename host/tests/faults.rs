@@ -390,6 +390,35 @@ fn git_missing_failing_or_garbled_is_like_no_repository() {
 }
 
 #[test]
+fn a_hanging_git_fails_the_derivation_instead_of_guessing() {
+    // A `git status` that never answers must not read as "clean".
+    let repo = Repo::init();
+    repo.write("a.txt", "a");
+    repo.commit_all("one");
+    let hanging = fake_git("exec sleep 30");
+    let path = format!("{}:{}", hanging.path().display(), common::host_path());
+    let (r, took) = Imprint::new(repo.path())
+        .env("PATH", &path)
+        .args(["derive", "-p", "default", "--git-timeout", "0.5"])
+        .run_within(BOUND);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    let r = r.expect_code(2);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("did not finish within 0.5 s (--git-timeout)"),
+        "{}",
+        r.stderr
+    );
+    // A bad timeout is a usage error naming the flag.
+    let bad = Imprint::new(repo.path())
+        .args(["derive", "-p", "default", "--git-timeout", "0"])
+        .run()
+        .expect_code(2);
+    assert!(bad.stderr.contains("--git-timeout 0"), "{}", bad.stderr);
+}
+
+#[test]
 fn unreadable_and_wrong_kind_paths_are_named() {
     let dir = tempdir();
     // Paths of the wrong kind: the same for every user.
