@@ -18,19 +18,23 @@ use std::collections::BTreeMap;
 /// assert!(!imprint_core::glob_match("cu*", "CU129"));
 /// ```
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or("");
-    let rest: Vec<&str> = parts.collect();
-    let Some((last, middle)) = rest.split_last() else {
-        return match_at(first, text, 0) == Some(text.len());
+    // No allocation: rules test facts with globs on every artifact.
+    let (Some(first_star), Some(last_star)) = (pattern.find('*'), pattern.rfind('*')) else {
+        return match_at(pattern, text, 0) == Some(text.len());
     };
+    let (first, last) = (&pattern[..first_star], &pattern[last_star + 1..]);
     let Some(mut pos) = match_at(first, text, 0) else {
         return false;
     };
-    for part in middle.iter().filter(|p| !p.is_empty()) {
-        match find(part, text, pos) {
-            Some(end) => pos = end,
-            None => return false,
+    if first_star < last_star {
+        for part in pattern[first_star + 1..last_star]
+            .split('*')
+            .filter(|p| !p.is_empty())
+        {
+            match find(part, text, pos) {
+                Some(end) => pos = end,
+                None => return false,
+            }
         }
     }
     let n = last.chars().count();
