@@ -28,14 +28,17 @@ let server, browser;
 const requests = [];
 
 before(async () => {
+  // Installed under a folder name that is not the package's (as a catalog
+  // install may be): the plugin must find its .wasm all the same.
   server = await serve(join(import.meta.dirname, "headlamp-harness"), {
     mounts: {
-      "/plugins/imprint-headlamp-plugin/": join(WEB, "headlamp-plugin", "dist"),
+      "/plugins/imprint/": join(WEB, "headlamp-plugin", "dist"),
       "/react/": join(WEB, "node_modules", "react"),
       "/react-dom/": join(WEB, "node_modules", "react-dom"),
     },
     json: {
-      "/plugins": [{ path: "plugins/imprint-headlamp-plugin", type: "development", name: "imprint-headlamp-plugin" }],
+      "/plugins": [{ path: "plugins/imprint", type: "catalog", name: "imprint" }],
+      "/plugins/imprint/package.json": JSON.parse(readFileSync(join(WEB, "headlamp-plugin", "package.json"), "utf8")),
       "/fixtures.json": fixtures,
     },
   });
@@ -76,9 +79,13 @@ test("the built plugin loads its engine from its own folder and renders its view
   assert.equal(await ipc.locator("[data-testid=imprint-running]").innerText(), "ghcr.io/kaito-project/airunway/vllm-provider:v0.3.0");
   assert.equal(await ipc.locator("[data-testid=imprint-finding]").count(), 0);
 
-  // The engine came from the plugin's folder, found through /plugins.
-  assert.ok(requests.includes("/plugins"), requests.join(" "));
-  assert.ok(requests.includes("/plugins/imprint-headlamp-plugin/imprint_bg.wasm"), requests.join(" "));
+  // The plugin's own page lists every InferenceProviderConfig with its verdict.
+  const page2 = page.getByRole("region", { name: "Provider versions (imprint)" });
+  await page2.locator("[data-testid=imprint-provider]").waitFor();
+  assert.equal(await page2.locator("[data-testid=imprint-status-version]").innerText(), "vllm-provider:v0.3.0");
+
+  // The engine came from the plugin's own folder.
+  assert.ok(requests.includes("/plugins/imprint/imprint_bg.wasm"), requests.join(" "));
   assert.deepEqual(errors, []);
   await page.screenshot({ path: join(SCREENSHOTS, "headlamp-plugin.png"), fullPage: true });
   await page.close();

@@ -62,7 +62,19 @@ describe("through the engine", () => {
     expect(r.line).toBe(2);
   });
   it("says where YAML is broken", () => {
-    const y = yamlToJson("kind: Pod\nspec: [unclosed\n");
+    // A key given twice: YAML 1.2 says keys are unique; the second `a` is on line 3.
+    const y = yamlToJson("a: 1\nb: 2\na: 3\n");
     expect(y.ok).toBe(false);
+    if (y.ok) return;
+    expect(y.message).toMatch(/^YAML: .*unique/);
+    expect(y.line).toBe(3);
+  });
+  it("refuses an alias bomb instead of expanding it", () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]", "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]"].join("\n");
+    const y = yamlToJson(bomb);
+    expect(y.ok).toBe(false);
+    if (y.ok) return;
+    expect(y.message).toMatch(/alias/i);
   });
 });

@@ -79,7 +79,13 @@ export function yamlToJson(text: string): { ok: true; json: string } | { ok: fal
   for (const d of list) {
     const err = d.errors[0];
     if (err) return { ok: false, message: `YAML: ${err.message.split("\n")[0]}`, line: err.linePos?.[0]?.line };
-    const v = d.toJS({ maxAliasCount: 100 });
+    let v: unknown;
+    try {
+      // Bounded alias expansion: a "billion laughs" document is an error.
+      v = d.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      return { ok: false, message: `YAML: ${e instanceof Error ? e.message : String(e)}` };
+    }
     if (v !== null && v !== undefined) values.push(v);
   }
   const doc = values.length === 1 ? values[0] : { apiVersion: "v1", kind: "List", items: values };

@@ -20,7 +20,7 @@ let shown: number[] = [];
 let pasteStart: number | null = null;
 
 /** Timings the end-to-end tests and the README report. */
-const timings: { pasteToCards: number[] } = { pasteToCards: [] };
+const timings: { pasteToCards: number[]; pasteToText: number[] } = { pasteToCards: [], pasteToText: [] };
 (window as unknown as { imprintTimings: typeof timings }).imprintTimings = timings;
 
 function policyText(): string {
@@ -89,15 +89,35 @@ function evaluateCards(): void {
       artifacts = parsed.artifacts;
     }
   }
-  renderCards();
+  try {
+    renderCards();
+  } catch (e) {
+    return showEngineError(e);
+  }
   const more = () => {
     if (gen !== generation || computed >= artifacts.length) return;
-    ensureCards(computed + CHUNK);
+    try {
+      ensureCards(computed + CHUNK);
+    } catch (e) {
+      return showEngineError(e);
+    }
     renderSummary();
     setTimeout(more, 0);
   };
   // After the first cards are painted.
   requestAnimationFrame(() => setTimeout(more, 0));
+}
+
+/** An answer the page did not expect: said in the input's error box, never a blank page. */
+function showEngineError(e: unknown): void {
+  artifacts = [];
+  cards = [];
+  computed = 0;
+  $("cards").innerHTML = "";
+  $("summary").innerHTML = "";
+  const box = $("input-error");
+  box.hidden = false;
+  box.textContent = `The engine could not check this input: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 /** Every card, computing what is missing (for filters over all cards). */
@@ -269,18 +289,32 @@ function wire(): void {
   // A paste is evaluated before the text box shows it: laying out 10,000
   // pasted lines in a <textarea> alone takes Chromium ~150 ms, so the cards
   // come first and the box is filled in the next frame.
+  let pendingInsert: (() => void) | null = null;
+  const flushInsert = () => {
+    const f = pendingInsert;
+    pendingInsert = null;
+    f?.();
+  };
   input.addEventListener("paste", (e) => {
     const text = e.clipboardData?.getData("text/plain");
     if (text === undefined || text === "") return;
     e.preventDefault();
-    pasteStart = performance.now();
+    // A second paste before the first is shown: show the first now.
+    flushInsert();
+    const t0 = performance.now();
+    pasteStart = t0;
     const { selectionStart: from, selectionEnd: to, value } = input;
     state.input = value.slice(0, from) + text + value.slice(to);
     state.page = 0;
     state.focus = undefined;
     evaluateCards();
     saveUrl();
-    requestAnimationFrame(() => setTimeout(() => input.setRangeText(text, from, to, "end"), 0));
+    pendingInsert = () => {
+      input.setRangeText(text, from, to, "end");
+      // After the text box has laid the text out.
+      requestAnimationFrame(() => setTimeout(() => timings.pasteToText.push(performance.now() - t0), 0));
+    };
+    requestAnimationFrame(() => setTimeout(flushInsert, 0));
   });
   let typing: ReturnType<typeof setTimeout> | undefined;
   input.addEventListener("input", (e) => {
@@ -322,6 +356,7 @@ function wire(): void {
     const url = location.href.split("#")[0] + (await encodeState(state));
     history.replaceState(null, "", url);
     await navigator.clipboard?.writeText(url).catch(() => undefined);
+    document.body.dataset.shared = String(i);
   });
   for (const [id, key] of [["ctx-env", "env"], ["ctx-git", "git"], ["ctx-args", "args"], ["ctx-arch", "arch"]] as const) {
     $(id).addEventListener("input", (e) => {

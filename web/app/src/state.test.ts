@@ -18,6 +18,10 @@ describe("the URL keeps the state", () => {
     expect(hash.length).toBeLessThan(input.length / 4);
     expect((await decodeState(hash)).input).toBe(input);
   });
+  it("keeps only values the page knows from a hand-edited link", async () => {
+    const odd = await encodeState({ ...INITIAL, tab: "x" as never, kind: "bogus" as never, page: -3, focus: 1.5, input: "a" });
+    expect(await decodeState(odd)).toEqual({ ...INITIAL, input: "a" });
+  });
   it("ignores a hash it did not write, or a damaged one", async () => {
     expect(await decodeState("#section-2")).toEqual(INITIAL);
     expect(await decodeState("#v1.AAAA")).toEqual(INITIAL);

@@ -1,6 +1,6 @@
 // The page's state in its URL, so a view (or one card) can be shared as a
 // link: JSON, deflated, base64url, after `#v1.`. Nothing leaves the browser.
-import type { InputKind } from "../../lib/input";
+import { INPUT_KINDS, type InputKind } from "../../lib/input";
 
 /** Everything a link restores. */
 export interface PageState {
@@ -77,8 +77,12 @@ export async function decodeState(hash: string): Promise<PageState> {
     for (const k of Object.keys(INITIAL) as (keyof PageState)[]) {
       if (diff[k] !== undefined && typeof diff[k] === typeof INITIAL[k]) (out as unknown as Record<string, unknown>)[k] = diff[k];
     }
+    // Only values the page knows: a hand-edited link falls back per field.
+    if (!["cards", "derive"].includes(out.tab)) out.tab = INITIAL.tab;
+    if (!(out.kind in INPUT_KINDS)) out.kind = INITIAL.kind;
+    if (!Number.isInteger(out.page) || out.page < 0) out.page = 0;
     if (typeof diff.policyText === "string") out.policyText = diff.policyText;
-    if (typeof diff.focus === "number") out.focus = diff.focus;
+    if (Number.isInteger(diff.focus) && (diff.focus as number) >= 0) out.focus = diff.focus;
     if (typeof diff.onlyProblems === "boolean") out.onlyProblems = diff.onlyProblems;
     return out;
   } catch {

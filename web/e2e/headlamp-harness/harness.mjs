@@ -30,8 +30,21 @@ window.pluginLib = {
   },
 };
 
-const source = await (await fetch("/plugins/imprint-headlamp-plugin/main.js")).text();
-new Function(source)();
+// Headlamp's loader: the plugin list, each plugin's package.json (run only
+// when it declares a compatible @kinvolk/headlamp-plugin), then its main.js
+// with the sourceURL Headlamp appends.
+const compatible = (v) => {
+  const [major, minor] = String(v ?? "").replace(/^[^0-9]*/, "").split(".").map(Number);
+  return major > 0 || (major === 0 && minor >= 8);
+};
+for (const entry of await (await fetch("/plugins")).json()) {
+  const pkg = await (await fetch(`/${entry.path}/package.json`)).json();
+  if (!compatible(pkg.devDependencies?.["@kinvolk/headlamp-plugin"])) {
+    throw new Error(`${entry.path}: incompatible plugin (devDependencies["@kinvolk/headlamp-plugin"])`);
+  }
+  const source = await (await fetch(`/${entry.path}/main.js`)).text();
+  new Function(`${source}\n//# sourceURL=//${entry.path}/dist/main.js`)();
+}
 
 // The Pods list with the plugin's column.
 const [processor] = registry.processors;
@@ -50,5 +63,7 @@ const details = (resource) => h(React.Fragment, null, registry.sections.map((S, 
 const pod = fixtures.pods[fixtures.detailsPod];
 ReactDOM.createRoot(document.getElementById("pod-details")).render(details({ kind: "Pod", jsonData: pod }));
 ReactDOM.createRoot(document.getElementById("ipc-details")).render(details({ kind: "InferenceProviderConfig", jsonData: fixtures.ipcs[0] }));
+// The plugin's own page (its registered route).
+ReactDOM.createRoot(document.getElementById("providers")).render(h(registry.routes[0].component));
 window.harness = { registry };
 document.body.dataset.ready = "true";

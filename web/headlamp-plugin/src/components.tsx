@@ -133,7 +133,8 @@ export function PodProvenanceSection({ resource }: ResourceProps) {
 
 /** The channel badge of a Pod's main container, for the Pods list. */
 export function PodChannelCell({ pod }: { pod: KubeJson }) {
-  const { ready } = useEngine();
+  const { ready, error } = useEngine();
+  if (error) return <span title={error}>engine not loaded</span>;
   if (!ready) return <span>…</span>;
   const card = mainCard(pod);
   return card ? <ChannelBadge card={card} /> : <span />;

@@ -4,8 +4,10 @@
 // (`headlamp.extraDist` in package.json) and fetches it from the folder
 // Headlamp serves the plugin from. Headlamp runs a plugin's code with
 // `new Function` (no `document.currentScript`, and `import.meta.url` is the
-// page's), so that folder is found the way Headlamp itself finds plugins:
-// its `plugins` endpoint lists each plugin's served path.
+// page's), appending `//# sourceURL=//<plugin path>/dist/main.js`; the
+// plugin's own stack frames carry that name, which gives the folder
+// whatever it is called. Failing that, Headlamp's `plugins` list is
+// searched for this package's name.
 import { initSync } from "@imprint/engine/web";
 
 /** The name this plugin is installed under (package.json `name`). */
@@ -43,8 +45,20 @@ export function pluginFolder(app: string, entries: PluginEntry[]): string | null
   return mine ? `${app}${mine.path.replace(/^\/+|\/+$/g, "")}/` : null;
 }
 
+/**
+ * The served path of the plugin whose code produced `stack` (`plugins/x`,
+ * `user-plugins/x`, `static-plugins/x`), from the `sourceURL` Headlamp
+ * gives every plugin's code.
+ */
+export function pluginPathFromStack(stack: string): string | null {
+  const m = /\/\/((?:[a-z]+-)?plugins\/[^/\s()]+)\/dist\/main\.js/.exec(stack);
+  return m ? m[1] : null;
+}
+
 /** Where this plugin's `imprint_bg.wasm` is served. */
-export async function wasmUrl(app: string, fetcher: Fetch): Promise<string> {
+export async function wasmUrl(app: string, fetcher: Fetch, stack = new Error().stack ?? ""): Promise<string> {
+  const own = pluginPathFromStack(stack);
+  if (own) return `${app}${own}/imprint_bg.wasm`;
   const res = await fetcher(`${app}plugins`);
   if (!res.ok) throw new Error(`Headlamp's plugin list (${app}plugins) answered ${res.status}`);
   const folder = pluginFolder(app, (await res.json()) as PluginEntry[]);

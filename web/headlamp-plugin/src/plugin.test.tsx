@@ -7,7 +7,7 @@
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
-import { startTestEngine, testData } from "../../lib/testing";
+import { testData } from "../../lib/testing";
 import type { KubeJson } from "./provenance";
 
 const registry = vi.hoisted(() => ({
@@ -50,7 +50,7 @@ vi.mock("@kinvolk/headlamp-plugin/lib/CommonComponents", () => ({
 }));
 
 const { PodProvenanceSection, ProviderConfigSection, PodChannelCell } = await import("./components");
-const { startEngine, engineReady } = await import("./engine");
+const { startEngine, engineReady, pluginPathFromStack, wasmUrl } = await import("./engine");
 
 const pods = JSON.parse(testData("kubectl-pods.json")).items as KubeJson[];
 const buyer = pods.find((p) => p.metadata?.name?.startsWith("x402-buyer"))!;
@@ -77,7 +77,13 @@ function withImage(pod: KubeJson, container: string, image: string): KubeJson {
   return { ...pod, spec: { ...spec, containers: spec.containers.map((c) => (c.name === container ? { ...c, image } : c)) } };
 }
 
-beforeAll(startTestEngine);
+// The views render at once only when the engine module says it is ready,
+// as after ensureEngine() in Headlamp.
+beforeAll(async () => {
+  const { readFileSync } = await import("node:fs");
+  const { WASM_PATH } = await import("../../lib/testing");
+  await startEngine(readFileSync(WASM_PATH));
+});
 afterEach(cleanup);
 
 describe("registration", () => {
@@ -95,11 +101,29 @@ describe("registration", () => {
 });
 
 describe("the engine loader", () => {
-  it("is ready after the module is instantiated from its bytes", async () => {
-    const { readFileSync } = await import("node:fs");
-    const { WASM_PATH } = await import("../../lib/testing");
-    await startEngine(readFileSync(WASM_PATH));
+  it("is ready once the module is instantiated", () => {
     expect(engineReady()).toBe(true);
+  });
+
+  it("finds the plugin's folder from the sourceURL Headlamp gives its code", () => {
+    // runPlugin.js appends `//# sourceURL=//${pluginPath}/dist/main.js`; V8 names the frames so.
+    const stack = [
+      "Error",
+      "    at wasmUrl (//plugins/imprint/dist/main.js:1:2040)",
+      "    at http://localhost:4466/static/js/main.js:2:100",
+    ].join("\n");
+    expect(pluginPathFromStack(stack)).toBe("plugins/imprint");
+    expect(pluginPathFromStack("at f (//user-plugins/my-imprint/dist/main.js:3:4)")).toBe("user-plugins/my-imprint");
+    expect(pluginPathFromStack("at f (http://x/static/js/main.js:1:1)")).toBeNull();
+  });
+
+  it("falls back to Headlamp's plugin list, and says so when it is not there", async () => {
+    const list = (entries: unknown) => async () => new Response(JSON.stringify(entries));
+    const here = "at f (http://x/static/js/main.js:1:1)";
+    await expect(wasmUrl("http://h/", list([{ path: "static-plugins/imprint-headlamp-plugin", name: "imprint-headlamp-plugin" }]), here))
+      .resolves.toBe("http://h/static-plugins/imprint-headlamp-plugin/imprint_bg.wasm");
+    await expect(wasmUrl("http://h/", list([{ path: "plugins/other", name: "other" }]), here)).rejects.toThrow(/not in Headlamp's plugin list/);
+    await expect(wasmUrl("http://h/", async () => new Response("", { status: 500 }), here)).rejects.toThrow(/answered 500/);
   });
 });
 
