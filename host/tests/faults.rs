@@ -16,39 +16,18 @@
 
 mod common;
 
-use common::{git, hermetic, tempdir, write, write_script, Imprint, Repo, Run, BIN};
-use std::collections::BTreeMap;
+use common::{
+    git, hermetic, snapshot, tempdir, write, write_script, Imprint, Repo, Run, Snapshot, BIN,
+};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const BOUND: Duration = Duration::from_secs(10);
 
-/// Files by relative path, with their content and mode.
-type Snapshot = BTreeMap<String, (Vec<u8>, u32)>;
-
 /// A way to run imprint with some arguments.
 type Runner = Box<dyn Fn(&[&str]) -> Run>;
-
-/// Every file under `dir` with its content and mode, by relative path.
-fn snapshot(dir: &Path) -> Snapshot {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
-                out.insert(rel, (std::fs::read(&p).unwrap(), mode));
-            }
-        }
-    }
-    out
-}
 
 /// How the tmpfs is broken before imprint runs.
 #[derive(Clone, Copy, Debug)]
@@ -248,10 +227,10 @@ fn a_read_only_directory_by_permissions() {
         "{}",
         r.stderr
     );
+    // The files and directories are as they were, and nothing was added.
+    assert_eq!(snapshot(seed.path()), before);
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o755)).unwrap();
-    // The files are as they were, and nothing was added.
-    assert_eq!(snapshot(seed.path()), before);
 }
 
 /// Runs imprint as a user that file permissions apply to: this user when
@@ -492,7 +471,7 @@ fn unreadable_and_wrong_kind_paths_are_named() {
         std::fs::set_permissions(seed.path().join(f), std::fs::Permissions::from_mode(0o000))
             .unwrap();
     }
-    let before = snapshot_modes(seed.path());
+    let before = snapshot(seed.path());
     let Some(imprint) = as_unprivileged(seed.path()) else {
         return;
     };
@@ -513,7 +492,7 @@ fn unreadable_and_wrong_kind_paths_are_named() {
         "{}",
         r.stderr
     );
-    assert_eq!(snapshot_modes(seed.path()), before);
+    assert_eq!(snapshot(seed.path()), before);
     // An unreadable policy.
     std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o000)).unwrap();
     let r = imprint(&["validate", "-p", policy.to_str().unwrap()]);
@@ -544,25 +523,6 @@ fn unreadable_and_wrong_kind_paths_are_named() {
         "{}",
         r.stdout
     );
-}
-
-/// Every path under `dir` with its mode and (when readable by us) content.
-fn snapshot_modes(dir: &Path) -> BTreeMap<PathBuf, (u32, Option<Vec<u8>>)> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let mode = std::fs::symlink_metadata(&p).unwrap().permissions().mode() & 0o7777;
-            if p.is_dir() {
-                stack.push(p.clone());
-                out.insert(p, (mode, None));
-            } else {
-                out.insert(p.clone(), (mode, std::fs::read(&p).ok()));
-            }
-        }
-    }
-    out
 }
 
 /// A fake `buildkite-agent` running `body`, first on `PATH`.

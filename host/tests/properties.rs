@@ -9,15 +9,13 @@
 
 mod common;
 
-use common::{tempdir, wasm_module, Imprint};
+use common::{snapshot, tempdir, wasm_module, Imprint};
 use imprint_core::{command_key, Policy};
 use imprint_host::engine::{Engine, Native, Wasm};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 
 const BUILTINS: [&str; 4] = ["vllm", "obol-stack", "airunway", "default"];
 const DIGEST: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -72,25 +70,6 @@ fn pin_text(images: Vec<String>) -> impl Strategy<Value = String> {
     prop::collection::vec(line, 0..8).prop_map(|v| v.concat())
 }
 
-/// Every file under `dir` with its content and mode, by relative path.
-fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
-                out.insert(rel, (std::fs::read(&p).unwrap(), mode));
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn pin_is_idempotent_and_leaves_no_residue() {
     let spec = builtin("obol-stack").pin().unwrap().clone();
@@ -135,9 +114,13 @@ fn pin_is_idempotent_and_leaves_no_residue() {
                 once.keys().collect::<Vec<_>>(),
                 before.keys().collect::<Vec<_>>()
             );
-            for (name, (bytes, mode)) in &once {
-                let (old, old_mode) = &before[name];
+            for (name, (mode, bytes)) in &once {
+                let (old_mode, old) = &before[name];
                 prop_assert_eq!(mode, old_mode, "{} keeps its mode", name);
+                let (Some(bytes), Some(old)) = (bytes, old) else {
+                    prop_assert_eq!(bytes, old, "{} is a directory on both sides", name);
+                    continue;
+                };
                 let expected = if name.ends_with(".txt") {
                     old.clone()
                 } else {

@@ -410,3 +410,37 @@ pub fn ignores_permissions(dir: &Path) -> bool {
     std::fs::remove_file(&probe).expect("remove probe");
     readable
 }
+
+/// Every file and directory under `dir`, by path relative to it, with its
+/// mode bits and (for a file this process can read) its content: what a
+/// failed write must leave exactly as it was, temporary files included.
+pub type Snapshot = BTreeMap<String, (u32, Option<Vec<u8>>)>;
+
+/// The [`Snapshot`] of `dir`.
+pub fn snapshot(dir: &Path) -> Snapshot {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("dir entry").path();
+            let rel = p
+                .strip_prefix(dir)
+                .expect("below dir")
+                .to_string_lossy()
+                .into_owned();
+            let mode = std::fs::symlink_metadata(&p)
+                .expect("stat")
+                .permissions()
+                .mode()
+                & 0o7777;
+            if p.is_dir() {
+                out.insert(rel, (mode, None));
+                stack.push(p);
+            } else {
+                out.insert(rel, (mode, std::fs::read(&p).ok()));
+            }
+        }
+    }
+    out
+}
