@@ -39,28 +39,32 @@ const NASTY: &[&str] = &[
     "mixed 'single' \"double\" $HOME $(echo pwned) `echo pwned` * ? [a] \\ \t end\n",
 ];
 
+/// Runs `script` with `shell -c` in `cwd`, hermetically, with `$IMPRINT`
+/// naming the binary and `vars` set; its stdout (it must succeed).
+fn run_script(shell: &str, cwd: &Path, script: &str, vars: &[(&str, &str)]) -> Vec<u8> {
+    let mut cmd = Command::new(shell);
+    hermetic(&mut cmd)
+        .current_dir(cwd)
+        .env("IMPRINT", BIN)
+        .args(["-c", script])
+        .envs(vars.iter().copied());
+    let out = cmd.output().expect("the shell runs");
+    assert!(
+        out.status.success(),
+        "{shell} failed ({:?}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// Runs `imprint derive --policy vllm` under bash, evals its output into
 /// `"$@"` and returns the words (NUL-separated by printf).
 fn eval_words(cwd: &Path, vars: &[(&str, &str)]) -> Vec<String> {
     let script = r#"out=$("$IMPRINT" derive --policy vllm) || exit 3
 eval "set -- $out"
 printf '%s\0' "$@""#;
-    let mut cmd = Command::new("bash");
-    hermetic(&mut cmd)
-        .current_dir(cwd)
-        .env("IMPRINT", BIN)
-        .args(["-c", script]);
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("bash runs");
-    assert!(
-        out.status.success(),
-        "bash failed ({:?}): {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("UTF-8 words");
+    let text = String::from_utf8(run_script("bash", cwd, script, vars)).expect("UTF-8 words");
     let mut words: Vec<String> = text.split('\0').map(str::to_owned).collect();
     assert_eq!(words.pop().as_deref(), Some(""), "NUL-terminated: {text:?}");
     words
@@ -227,28 +231,9 @@ printf '|'
 env=$("$IMPRINT" derive --policy vllm --format dotenv) || exit 4
 eval "$env"
 for w in "$BUILD_COMMIT" "$BUILD_PIPELINE" "$BUILD_URL"; do printf '%d:%s' "${#w}" "$w"; done"#;
-    let mut cmd = Command::new(shell);
-    hermetic(&mut cmd)
-        .current_dir(cwd)
-        .env("IMPRINT", BIN)
-        .args(["-c", script]);
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("the shell runs");
-    assert!(
-        out.status.success(),
-        "{shell} failed ({:?}): {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut groups = records(&out.stdout);
-    assert_eq!(
-        groups.len(),
-        2,
-        "{:?}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let stdout = run_script(shell, cwd, script, vars);
+    let mut groups = records(&stdout);
+    assert_eq!(groups.len(), 2, "{:?}", String::from_utf8_lossy(&stdout));
     let values = groups.pop().unwrap();
     (groups.pop().unwrap(), values)
 }
