@@ -8,27 +8,17 @@ use imprint_core::{derive, Context, Policy};
 use std::hint::black_box;
 
 mod common;
-use common::measure;
+use common::{measure, VLLM_RELEASE_ENV, VLLM_RELEASE_VARIANT};
 
 fn main() {
     let vllm = Policy::from_json(imprint_policies::builtin("vllm").unwrap(), "vllm").unwrap();
     let mut release = Context::default();
-    for (k, v) in [
-        ("BUILDKITE", "1"),
-        ("BUILDKITE_COMMIT", "abc123"),
-        ("BUILDKITE_PIPELINE_ID", "pipe-uuid"),
-        ("BUILDKITE_PIPELINE_SLUG", "release"),
-        (
-            "BUILDKITE_BUILD_URL",
-            "https://buildkite.example/vllm/builds/1",
-        ),
-        ("RELEASE_VERSION", "v0.20.0"),
-    ] {
-        release.env.insert(k.into(), v.into());
+    for (k, v) in VLLM_RELEASE_ENV {
+        release.env.insert((*k).into(), (*v).into());
     }
     release
         .args
-        .insert("variant".into(), "cu130-ubuntu2404".into());
+        .insert("variant".into(), VLLM_RELEASE_VARIANT.into());
     release.arch = Some("x86_64".into());
     let mut nightly = release.clone();
     nightly.env.insert("NIGHTLY".into(), "1".into());

@@ -15,24 +15,11 @@ use std::time::Instant;
 
 #[path = "../../core/benches/common/mod.rs"]
 mod common;
-use common::{measure, result};
+use common::{measure, result, VLLM_RELEASE_ENV as RELEASE_ENV, VLLM_RELEASE_VARIANT};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
-
-/// The release context of the other benches, as environment variables.
-const RELEASE_ENV: &[(&str, &str)] = &[
-    ("BUILDKITE", "1"),
-    ("BUILDKITE_COMMIT", "abc123"),
-    ("BUILDKITE_PIPELINE_ID", "pipe-uuid"),
-    ("BUILDKITE_PIPELINE_SLUG", "release"),
-    (
-        "BUILDKITE_BUILD_URL",
-        "https://buildkite.example/vllm/builds/1",
-    ),
-    ("RELEASE_VERSION", "v0.20.0"),
-];
 
 /// Median wall time of `runs` runs of a command, in µs, and its last stdout.
 fn time_command(runs: usize, make: &dyn Fn() -> Command) -> (f64, String) {
@@ -63,7 +50,7 @@ fn main() {
     let policy = imprint_policies::builtin("vllm").unwrap();
     let context = serde_json::json!({
         "env": RELEASE_ENV.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(*v))).collect::<serde_json::Map<_, _>>(),
-        "args": { "variant": "cu130-ubuntu2404" },
+        "args": { "variant": VLLM_RELEASE_VARIANT },
         "arch": "x86_64",
     });
     let derive =
@@ -166,7 +153,7 @@ fn main() {
     let runs = 101;
     let (bash, bash_out) = time_command(runs, &|| {
         let mut c = with_env(Command::new("bash"));
-        c.arg(&script).arg("cu130-ubuntu2404");
+        c.arg(&script).arg(VLLM_RELEASE_VARIANT);
         c
     });
     let cli = |engine: &'static str| {
@@ -175,13 +162,8 @@ fn main() {
         move || {
             let mut c = with_env(Command::new(&imprint));
             c.args(["--engine", engine, "--wasm-module"]).arg(&module);
-            c.args([
-                "derive",
-                "--policy",
-                "vllm",
-                "--arg",
-                "variant=cu130-ubuntu2404",
-            ]);
+            c.args(["derive", "--policy", "vllm", "--arg"])
+                .arg(format!("variant={VLLM_RELEASE_VARIANT}"));
             c
         }
     };

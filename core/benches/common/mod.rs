@@ -3,6 +3,24 @@
 
 use std::time::{Duration, Instant};
 
+/// The vLLM release build every bench derives (wasm/bench.mjs uses the same
+/// context): its environment, `--arg variant=…` and machine.
+#[allow(dead_code)]
+pub const VLLM_RELEASE_ENV: &[(&str, &str)] = &[
+    ("BUILDKITE", "1"),
+    ("BUILDKITE_COMMIT", "abc123"),
+    ("BUILDKITE_PIPELINE_ID", "pipe-uuid"),
+    ("BUILDKITE_PIPELINE_SLUG", "release"),
+    (
+        "BUILDKITE_BUILD_URL",
+        "https://buildkite.example/vllm/builds/1",
+    ),
+    ("RELEASE_VERSION", "v0.20.0"),
+];
+/// See [`VLLM_RELEASE_ENV`].
+#[allow(dead_code)]
+pub const VLLM_RELEASE_VARIANT: &str = "cu130-ubuntu2404";
+
 fn per_call(batch: u32, f: &mut dyn FnMut()) -> Duration {
     let start = Instant::now();
     for _ in 0..batch {
