@@ -203,9 +203,10 @@ fn bad_request(message: String) -> String {
     json!({ "type": "bad_request", "message": message }).to_string()
 }
 
-fn context_of(text: &str) -> Result<imprint_core::Context, JsValue> {
-    serde_json::from_str(text)
-        .map_err(|e| json_parse(&bad_request(format!("malformed context: {e}"))))
+/// `text` parsed as a `what` (`context`, `artifacts`), or the
+/// `bad_request` answer text saying why not.
+fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| bad_request(format!("malformed {what}: {e}")))
 }
 
 #[wasm_bindgen]
@@ -225,47 +226,39 @@ impl LoadedPolicy {
         let text = json_stringify(&context)
             .as_string()
             .unwrap_or_else(|| "{}".into());
-        match context_of(&text) {
-            Ok(ctx) => json_parse(&api::derive_json(&self.policy, &ctx)),
-            Err(e) => e,
-        }
+        json_parse(&self.derive_json(&text))
     }
 
     /// Derives from a context given as JSON text; the answer as JSON text
     /// (no object conversion on either side).
     #[wasm_bindgen(js_name = deriveJson)]
     pub fn derive_json(&self, context: &str) -> String {
-        match serde_json::from_str::<imprint_core::Context>(context) {
-            Ok(ctx) => api::derive_json(&self.policy, &ctx),
-            Err(e) => bad_request(format!("malformed context: {e}")),
-        }
+        parse("context", context)
+            .map(|ctx| api::derive_json(&self.policy, &ctx))
+            .unwrap_or_else(|e| e)
     }
 
     /// The cards of artifacts given as JSON text (and, for rules that use
     /// derived values, a context as JSON text); the answer as JSON text.
     #[wasm_bindgen(js_name = cardsJson)]
     pub fn cards_json(&self, artifacts: &str, context: Option<String>) -> String {
-        let artifacts = match serde_json::from_str::<Vec<imprint_core::Artifact>>(artifacts) {
-            Ok(a) => a,
-            Err(e) => return bad_request(format!("malformed artifacts: {e}")),
+        let answer = || -> Result<String, String> {
+            let artifacts: Vec<imprint_core::Artifact> = parse("artifacts", artifacts)?;
+            let context: Option<imprint_core::Context> = context
+                .as_deref()
+                .map(|c| parse("context", c))
+                .transpose()?;
+            Ok(api::cards_json(&self.policy, &artifacts, context.as_ref()))
         };
-        match context
-            .as_deref()
-            .map(serde_json::from_str::<imprint_core::Context>)
-        {
-            None => api::cards_json(&self.policy, &artifacts, None),
-            Some(Ok(ctx)) => api::cards_json(&self.policy, &artifacts, Some(&ctx)),
-            Some(Err(e)) => bad_request(format!("malformed context: {e}")),
-        }
+        answer().unwrap_or_else(|e| e)
     }
 
     /// Checks artifacts given as JSON text; the answer as JSON text.
     #[wasm_bindgen(js_name = checkJson)]
     pub fn check_json(&self, artifacts: &str) -> String {
-        match serde_json::from_str::<Vec<imprint_core::Artifact>>(artifacts) {
-            Ok(a) => api::check_json(&self.policy, &a, None),
-            Err(e) => bad_request(format!("malformed artifacts: {e}")),
-        }
+        parse("artifacts", artifacts)
+            .map(|a: Vec<imprint_core::Artifact>| api::check_json(&self.policy, &a, None))
+            .unwrap_or_else(|e| e)
     }
 }
 

@@ -119,4 +119,12 @@ test("a loaded policy evaluates like the JSON boundary", () => {
   assert.equal(bad.type, "policy_error");
   assert.equal(bad.problems[0].code, "cycle");
   assert.equal(JSON.parse(loaded.deriveJson("{not json")).type, "bad_request");
+  // cardsJson answers like the `cards` op; malformed arguments are named.
+  const artifacts = [{ kind: "image", name: "a", reference: "vllm/vllm-openai:v0.20.0" }];
+  const cards = JSON.parse(engine.run(JSON.stringify({ op: "cards", policy: engine.policyText("vllm"), artifacts })));
+  assert.equal(cards.type, "cards");
+  assert.deepEqual(JSON.parse(loaded.cardsJson(JSON.stringify(artifacts))), cards);
+  assert.match(JSON.parse(loaded.cardsJson("[{")).message, /^malformed artifacts: /);
+  assert.match(JSON.parse(loaded.cardsJson("[]", "{")).message, /^malformed context: /);
+  assert.match(JSON.parse(loaded.checkJson("{")).message, /^malformed artifacts: /);
 });
