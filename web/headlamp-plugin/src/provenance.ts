@@ -86,12 +86,17 @@ export interface RunningImage {
 export function providerImages(providerName: string, pods: KubeJson[]): RunningImage[] {
   const read = artifactsOf(pods);
   if (!read.ok) return [];
-  const cards = cardsOf(DEFAULT_POLICY, read.artifacts);
+  // Only images whose text names the provider can be its image: the engine
+  // normalizes those (a whole cluster's containers need not be carded).
+  const wanted = `${providerName}-provider`;
+  const candidates = read.artifacts.filter((a) => a.reference?.includes(wanted));
+  if (candidates.length === 0) return [];
+  const cards = cardsOf(DEFAULT_POLICY, candidates);
   if (!cards.ok) return [];
   const seen = new Set<string>();
   const out: RunningImage[] = [];
   for (const c of cards.cards) {
-    if (!c.valid || !c.name?.endsWith(`/${providerName}-provider`)) continue;
+    if (!c.valid || !c.name?.endsWith(`/${wanted}`)) continue;
     if (seen.has(c.reference)) continue;
     seen.add(c.reference);
     out.push({ artifact: c.artifact, reference: c.reference });
