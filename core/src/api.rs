@@ -25,24 +25,22 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A request.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+/// A request: an object whose `op` names the variant, with the variant's
+/// fields beside it (`{"op": "derive", "policy": "…", "context": {…}}`).
+#[derive(Debug, Clone)]
 pub enum Request {
     /// Load `policy` (JSON text) and derive with `context`.
     Derive {
         /// The policy's JSON text.
         policy: String,
-        /// The build context.
-        #[serde(default)]
+        /// The build context (absent: empty).
         context: Context,
     },
     /// Load `policy`, derive with `context`, and explain how each value was derived.
     Explain {
         /// The policy's JSON text.
         policy: String,
-        /// The build context.
-        #[serde(default)]
+        /// The build context (absent: empty).
         context: Context,
     },
     /// Load `policy` and report its problems, or its summary.
@@ -58,8 +56,7 @@ pub enum Request {
         images: Vec<String>,
         /// The tag to point them at.
         tag: String,
-        /// Extra literal tags to re-point.
-        #[serde(default)]
+        /// Extra literal tags to re-point (absent: none).
         also_tags: Vec<String>,
     },
     /// Parse an image reference.
@@ -75,7 +72,6 @@ pub enum Request {
         /// The artifacts.
         artifacts: Vec<Artifact>,
         /// Build context for rules that use `{value:NAME}`.
-        #[serde(default)]
         context: Option<Context>,
     },
     /// The provenance card of one image.
@@ -84,14 +80,11 @@ pub enum Request {
         policy: String,
         /// The image reference.
         reference: String,
-        /// Its labels.
-        #[serde(default)]
+        /// Its labels (absent: none).
         labels: BTreeMap<String, String>,
-        /// Its environment.
-        #[serde(default)]
+        /// Its environment (absent: none).
         env: BTreeMap<String, String>,
         /// Build context for rules that use `{value:NAME}`.
-        #[serde(default)]
         context: Option<Context>,
     },
     /// The provenance cards of many artifacts (one policy load, one
@@ -102,7 +95,6 @@ pub enum Request {
         /// The artifacts.
         artifacts: Vec<Artifact>,
         /// Build context for rules that use `{value:NAME}`.
-        #[serde(default)]
         context: Option<Context>,
     },
     /// Read artifacts from JSON input text (`docker inspect`, OCI config
@@ -111,9 +103,168 @@ pub enum Request {
         /// The input text.
         text: String,
         /// Its file name, recorded in the artifacts.
-        #[serde(default)]
         file: Option<String>,
     },
+}
+
+mod wire {
+    //! [`Request`](super::Request) as it is written: one flat object. A
+    //! field name means the same type in every op, so the object is read in
+    //! one pass and checked against its op afterwards.
+
+    use crate::{Artifact, Context};
+    use serde::{Deserialize, Deserializer};
+    use std::collections::BTreeMap;
+
+    /// The `op` tag.
+    #[derive(Deserialize, Clone, Copy)]
+    #[serde(rename_all = "snake_case")]
+    pub(super) enum Op {
+        Derive,
+        Explain,
+        Validate,
+        Pin,
+        ParseReference,
+        Check,
+        Describe,
+        Cards,
+        Read,
+    }
+
+    /// Every field any op has; `Some` when the request wrote it (a field
+    /// that may be `null` is an `Option` inside).
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Request {
+        pub op: Op,
+        pub policy: Option<String>,
+        #[serde(default, deserialize_with = "present")]
+        pub context: Option<Option<Context>>,
+        pub text: Option<String>,
+        pub images: Option<Vec<String>>,
+        pub tag: Option<String>,
+        pub also_tags: Option<Vec<String>>,
+        pub reference: Option<String>,
+        pub artifacts: Option<Vec<Artifact>>,
+        pub labels: Option<BTreeMap<String, String>>,
+        pub env: Option<BTreeMap<String, String>>,
+        #[serde(default, deserialize_with = "present")]
+        pub file: Option<Option<String>>,
+    }
+
+    /// A field that is present, even as `null`, is `Some`.
+    fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        T::deserialize(d).map(Some)
+    }
+
+    impl Request {
+        /// The names of the fields the request wrote.
+        pub(super) fn written(&self) -> impl Iterator<Item = &'static str> + '_ {
+            [
+                ("policy", self.policy.is_some()),
+                ("context", self.context.is_some()),
+                ("text", self.text.is_some()),
+                ("images", self.images.is_some()),
+                ("tag", self.tag.is_some()),
+                ("also_tags", self.also_tags.is_some()),
+                ("reference", self.reference.is_some()),
+                ("artifacts", self.artifacts.is_some()),
+                ("labels", self.labels.is_some()),
+                ("env", self.env.is_some()),
+                ("file", self.file.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(name, written)| written.then_some(name))
+        }
+    }
+}
+
+/// Read in one pass through the flat form in [`wire`]: serde buffers an
+/// internally tagged enum before it can dispatch, which doubles the
+/// deserializing code (and the WebAssembly module) and is slower.
+impl<'de> Deserialize<'de> for Request {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        wire::Request::deserialize(d)?
+            .try_into()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<wire::Request> for Request {
+    type Error = String;
+
+    fn try_from(mut w: wire::Request) -> Result<Self, String> {
+        use wire::Op;
+        let (op, fields): (&str, &[&str]) = match w.op {
+            Op::Derive => ("derive", &["policy", "context"]),
+            Op::Explain => ("explain", &["policy", "context"]),
+            Op::Validate => ("validate", &["policy"]),
+            Op::Pin => ("pin", &["text", "images", "tag", "also_tags"]),
+            Op::ParseReference => ("parse_reference", &["reference"]),
+            Op::Check => ("check", &["policy", "artifacts", "context"]),
+            Op::Describe => (
+                "describe",
+                &["policy", "reference", "labels", "env", "context"],
+            ),
+            Op::Cards => ("cards", &["policy", "artifacts", "context"]),
+            Op::Read => ("read", &["text", "file"]),
+        };
+        if let Some(f) = w.written().find(|f| !fields.contains(f)) {
+            return Err(format!("unknown field `{f}` for op `{op}`"));
+        }
+        fn required<T>(v: Option<T>, field: &str, op: &str) -> Result<T, String> {
+            v.ok_or_else(|| format!("missing field `{field}` for op `{op}`"))
+        }
+        let mut policy = || required(w.policy.take(), "policy", op);
+        Ok(match w.op {
+            Op::Derive | Op::Explain => {
+                let policy = policy()?;
+                let context = match w.context {
+                    None => Context::default(),
+                    Some(Some(c)) => c,
+                    Some(None) => return Err(format!("`context` of op `{op}` is null")),
+                };
+                if matches!(w.op, Op::Derive) {
+                    Request::Derive { policy, context }
+                } else {
+                    Request::Explain { policy, context }
+                }
+            }
+            Op::Validate => Request::Validate { policy: policy()? },
+            Op::Check => Request::Check {
+                policy: policy()?,
+                artifacts: required(w.artifacts, "artifacts", op)?,
+                context: w.context.flatten(),
+            },
+            Op::Cards => Request::Cards {
+                policy: policy()?,
+                artifacts: required(w.artifacts, "artifacts", op)?,
+                context: w.context.flatten(),
+            },
+            Op::Describe => Request::Describe {
+                policy: policy()?,
+                reference: required(w.reference, "reference", op)?,
+                labels: w.labels.unwrap_or_default(),
+                env: w.env.unwrap_or_default(),
+                context: w.context.flatten(),
+            },
+            Op::Pin => Request::Pin {
+                text: required(w.text, "text", op)?,
+                images: required(w.images, "images", op)?,
+                tag: required(w.tag, "tag", op)?,
+                also_tags: w.also_tags.unwrap_or_default(),
+            },
+            Op::ParseReference => Request::ParseReference {
+                reference: required(w.reference, "reference", op)?,
+            },
+            Op::Read => Request::Read {
+                text: required(w.text, "text", op)?,
+                file: w.file.flatten(),
+            },
+        })
+    }
 }
 
 /// An answer.
@@ -297,18 +448,31 @@ fn with_policy(
 }
 
 /// Serializes an answer to JSON text, `type` first, exactly as
-/// serializing the corresponding [`Answer`] variant does.
+/// serializing the corresponding [`Answer`] variant does: the object `v`
+/// serializes to, with `"type":tag,` spliced in after its `{` (no
+/// intermediate `Value`, one serializer for every type).
 fn to_text<T: Serialize>(tag: &str, v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::Object(m)) => {
-            let mut out = serde_json::Map::with_capacity(m.len() + 1);
-            out.insert("type".into(), tag.into());
-            out.extend(m);
-            serde_json::Value::Object(out).to_string()
+    let mut out = format!(r#"{{"type":"{tag}""#).into_bytes();
+    let at = out.len();
+    match serde_json::to_writer(&mut out, v) {
+        Ok(()) if out.get(at) == Some(&b'{') => {
+            match out.get(at + 1) {
+                Some(b'}') => {
+                    out.truncate(at);
+                    out.push(b'}');
+                }
+                _ => out[at] = b',',
+            }
+            // serde_json writes UTF-8, and the tag is ours.
+            String::from_utf8(out).unwrap_or_else(|_| CANNOT_ENCODE.to_owned())
         }
-        _ => r#"{"type":"bad_request","message":"cannot encode answer"}"#.to_owned(),
+        _ => CANNOT_ENCODE.to_owned(),
     }
 }
+
+/// The answer when an answer cannot be serialized (a value that is not an
+/// object; nothing the engine returns).
+const CANNOT_ENCODE: &str = r#"{"type":"bad_request","message":"cannot encode answer"}"#;
 
 /// Derives with an already loaded policy and returns the JSON answer
 /// (`derivation` or `derive_error`), without copying the derivation.
@@ -459,6 +623,128 @@ mod tests {
             }]
         })
         .to_string()
+    }
+
+    fn request(v: serde_json::Value) -> Result<Request, String> {
+        serde_json::from_str::<Request>(&v.to_string()).map_err(|e| e.to_string())
+    }
+
+    /// Every op reads from one flat object, whatever the field order.
+    #[test]
+    fn requests_read_in_any_field_order() {
+        let ctx = serde_json::json!({ "env": { "A": "1" } });
+        match request(serde_json::json!({ "context": ctx, "policy": "P", "op": "derive" })) {
+            Ok(Request::Derive { policy, context }) => {
+                assert_eq!(policy, "P");
+                assert_eq!(context.env["A"], "1");
+            }
+            other => panic!("{other:?}"),
+        }
+        match request(serde_json::json!({ "images": ["a"], "op": "pin", "tag": "t", "text": "x" }))
+        {
+            Ok(Request::Pin {
+                also_tags, images, ..
+            }) => {
+                assert!(also_tags.is_empty());
+                assert_eq!(images, ["a"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        match request(
+            serde_json::json!({ "op": "check", "policy": "P", "artifacts": [], "context": null }),
+        ) {
+            Ok(Request::Check { context: None, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+        match request(serde_json::json!({ "op": "read", "text": "{}", "file": null })) {
+            Ok(Request::Read { file: None, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+        match request(
+            serde_json::json!({ "op": "describe", "policy": "P", "reference": "r",
+                                          "labels": { "k": "v" } }),
+        ) {
+            Ok(Request::Describe {
+                labels,
+                env,
+                context: None,
+                ..
+            }) => {
+                assert_eq!(labels["k"], "v");
+                assert!(env.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A field of another op is refused like a misspelt one, a missing
+    /// one is named, and `null` is only accepted where it means "none".
+    #[test]
+    fn malformed_requests_say_what_is_wrong() {
+        let cases = [
+            (
+                serde_json::json!({ "op": "derive", "policy": "P", "images": [] }),
+                "unknown field `images` for op `derive`",
+            ),
+            (
+                serde_json::json!({ "op": "validate", "policy": "P", "file": null }),
+                "unknown field `file` for op `validate`",
+            ),
+            (
+                serde_json::json!({ "op": "derive", "policy": "P", "polcy": "Q" }),
+                "unknown field `polcy`",
+            ),
+            (
+                serde_json::json!({ "op": "check", "policy": "P" }),
+                "missing field `artifacts` for op `check`",
+            ),
+            (
+                serde_json::json!({ "op": "pin", "images": [], "tag": "t" }),
+                "missing field `text` for op `pin`",
+            ),
+            (
+                serde_json::json!({ "op": "derive", "policy": "P", "context": null }),
+                "`context` of op `derive` is null",
+            ),
+            (
+                serde_json::json!({ "op": "frobnicate" }),
+                "unknown variant `frobnicate`",
+            ),
+            (serde_json::json!({ "policy": "P" }), "missing field `op`"),
+            (
+                serde_json::json!({ "op": "derive", "policy": 3 }),
+                "invalid type: integer `3`, expected a string",
+            ),
+        ];
+        for (req, want) in cases {
+            match request(req.clone()) {
+                Err(e) => assert!(e.contains(want), "{req}: {e}"),
+                Ok(r) => panic!("{req} was accepted as {r:?}"),
+            }
+            let answer = run_json(&req.to_string());
+            assert!(
+                answer.starts_with(r#"{"type":"bad_request","message":"malformed request: "#),
+                "{answer}"
+            );
+        }
+    }
+
+    /// `to_text` splices the tag into the object, empty or not.
+    #[test]
+    fn tagged_text_of_empty_and_full_objects() {
+        #[derive(Serialize)]
+        struct Empty {}
+        #[derive(Serialize)]
+        struct Two {
+            a: u8,
+            b: &'static str,
+        }
+        assert_eq!(to_text("x", &Empty {}), r#"{"type":"x"}"#);
+        assert_eq!(
+            to_text("x", &Two { a: 1, b: "\"" }),
+            r#"{"type":"x","a":1,"b":"\""}"#
+        );
+        assert_eq!(to_text("x", &[1]), CANNOT_ENCODE);
     }
 
     /// The fast paths of `run_json` write exactly what serializing the

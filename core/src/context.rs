@@ -35,8 +35,8 @@ pub struct Context {
 
 /// What happened when the host ran (or declined to run) a command source.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum CommandOutcome {
     /// It ran; its standard output with trailing newlines removed, as shell
     /// command substitution does. The exit status is not consulted.
@@ -55,6 +55,67 @@ pub enum CommandOutcome {
         /// Why.
         reason: String,
     },
+}
+
+/// [`CommandOutcome`] as it is written, every field optional.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireOutcome {
+    outcome: OutcomeKind,
+    stdout: Option<String>,
+    reason: Option<String>,
+}
+
+/// The `outcome` tag.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OutcomeKind {
+    Output,
+    NotAllowed,
+    NotFound,
+    TimedOut,
+    Failed,
+}
+
+/// Read in one pass through the flat [`WireOutcome`]: serde buffers an
+/// internally tagged enum before it can dispatch, which doubles the
+/// deserializing code (and the WebAssembly module) and is slower.
+impl<'de> Deserialize<'de> for CommandOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        WireOutcome::deserialize(d)?
+            .try_into()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<WireOutcome> for CommandOutcome {
+    type Error = String;
+
+    fn try_from(w: WireOutcome) -> Result<Self, String> {
+        // A field of another outcome is as unknown as a misspelt one.
+        let (takes_stdout, takes_reason) = match w.outcome {
+            OutcomeKind::Output => (true, false),
+            OutcomeKind::Failed => (false, true),
+            _ => (false, false),
+        };
+        if w.stdout.is_some() && !takes_stdout {
+            return Err("unknown field `stdout` for this outcome".into());
+        }
+        if w.reason.is_some() && !takes_reason {
+            return Err("unknown field `reason` for this outcome".into());
+        }
+        Ok(match w.outcome {
+            OutcomeKind::Output => CommandOutcome::Output {
+                stdout: w.stdout.ok_or("outcome `output` needs `stdout`")?,
+            },
+            OutcomeKind::Failed => CommandOutcome::Failed {
+                reason: w.reason.ok_or("outcome `failed` needs `reason`")?,
+            },
+            OutcomeKind::NotAllowed => CommandOutcome::NotAllowed,
+            OutcomeKind::NotFound => CommandOutcome::NotFound,
+            OutcomeKind::TimedOut => CommandOutcome::TimedOut,
+        })
+    }
 }
 
 /// The key of a command in [`Context::commands`]: the argv joined with
@@ -79,4 +140,64 @@ pub fn command_key(argv: &[String]) -> String {
         }
     };
     argv.iter().map(word).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every outcome reads back what it writes.
+    #[test]
+    fn outcomes_round_trip() {
+        for o in [
+            CommandOutcome::Output {
+                stdout: "v1".into(),
+            },
+            CommandOutcome::NotAllowed,
+            CommandOutcome::NotFound,
+            CommandOutcome::TimedOut,
+            CommandOutcome::Failed {
+                reason: "boom".into(),
+            },
+        ] {
+            let text = serde_json::to_string(&o).unwrap();
+            assert_eq!(
+                serde_json::from_str::<CommandOutcome>(&text).unwrap(),
+                o,
+                "{text}"
+            );
+        }
+    }
+
+    /// A field of another outcome, or a missing one, is an error that names it.
+    #[test]
+    fn malformed_outcomes_are_refused() {
+        for (text, want) in [
+            (
+                r#"{"outcome":"not_found","stdout":"x"}"#,
+                "unknown field `stdout`",
+            ),
+            (
+                r#"{"outcome":"output","reason":"x","stdout":"y"}"#,
+                "unknown field `reason`",
+            ),
+            (
+                r#"{"outcome":"failed","stdout":"x"}"#,
+                "unknown field `stdout`",
+            ),
+            (r#"{"outcome":"output"}"#, "needs `stdout`"),
+            (r#"{"outcome":"failed"}"#, "needs `reason`"),
+            (r#"{"outcome":"exploded"}"#, "unknown variant `exploded`"),
+            (r#"{"stdout":"x"}"#, "missing field `outcome`"),
+            (
+                r#"{"outcome":"output","stdout":"x","extra":1}"#,
+                "unknown field `extra`",
+            ),
+        ] {
+            let e = serde_json::from_str::<CommandOutcome>(text)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(want), "{text}: {e}");
+        }
+    }
 }
