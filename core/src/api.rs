@@ -112,8 +112,9 @@ mod wire {
     //! field name means the same type in every op, so the object is read in
     //! one pass and checked against its op afterwards.
 
+    use crate::context::present;
     use crate::{Artifact, Context};
-    use serde::{Deserialize, Deserializer};
+    use serde::Deserialize;
     use std::collections::BTreeMap;
 
     /// The `op` tag.
@@ -131,32 +132,35 @@ mod wire {
         Read,
     }
 
-    /// Every field any op has; `Some` when the request wrote it (a field
-    /// that may be `null` is an `Option` inside).
+    /// Every field any op has; `Some` when the request wrote it. `null` is
+    /// refused like any other wrong type, except where it means "none"
+    /// (`context`, `file`: an `Option` inside).
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     pub(super) struct Request {
         pub op: Op,
+        #[serde(default, deserialize_with = "present")]
         pub policy: Option<String>,
         #[serde(default, deserialize_with = "present")]
         pub context: Option<Option<Context>>,
+        #[serde(default, deserialize_with = "present")]
         pub text: Option<String>,
+        #[serde(default, deserialize_with = "present")]
         pub images: Option<Vec<String>>,
+        #[serde(default, deserialize_with = "present")]
         pub tag: Option<String>,
+        #[serde(default, deserialize_with = "present")]
         pub also_tags: Option<Vec<String>>,
+        #[serde(default, deserialize_with = "present")]
         pub reference: Option<String>,
+        #[serde(default, deserialize_with = "present")]
         pub artifacts: Option<Vec<Artifact>>,
+        #[serde(default, deserialize_with = "present")]
         pub labels: Option<BTreeMap<String, String>>,
+        #[serde(default, deserialize_with = "present")]
         pub env: Option<BTreeMap<String, String>>,
         #[serde(default, deserialize_with = "present")]
         pub file: Option<Option<String>>,
-    }
-
-    /// A field that is present, even as `null`, is `Some`.
-    fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-        d: D,
-    ) -> Result<Option<T>, D::Error> {
-        T::deserialize(d).map(Some)
     }
 
     impl Request {

@@ -62,8 +62,19 @@ pub enum CommandOutcome {
 #[serde(deny_unknown_fields)]
 struct WireOutcome {
     outcome: OutcomeKind,
+    #[serde(default, deserialize_with = "present")]
     stdout: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     reason: Option<String>,
+}
+
+/// For flat wire forms: a field that is present is `Some`, its value read
+/// as `T`, so `null` is refused unless `T` is itself an `Option`
+/// (`#[serde(default, deserialize_with = "present")]`).
+pub(crate) fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// The `outcome` tag.
