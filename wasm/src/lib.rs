@@ -22,6 +22,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod abi;
+mod text;
 
 use imprint_core::api;
 use serde_json::{json, Value};
@@ -46,28 +47,48 @@ fn policy_text(policy: &str) -> String {
     }
 }
 
-/// A JS value as JSON (`undefined` and `null` become `null`).
-fn to_json(v: &JsValue) -> Value {
+/// The argument `name` as JSON (`undefined` and `null` become `null`), or
+/// the `bad_request` answer text when JSON cannot carry it (a lone
+/// surrogate in a string, say).
+fn to_json(name: &str, v: &JsValue) -> Result<Value, String> {
     if v.is_undefined() || v.is_null() {
-        return Value::Null;
+        return Ok(Value::Null);
     }
-    json_stringify(v)
-        .as_string()
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or(Value::Null)
+    let text = text::string(&json_stringify(v))
+        .ok_or_else(|| bad_request(format!("`{name}` cannot be written as JSON")))?;
+    parse(name, &text)
 }
 
-/// A JS object as JSON, or `{}` when it is `undefined` or `null`.
-fn object_or_empty(v: &JsValue) -> Value {
-    match to_json(v) {
-        Value::Null => json!({}),
-        v => v,
+/// [`to_json`] of an object argument, `{}` when it is `undefined` or `null`.
+fn object_or_empty(name: &str, v: &JsValue) -> Result<Value, String> {
+    match to_json(name, v)? {
+        Value::Null => Ok(json!({})),
+        v => Ok(v),
     }
 }
 
 /// Answers a request object and returns the answer as a plain JS object.
 fn answer(request: &Value) -> JsValue {
     json_parse(&api::run_json(&request.to_string()))
+}
+
+/// The string argument `name`, or the `bad_request` answer text saying
+/// it is not a string. Documents and policies cross with
+/// `TextEncoder.encodeInto` ([`text`]), not wasm-bindgen's per-character copy.
+fn string_arg(name: &str, value: &JsValue) -> Result<String, String> {
+    text::string(value).ok_or_else(|| bad_request(format!("`{name}` is not a string")))
+}
+
+/// [`answer`] for a request that needs a policy text argument: `request`
+/// builds it from the policy text, or fails with a `bad_request` answer text.
+fn answer_with_policy(
+    policy: &JsValue,
+    request: impl FnOnce(String) -> Result<Value, String>,
+) -> JsValue {
+    match string_arg("policy", policy).and_then(|p| request(policy_text(&p))) {
+        Ok(r) => answer(&r),
+        Err(e) => json_parse(&e),
+    }
 }
 
 /// The engine's version.
@@ -99,84 +120,100 @@ pub fn policy_text_of(name: &str) -> Option<String> {
 
 /// Loads a policy: `{ type: "policy", … }` or `{ type: "policy_error", problems }`.
 #[wasm_bindgen(unchecked_return_type = "Answer")]
-pub fn validate(policy: &str) -> JsValue {
-    answer(&json!({ "op": "validate", "policy": policy_text(policy) }))
+pub fn validate(#[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue) -> JsValue {
+    answer_with_policy(&policy, |policy| {
+        Ok(json!({ "op": "validate", "policy": policy }))
+    })
 }
 
 /// Derives values, tags, build args, labels, env and linker flags.
 #[wasm_bindgen(unchecked_return_type = "Answer")]
 pub fn derive(
-    policy: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
 ) -> JsValue {
-    answer(
-        &json!({ "op": "derive", "policy": policy_text(policy), "context": object_or_empty(&context) }),
-    )
+    answer_with_policy(&policy, |policy| {
+        let context = object_or_empty("context", &context)?;
+        Ok(json!({ "op": "derive", "policy": policy, "context": context }))
+    })
 }
 
 /// The trace for people, as `imprint explain` prints it.
 #[wasm_bindgen(unchecked_return_type = "Answer")]
 pub fn explain(
-    policy: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
 ) -> JsValue {
-    answer(
-        &json!({ "op": "explain", "policy": policy_text(policy), "context": object_or_empty(&context) }),
-    )
+    answer_with_policy(&policy, |policy| {
+        let context = object_or_empty("context", &context)?;
+        Ok(json!({ "op": "explain", "policy": policy, "context": context }))
+    })
 }
 
 /// Reads artifacts from input text (`docker inspect`, OCI, Kubernetes JSON).
 #[wasm_bindgen(unchecked_return_type = "Answer")]
-pub fn read(text: &str, file: Option<String>) -> JsValue {
-    answer(&json!({ "op": "read", "text": text, "file": file }))
+pub fn read(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    file: Option<String>,
+) -> JsValue {
+    match string_arg("text", &text) {
+        Ok(text) => answer(&json!({ "op": "read", "text": text, "file": file })),
+        Err(e) => json_parse(&e),
+    }
 }
 
 /// Checks artifacts against the policy's rules. With a context, rules may
 /// compare with derived values.
 #[wasm_bindgen(unchecked_return_type = "Answer")]
 pub fn check(
-    policy: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Partial<Artifact>[]")] artifacts: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Partial<Context> | undefined")] context: JsValue,
 ) -> JsValue {
-    answer(&json!({
-        "op": "check",
-        "policy": policy_text(policy),
-        "artifacts": to_json(&artifacts),
-        "context": to_json(&context),
-    }))
+    answer_with_policy(&policy, |policy| {
+        Ok(json!({
+            "op": "check",
+            "policy": policy,
+            "artifacts": to_json("artifacts", &artifacts)?,
+            "context": to_json("context", &context)?,
+        }))
+    })
 }
 
 /// The provenance card of one image.
 #[wasm_bindgen(unchecked_return_type = "Answer")]
 pub fn describe(
-    policy: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue,
     reference: &str,
     #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")] labels: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")] env: JsValue,
 ) -> JsValue {
-    answer(&json!({
-        "op": "describe",
-        "policy": policy_text(policy),
-        "reference": reference,
-        "labels": object_or_empty(&labels),
-        "env": object_or_empty(&env),
-    }))
+    answer_with_policy(&policy, |policy| {
+        Ok(json!({
+            "op": "describe",
+            "policy": policy,
+            "reference": reference,
+            "labels": object_or_empty("labels", &labels)?,
+            "env": object_or_empty("env", &env)?,
+        }))
+    })
 }
 
 /// The provenance cards of many artifacts: `{ type: "cards", cards }`.
 #[wasm_bindgen(unchecked_return_type = "Answer")]
 pub fn cards(
-    policy: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Partial<Artifact>[]")] artifacts: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Partial<Context> | undefined")] context: JsValue,
 ) -> JsValue {
-    answer(&json!({
-        "op": "cards",
-        "policy": policy_text(policy),
-        "artifacts": to_json(&artifacts),
-        "context": to_json(&context),
-    }))
+    answer_with_policy(&policy, |policy| {
+        Ok(json!({
+            "op": "cards",
+            "policy": policy,
+            "artifacts": to_json("artifacts", &artifacts)?,
+            "context": to_json("context", &context)?,
+        }))
+    })
 }
 
 /// A policy loaded once, for many evaluations (loading validates and
@@ -188,8 +225,12 @@ pub struct LoadedPolicy {
 
 /// Loads a policy: a [`LoadedPolicy`], or the `policy_error` answer.
 #[wasm_bindgen(unchecked_return_type = "LoadedPolicy | Answer")]
-pub fn load(policy: &str) -> JsValue {
-    match imprint_core::Policy::from_json(&policy_text(policy), "policy") {
+pub fn load(#[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue) -> JsValue {
+    let policy = match string_arg("policy", &policy) {
+        Ok(p) => p,
+        Err(e) => return json_parse(&e),
+    };
+    match imprint_core::Policy::from_json(&policy_text(&policy), "policy") {
         Ok(policy) => JsValue::from(LoadedPolicy { policy }),
         Err(e) => json_parse(
             &json!({ "type": "policy_error", "origin": e.origin, "problems": e.problems })
@@ -223,17 +264,24 @@ impl LoadedPolicy {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
     ) -> JsValue {
-        let text = json_stringify(&context)
-            .as_string()
-            .unwrap_or_else(|| "{}".into());
-        json_parse(&self.derive_json(&text))
+        let text = json_stringify(&context);
+        let text = if text.is_string() {
+            text
+        } else {
+            JsValue::from_str("{}")
+        };
+        json_parse(&self.derive_json(text))
     }
 
     /// Derives from a context given as JSON text; the answer as JSON text
     /// (no object conversion on either side).
     #[wasm_bindgen(js_name = deriveJson)]
-    pub fn derive_json(&self, context: &str) -> String {
-        parse("context", context)
+    pub fn derive_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] context: JsValue,
+    ) -> String {
+        string_arg("context", &context)
+            .and_then(|c| parse("context", &c))
             .map(|ctx| api::derive_json(&self.policy, &ctx))
             .unwrap_or_else(|e| e)
     }
@@ -241,9 +289,14 @@ impl LoadedPolicy {
     /// The cards of artifacts given as JSON text (and, for rules that use
     /// derived values, a context as JSON text); the answer as JSON text.
     #[wasm_bindgen(js_name = cardsJson)]
-    pub fn cards_json(&self, artifacts: &str, context: Option<String>) -> String {
+    pub fn cards_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] artifacts: JsValue,
+        context: Option<String>,
+    ) -> String {
         let answer = || -> Result<String, String> {
-            let artifacts: Vec<imprint_core::Artifact> = parse("artifacts", artifacts)?;
+            let artifacts = string_arg("artifacts", &artifacts)?;
+            let artifacts: Vec<imprint_core::Artifact> = parse("artifacts", &artifacts)?;
             let context: Option<imprint_core::Context> = context
                 .as_deref()
                 .map(|c| parse("context", c))
@@ -255,8 +308,12 @@ impl LoadedPolicy {
 
     /// Checks artifacts given as JSON text; the answer as JSON text.
     #[wasm_bindgen(js_name = checkJson)]
-    pub fn check_json(&self, artifacts: &str) -> String {
-        parse("artifacts", artifacts)
+    pub fn check_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] artifacts: JsValue,
+    ) -> String {
+        string_arg("artifacts", &artifacts)
+            .and_then(|a| parse("artifacts", &a))
             .map(|a: Vec<imprint_core::Artifact>| api::check_json(&self.policy, &a, None))
             .unwrap_or_else(|e| e)
     }
@@ -264,6 +321,8 @@ impl LoadedPolicy {
 
 /// The raw JSON boundary: one request text in, one answer text out.
 #[wasm_bindgen]
-pub fn run(request: &str) -> String {
-    api::run_json(request)
+pub fn run(#[wasm_bindgen(unchecked_param_type = "string")] request: JsValue) -> String {
+    string_arg("request", &request)
+        .map(|r| api::run_json(&r))
+        .unwrap_or_else(|e| e)
 }

@@ -128,3 +128,37 @@ test("a loaded policy evaluates like the JSON boundary", () => {
   assert.match(JSON.parse(loaded.cardsJson("[]", "{")).message, /^malformed context: /);
   assert.match(JSON.parse(loaded.checkJson("{")).message, /^malformed artifacts: /);
 });
+
+test("strings cross the boundary whole: non-ASCII, lone surrogates, sizes; non-strings are bad requests", () => {
+  const echo = (value) => {
+    const d = engine.derive(JSON.stringify({ name: "p", values: { v: { from: [{ env: "V" }], default: "" } } }), { env: { V: value } });
+    assert.equal(d.type, "derivation", JSON.stringify(d));
+    return d.values.v;
+  };
+  // ASCII, then text that needs 2, 3 and 4 UTF-8 bytes per character, at
+  // the start, the middle and the end (the first copy assumes one byte per
+  // UTF-16 unit and is redone when that does not fit).
+  for (const s of ["", "a", "plain ascii", "é", "xé", "éx", "日本語のタグ", "x🦀y", "🦀", "a".repeat(5000) + "é"]) {
+    assert.equal(echo(s), s);
+  }
+  // A lone surrogate is not valid UTF-8: in a string argument it becomes
+  // U+FFFD, as wasm-bindgen's own copy does; in an object argument (which
+  // crosses as JSON) it is a bad request naming the argument, not a silently
+  // empty context.
+  const policy = JSON.stringify({ name: "p", values: { v: { default: "" } } }).replace('"p"', '"p", "description": "a\uD800b"');
+  assert.equal(engine.validate(policy).description, "a\uFFFDb");
+  assert.match(engine.derive(policy, { env: { V: "a\uD800b" } }).message, /^malformed context: /);
+  assert.match(engine.check(policy, [{ kind: "image", name: "\uDC00" }]).message, /^malformed artifacts: /);
+  // The same text through every string argument that takes documents.
+  const loaded = engine.load(JSON.stringify({ name: "p", values: { v: { from: [{ env: "V" }], default: "" } } }));
+  assert.equal(JSON.parse(loaded.deriveJson(JSON.stringify({ env: { V: "é🦀" } }))).values.v, "é🦀");
+  assert.equal(engine.read(JSON.stringify({ kind: "Pod", apiVersion: "v1", metadata: { name: "pé" },
+    spec: { containers: [{ name: "c", image: "ghcr.io/o/a:v1" }] } }), "x.json").artifacts[0].name.includes("pé"), true);
+  // Not a string: a bad_request answer naming the argument, never an exception.
+  assert.match(JSON.parse(engine.run(42)).message, /`request` is not a string/);
+  assert.match(JSON.parse(loaded.checkJson(undefined)).message, /`artifacts` is not a string/);
+  assert.match(JSON.parse(loaded.deriveJson({})).message, /`context` is not a string/);
+  assert.match(engine.validate(null).message, /`policy` is not a string/);
+  assert.match(engine.load(7).message, /`policy` is not a string/);
+  assert.match(engine.read([]).message, /`text` is not a string/);
+});
