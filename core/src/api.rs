@@ -515,39 +515,52 @@ pub fn cards_json(policy: &Policy, artifacts: &[Artifact], context: Option<&Cont
 /// Derivations and reports are serialized straight from what the engine
 /// borrows (no copy); every other answer goes through [`run`].
 pub fn run_json(request: &str) -> String {
-    let answer = match serde_json::from_str::<Request>(request) {
-        Ok(Request::Derive { policy, context }) => {
+    match serde_json::from_str::<Request>(request) {
+        Ok(r) => answer_json(r),
+        Err(e) => encode(&Answer::BadRequest {
+            message: format!("malformed request: {e}"),
+        }),
+    }
+}
+
+/// Answers one request, returning JSON text: [`run_json`] for a request
+/// already read (the WebAssembly layer builds them from JavaScript values).
+pub fn answer_json(request: Request) -> String {
+    let answer = match request {
+        Request::Derive { policy, context } => {
             return match Policy::from_json(&policy, "policy") {
                 Ok(p) => derive_json(&p, &context),
                 Err(e) => to_text("policy_error", &e),
             }
         }
-        Ok(Request::Check {
+        Request::Check {
             policy,
             artifacts,
             context,
-        }) => {
+        } => {
             return match Policy::from_json(&policy, "policy") {
                 Ok(p) => check_json(&p, &artifacts, context.as_ref()),
                 Err(e) => to_text("policy_error", &e),
             }
         }
-        Ok(Request::Cards {
+        Request::Cards {
             policy,
             artifacts,
             context,
-        }) => {
+        } => {
             return match Policy::from_json(&policy, "policy") {
                 Ok(p) => cards_json(&p, &artifacts, context.as_ref()),
                 Err(e) => to_text("policy_error", &e),
             }
         }
-        Ok(r) => run(r),
-        Err(e) => Answer::BadRequest {
-            message: format!("malformed request: {e}"),
-        },
+        r => run(r),
     };
-    serde_json::to_string(&answer).unwrap_or_else(|e| {
+    encode(&answer)
+}
+
+/// An answer as JSON text.
+fn encode(answer: &Answer) -> String {
+    serde_json::to_string(answer).unwrap_or_else(|e| {
         format!(r#"{{"type":"bad_request","message":"cannot encode answer: {e}"}}"#)
     })
 }

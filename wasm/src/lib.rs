@@ -47,29 +47,30 @@ fn policy_text(policy: &str) -> String {
     }
 }
 
-/// The argument `name` as JSON (`undefined` and `null` become `null`), or
-/// the `bad_request` answer text when JSON cannot carry it (a lone
-/// surrogate in a string, say).
-fn to_json(name: &str, v: &JsValue) -> Result<Value, String> {
+/// The argument `name` read as a `T` through its JSON form, `None` when
+/// it is `undefined` or `null`; or the `bad_request` answer text when it is
+/// not a `T` or JSON cannot carry it (a lone surrogate in a string, say).
+fn from_js<T: serde::de::DeserializeOwned>(name: &str, v: &JsValue) -> Result<Option<T>, String> {
     if v.is_undefined() || v.is_null() {
-        return Ok(Value::Null);
+        return Ok(None);
     }
     let text = text::string(&json_stringify(v))
         .ok_or_else(|| bad_request(format!("`{name}` cannot be written as JSON")))?;
-    parse(name, &text)
+    parse(name, &text).map(Some)
 }
 
-/// [`to_json`] of an object argument, `{}` when it is `undefined` or `null`.
-fn object_or_empty(name: &str, v: &JsValue) -> Result<Value, String> {
-    match to_json(name, v)? {
-        Value::Null => Ok(json!({})),
-        v => Ok(v),
-    }
+/// [`from_js`], with `T`'s default for `undefined` and `null` (an
+/// optional argument).
+fn from_js_or_default<T: serde::de::DeserializeOwned + Default>(
+    name: &str,
+    v: &JsValue,
+) -> Result<T, String> {
+    Ok(from_js(name, v)?.unwrap_or_default())
 }
 
-/// Answers a request object and returns the answer as a plain JS object.
-fn answer(request: &Value) -> JsValue {
-    json_parse(&api::run_json(&request.to_string()))
+/// Answers a request and returns the answer as a plain JS object.
+fn answer(request: api::Request) -> JsValue {
+    json_parse(&api::answer_json(request))
 }
 
 /// The string argument `name`, or the `bad_request` answer text saying
@@ -83,10 +84,10 @@ fn string_arg(name: &str, value: &JsValue) -> Result<String, String> {
 /// builds it from the policy text, or fails with a `bad_request` answer text.
 fn answer_with_policy(
     policy: &JsValue,
-    request: impl FnOnce(String) -> Result<Value, String>,
+    request: impl FnOnce(String) -> Result<api::Request, String>,
 ) -> JsValue {
     match string_arg("policy", policy).and_then(|p| request(policy_text(&p))) {
-        Ok(r) => answer(&r),
+        Ok(r) => answer(r),
         Err(e) => json_parse(&e),
     }
 }
@@ -121,9 +122,7 @@ pub fn policy_text_of(name: &str) -> Option<String> {
 /// Loads a policy: `{ type: "policy", … }` or `{ type: "policy_error", problems }`.
 #[wasm_bindgen(unchecked_return_type = "Answer")]
 pub fn validate(#[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue) -> JsValue {
-    answer_with_policy(&policy, |policy| {
-        Ok(json!({ "op": "validate", "policy": policy }))
-    })
+    answer_with_policy(&policy, |policy| Ok(api::Request::Validate { policy }))
 }
 
 /// Derives values, tags, build args, labels, env and linker flags.
@@ -133,8 +132,8 @@ pub fn derive(
     #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
 ) -> JsValue {
     answer_with_policy(&policy, |policy| {
-        let context = object_or_empty("context", &context)?;
-        Ok(json!({ "op": "derive", "policy": policy, "context": context }))
+        let context = from_js_or_default("context", &context)?;
+        Ok(api::Request::Derive { policy, context })
     })
 }
 
@@ -145,8 +144,8 @@ pub fn explain(
     #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
 ) -> JsValue {
     answer_with_policy(&policy, |policy| {
-        let context = object_or_empty("context", &context)?;
-        Ok(json!({ "op": "explain", "policy": policy, "context": context }))
+        let context = from_js_or_default("context", &context)?;
+        Ok(api::Request::Explain { policy, context })
     })
 }
 
@@ -157,7 +156,7 @@ pub fn read(
     file: Option<String>,
 ) -> JsValue {
     match string_arg("text", &text) {
-        Ok(text) => answer(&json!({ "op": "read", "text": text, "file": file })),
+        Ok(text) => answer(api::Request::Read { text, file }),
         Err(e) => json_parse(&e),
     }
 }
@@ -171,12 +170,12 @@ pub fn check(
     #[wasm_bindgen(unchecked_param_type = "Partial<Context> | undefined")] context: JsValue,
 ) -> JsValue {
     answer_with_policy(&policy, |policy| {
-        Ok(json!({
-            "op": "check",
-            "policy": policy,
-            "artifacts": to_json("artifacts", &artifacts)?,
-            "context": to_json("context", &context)?,
-        }))
+        Ok(api::Request::Check {
+            policy,
+            artifacts: from_js("artifacts", &artifacts)?
+                .ok_or_else(|| bad_request("`artifacts` is missing".into()))?,
+            context: from_js("context", &context)?,
+        })
     })
 }
 
@@ -189,13 +188,13 @@ pub fn describe(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")] env: JsValue,
 ) -> JsValue {
     answer_with_policy(&policy, |policy| {
-        Ok(json!({
-            "op": "describe",
-            "policy": policy,
-            "reference": reference,
-            "labels": object_or_empty("labels", &labels)?,
-            "env": object_or_empty("env", &env)?,
-        }))
+        Ok(api::Request::Describe {
+            policy,
+            reference: reference.to_owned(),
+            labels: from_js_or_default("labels", &labels)?,
+            env: from_js_or_default("env", &env)?,
+            context: None,
+        })
     })
 }
 
@@ -207,12 +206,12 @@ pub fn cards(
     #[wasm_bindgen(unchecked_param_type = "Partial<Context> | undefined")] context: JsValue,
 ) -> JsValue {
     answer_with_policy(&policy, |policy| {
-        Ok(json!({
-            "op": "cards",
-            "policy": policy,
-            "artifacts": to_json("artifacts", &artifacts)?,
-            "context": to_json("context", &context)?,
-        }))
+        Ok(api::Request::Cards {
+            policy,
+            artifacts: from_js("artifacts", &artifacts)?
+                .ok_or_else(|| bad_request("`artifacts` is missing".into()))?,
+            context: from_js("context", &context)?,
+        })
     })
 }
 

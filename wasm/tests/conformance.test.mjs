@@ -161,4 +161,10 @@ test("strings cross the boundary whole: non-ASCII, lone surrogates, sizes; non-s
   assert.match(engine.validate(null).message, /`policy` is not a string/);
   assert.match(engine.load(7).message, /`policy` is not a string/);
   assert.match(engine.read([]).message, /`text` is not a string/);
+  // Object arguments are read as their types, and named when they are not.
+  assert.match(engine.check("vllm", undefined).message, /`artifacts` is missing/);
+  assert.match(engine.cards("vllm", [{ kind: 3 }]).message, /^malformed artifacts: invalid type: integer `3`/);
+  assert.match(engine.derive("vllm", 42).message, /^malformed context: /);
+  assert.match(engine.describe("vllm", "a:b", { k: 1 }).message, /^malformed labels: /);
+  assert.equal(engine.derive("vllm", undefined).type, "derivation");
 });
