@@ -34,6 +34,11 @@ pub struct Limits {
     pub entries: usize,
     /// Longest regex pattern, in bytes.
     pub regex_pattern: usize,
+    /// Most states all the policy's regexes may expand to together (the
+    /// estimate of `re::check`). Matching costs up to states × text length,
+    /// and a derivation applies each regex at most once to a value of at
+    /// most `value_bytes`, so this bounds a derivation's regex work.
+    pub regex_states: u64,
     /// Deepest nesting of conditions.
     pub condition_depth: usize,
     /// Longest derived value, in bytes.
@@ -49,6 +54,7 @@ impl Default for Limits {
             values: 1000,
             entries: 256,
             regex_pattern: 4096,
+            regex_states: crate::re::MAX_WEIGHT,
             condition_depth: 32,
             value_bytes: 64 << 10,
             derivation_bytes: 4 << 20,
@@ -163,6 +169,7 @@ impl Policy {
         };
         let mut loader = Loader {
             limits,
+            regex_states: 0,
             problems: Vec::new(),
             names: HashMap::new(),
             args: Vec::new(),
@@ -312,6 +319,8 @@ fn type_name(v: &Value) -> &'static str {
 
 struct Loader<'l> {
     limits: &'l Limits,
+    /// States of the regexes loaded so far (see [`Limits::regex_states`]).
+    regex_states: u64,
     problems: Vec<(&'static str, String, String)>,
     names: HashMap<String, usize>,
     args: Vec<String>,
@@ -464,7 +473,24 @@ impl Loader<'_> {
             return None;
         }
         match crate::re::check(pattern) {
-            Ok(_) => {}
+            Ok(w) => {
+                let before = self.regex_states;
+                self.regex_states = before.saturating_add(w);
+                let limit = self.limits.regex_states;
+                if self.regex_states > limit {
+                    // Said once, at the regex that crosses the limit.
+                    if before <= limit {
+                        self.problem(
+                            "regex-too-large",
+                            path,
+                            format!(
+                                "the policy's regexes expand to more than {limit} states in all (this one adds about {w})"
+                            ),
+                        );
+                    }
+                    return None;
+                }
+            }
             Err(crate::re::PatternError::TooLarge(w)) => {
                 self.problem(
                     "regex-too-large",
@@ -882,6 +908,54 @@ mod tests {
             "[".repeat(levels),
             "]".repeat(levels)
         )
+    }
+
+    #[test]
+    fn regexes_together_are_bounded_at_the_one_that_crosses_the_limit() {
+        // 40 transforms of about 850 states each: 34,000 in all. Found by
+        // the policy_load fuzz target: regex replaces over a 64 KiB value,
+        // 37 ms each natively, could fill a 1 MiB policy (~30 s).
+        let pattern = format!(
+            "(?:{})",
+            ["a{1,30}b", "c{1,30}d", "e{1,30}f", "g{1,30}h"]
+                .join("|")
+                .repeat(7)
+        );
+        let weight = crate::re::check(&pattern).unwrap();
+        assert!((500..2_000).contains(&weight), "{weight}");
+        let transforms: Vec<_> = (0..40)
+            .map(|_| serde_json::json!({ "replace": pattern, "with": "x" }))
+            .collect();
+        let text = serde_json::json!({
+            "name": "p",
+            "values": { "v": { "from": [{ "literal": "x", "transform": transforms }] } }
+        })
+        .to_string();
+        let e = Policy::from_json(&text, "p").unwrap_err();
+        assert_eq!(e.problems.len(), 1, "{:?}", e.problems);
+        let crossing = (Limits::default().regex_states / weight) as usize;
+        assert_eq!(e.problems[0].code, "regex-too-large");
+        assert_eq!(
+            e.problems[0].path,
+            format!("$.values.v.from[0].transform[{crossing}].replace")
+        );
+        // A higher limit admits it.
+        let roomy = Limits {
+            regex_states: 40 * weight,
+            ..Limits::default()
+        };
+        assert!(Policy::from_json_with_limits(&text, "p", &roomy).is_ok());
+        // The builtin policies have room to grow: each uses under a quarter.
+        for (name, text) in imprint_policies::BUILTIN {
+            let tight = Limits {
+                regex_states: Limits::default().regex_states / 4,
+                ..Limits::default()
+            };
+            assert!(
+                Policy::from_json_with_limits(text, name, &tight).is_ok(),
+                "{name}"
+            );
+        }
     }
 
     #[test]
