@@ -93,6 +93,16 @@ pub(crate) fn check(pattern: &str) -> Result<u64, PatternError> {
                                 None => return bad("unclosed `[:` class".into()),
                             }
                         }
+                        // The regex crate reads these as nested classes and
+                        // class set operations; regex-lite refuses them.
+                        Some('[') => {
+                            return bad("a `[` inside a class (a nested class) is not portable between imprint's regex engines (write `\\[` for a literal bracket)".into());
+                        }
+                        Some(&c @ ('&' | '-' | '~')) if chars.get(j + 1) == Some(&c) => {
+                            return bad(format!(
+                                "`{c}{c}` inside a class (a class set operation) is not portable between imprint's regex engines (escape one of them: `\\{c}{c}`)"
+                            ));
+                        }
                         Some(_) => j += 1,
                     }
                 }
@@ -212,9 +222,63 @@ mod tests {
         }
         for bad in [
             "\\d+", "[\\w]", "\\bx", "(?i)abc", "\\p{L}", "a\\", "[abc", "(a", "a)", "x{2,1}",
-            "x{a}",
+            "x{a}", "[a[b]]", "[[]", "[a&&b]", "[!--]", "[a~~b]", "[\\\\&&]", "[^a--b]",
         ] {
             assert!(matches!(check(bad), Err(PatternError::Invalid(_))), "{bad}");
+        }
+    }
+
+    /// What the dialect admits, both engines compile: the native one here
+    /// and regex-lite (a dev-dependency natively, the engine in
+    /// WebAssembly), and they agree on matches. Patterns that differ
+    /// between the engines (nested classes, class set operations found by
+    /// fuzzing) must be refused by `check`, never admitted.
+    #[test]
+    fn what_the_dialect_admits_both_engines_compile_alike() {
+        let patterns = [
+            "[a-]",
+            "[-a]",
+            "[a&b]",
+            "[a~b]",
+            "[\\&\\&]",
+            "[a\\-\\-b]",
+            "[\\[]",
+            "[]a]",
+            "[^]a]",
+            "[[:alpha:][:digit:]]",
+            "x++",
+            "x**",
+            "x{2}{3}",
+            "(?:x)+?",
+            "a||b",
+            "|",
+            "(|a)",
+            "[!-,]",
+            "^$",
+            "(?P<n>a)|(?<m>b)",
+            "[a-z&&aeiou]",
+            "[a[b]]",
+            "[0-9--5]",
+            "[a~~b]",
+            "x{0}",
+            "\\.\\*\\?\\$",
+        ];
+        let texts = [
+            "", "a", "b", "x", "xx", "&", "-", "~", "[", "]", "aeiou", "5", "0", "!", ",", ".*?$",
+        ];
+        // Refused patterns may compile in one engine or both; a refusal is
+        // the same on every target either way.
+        for p in patterns.into_iter().filter(|p| check(p).is_ok()) {
+            let native = compile(p).unwrap_or_else(|e| panic!("{p}: admitted, native: {e}"));
+            let lite = regex_lite::Regex::new(p)
+                .unwrap_or_else(|e| panic!("{p}: admitted, regex-lite: {e}"));
+            for t in texts {
+                assert_eq!(
+                    native.find(t).map(|m| m.range()),
+                    lite.find(t).map(|m| m.range()),
+                    "{p} on {t:?}"
+                );
+            }
         }
     }
 
