@@ -35,9 +35,9 @@ pub struct Limits {
     /// Longest regex pattern, in bytes.
     pub regex_pattern: usize,
     /// Most states all the policy's regexes may expand to together (the
-    /// estimate of `re::check`). Matching costs up to states × text length,
-    /// and a derivation applies each regex at most once to a value of at
-    /// most `value_bytes`, so this bounds a derivation's regex work.
+    /// estimate of `re::check`). One search costs up to states × text
+    /// length; a `replace` searches once per match (policies/README.md,
+    /// "Known gap: regex work").
     pub regex_states: u64,
     /// Deepest nesting of conditions.
     pub condition_depth: usize,
