@@ -6,6 +6,7 @@
 #
 #   core/fuzz/run.sh [seconds-per-target]        # default 60
 #   TARGETS="reference derive" core/fuzz/run.sh 300
+#   TIMEOUT=60 core/fuzz/run.sh 600   # seconds one input may take (default 5)
 #
 # New inputs go to scratch/<target>/ (gitignored); corpus/<target>/ holds
 # the committed seeds and is only read. Each run's numbers are appended to
@@ -27,7 +28,7 @@ for t in $targets; do
     log="scratch/$t.log"
     start=$(date +%s)
     "${fuzz[@]}" run -s none "$t" "scratch/$t" "corpus/$t" -- \
-        -max_total_time="$secs" -rss_limit_mb=2048 -timeout=5 \
+        -max_total_time="$secs" -rss_limit_mb=2048 -timeout="${TIMEOUT:-5}" \
         -print_final_stats=1 >"$log" 2>&1
     rc=$?
     took=$(($(date +%s) - start))
