@@ -474,8 +474,8 @@ fn to_text<T: Serialize>(tag: &str, v: &T) -> String {
     }
 }
 
-/// The answer when an answer cannot be serialized (a value that is not an
-/// object; nothing the engine returns).
+/// The answer when an answer cannot be serialized (nothing the engine
+/// returns: its answers are objects of strings, numbers and lists).
 const CANNOT_ENCODE: &str = r#"{"type":"bad_request","message":"cannot encode answer"}"#;
 
 /// Derives with an already loaded policy and returns the JSON answer
@@ -499,13 +499,18 @@ pub fn check_json(policy: &Policy, artifacts: &[Artifact], context: Option<&Cont
 /// The cards of many artifacts with an already loaded policy; the JSON
 /// answer (`cards`, or `derive_error` when the context does not derive).
 pub fn cards_json(policy: &Policy, artifacts: &[Artifact], context: Option<&Context>) -> String {
+    /// The fields of `Answer::Cards`, borrowed.
+    #[derive(Serialize)]
+    struct CardList<'a> {
+        cards: &'a [ArtifactCard],
+    }
     match context.map(|c| derive(policy, c)).transpose() {
-        // Exactly what serializing `Answer::Cards` writes, without the
-        // intermediate `Value` (10,000 cards are a few megabytes).
-        Ok(d) => match serde_json::to_string(&cards(policy, artifacts, d.as_ref())) {
-            Ok(list) => format!(r#"{{"type":"cards","cards":{list}}}"#),
-            Err(e) => format!(r#"{{"type":"bad_request","message":"cannot encode answer: {e}"}}"#),
-        },
+        Ok(d) => to_text(
+            "cards",
+            &CardList {
+                cards: &cards(policy, artifacts, d.as_ref()),
+            },
+        ),
         Err(e) => to_text("derive_error", &e),
     }
 }
@@ -517,52 +522,44 @@ pub fn cards_json(policy: &Policy, artifacts: &[Artifact], context: Option<&Cont
 pub fn run_json(request: &str) -> String {
     match serde_json::from_str::<Request>(request) {
         Ok(r) => answer_json(r),
-        Err(e) => encode(&Answer::BadRequest {
+        Err(e) => Answer::BadRequest {
             message: format!("malformed request: {e}"),
-        }),
+        }
+        .to_json(),
     }
 }
 
 /// Answers one request, returning JSON text: [`run_json`] for a request
 /// already read (the WebAssembly layer builds them from JavaScript values).
 pub fn answer_json(request: Request) -> String {
-    let answer = match request {
-        Request::Derive { policy, context } => {
-            return match Policy::from_json(&policy, "policy") {
-                Ok(p) => derive_json(&p, &context),
-                Err(e) => to_text("policy_error", &e),
-            }
+    /// `answer` with `policy` loaded, or the `policy_error` answer.
+    fn loaded(policy: &str, answer: impl FnOnce(&Policy) -> String) -> String {
+        match Policy::from_json(policy, "policy") {
+            Ok(p) => answer(&p),
+            Err(e) => to_text("policy_error", &e),
         }
+    }
+    match request {
+        Request::Derive { policy, context } => loaded(&policy, |p| derive_json(p, &context)),
         Request::Check {
             policy,
             artifacts,
             context,
-        } => {
-            return match Policy::from_json(&policy, "policy") {
-                Ok(p) => check_json(&p, &artifacts, context.as_ref()),
-                Err(e) => to_text("policy_error", &e),
-            }
-        }
+        } => loaded(&policy, |p| check_json(p, &artifacts, context.as_ref())),
         Request::Cards {
             policy,
             artifacts,
             context,
-        } => {
-            return match Policy::from_json(&policy, "policy") {
-                Ok(p) => cards_json(&p, &artifacts, context.as_ref()),
-                Err(e) => to_text("policy_error", &e),
-            }
-        }
-        r => run(r),
-    };
-    encode(&answer)
+        } => loaded(&policy, |p| cards_json(p, &artifacts, context.as_ref())),
+        r => run(r).to_json(),
+    }
 }
 
-/// An answer as JSON text.
-fn encode(answer: &Answer) -> String {
-    serde_json::to_string(answer).unwrap_or_else(|e| {
-        format!(r#"{{"type":"bad_request","message":"cannot encode answer: {e}"}}"#)
-    })
+impl Answer {
+    /// The answer as JSON text, as the JSON boundary writes it.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| CANNOT_ENCODE.to_owned())
+    }
 }
 
 /// The TypeScript declarations of the boundary's types, generated from the

@@ -59,6 +59,12 @@ fn from_js<T: serde::de::DeserializeOwned>(name: &str, v: &JsValue) -> Result<Op
     parse(name, &text).map(Some)
 }
 
+/// [`from_js`] of a required argument: `undefined` and `null` are a
+/// `bad_request` saying it is missing.
+fn required_from_js<T: serde::de::DeserializeOwned>(name: &str, v: &JsValue) -> Result<T, String> {
+    from_js(name, v)?.ok_or_else(|| bad_request(format!("`{name}` is missing")))
+}
+
 /// [`from_js`], with `T`'s default for `undefined` and `null` (an
 /// optional argument).
 fn from_js_or_default<T: serde::de::DeserializeOwned + Default>(
@@ -172,8 +178,7 @@ pub fn check(
     answer_with_policy(&policy, |policy| {
         Ok(api::Request::Check {
             policy,
-            artifacts: from_js("artifacts", &artifacts)?
-                .ok_or_else(|| bad_request("`artifacts` is missing".into()))?,
+            artifacts: required_from_js("artifacts", &artifacts)?,
             context: from_js("context", &context)?,
         })
     })
@@ -208,8 +213,7 @@ pub fn cards(
     answer_with_policy(&policy, |policy| {
         Ok(api::Request::Cards {
             policy,
-            artifacts: from_js("artifacts", &artifacts)?
-                .ok_or_else(|| bad_request("`artifacts` is missing".into()))?,
+            artifacts: required_from_js("artifacts", &artifacts)?,
             context: from_js("context", &context)?,
         })
     })
@@ -231,22 +235,25 @@ pub fn load(#[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue) ->
     };
     match imprint_core::Policy::from_json(&policy_text(&policy), "policy") {
         Ok(policy) => JsValue::from(LoadedPolicy { policy }),
-        Err(e) => json_parse(
-            &json!({ "type": "policy_error", "origin": e.origin, "problems": e.problems })
-                .to_string(),
-        ),
+        Err(e) => json_parse(&api::Answer::PolicyError(e).to_json()),
     }
 }
 
 /// A `bad_request` answer as JSON text.
 fn bad_request(message: String) -> String {
-    json!({ "type": "bad_request", "message": message }).to_string()
+    api::Answer::BadRequest { message }.to_json()
 }
 
 /// `text` parsed as a `what` (`context`, `artifacts`), or the
 /// `bad_request` answer text saying why not.
 fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, String> {
     serde_json::from_str(text).map_err(|e| bad_request(format!("malformed {what}: {e}")))
+}
+
+/// The string argument `name` holding JSON, parsed as a `T`; or the
+/// `bad_request` answer text.
+fn json_arg<T: serde::de::DeserializeOwned>(name: &str, value: &JsValue) -> Result<T, String> {
+    parse(name, &string_arg(name, value)?)
 }
 
 #[wasm_bindgen]
@@ -279,8 +286,7 @@ impl LoadedPolicy {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] context: JsValue,
     ) -> String {
-        string_arg("context", &context)
-            .and_then(|c| parse("context", &c))
+        json_arg("context", &context)
             .map(|ctx| api::derive_json(&self.policy, &ctx))
             .unwrap_or_else(|e| e)
     }
@@ -294,8 +300,7 @@ impl LoadedPolicy {
         context: Option<String>,
     ) -> String {
         let answer = || -> Result<String, String> {
-            let artifacts = string_arg("artifacts", &artifacts)?;
-            let artifacts: Vec<imprint_core::Artifact> = parse("artifacts", &artifacts)?;
+            let artifacts: Vec<imprint_core::Artifact> = json_arg("artifacts", &artifacts)?;
             let context: Option<imprint_core::Context> = context
                 .as_deref()
                 .map(|c| parse("context", c))
@@ -311,8 +316,7 @@ impl LoadedPolicy {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] artifacts: JsValue,
     ) -> String {
-        string_arg("artifacts", &artifacts)
-            .and_then(|a| parse("artifacts", &a))
+        json_arg("artifacts", &artifacts)
             .map(|a: Vec<imprint_core::Artifact>| api::check_json(&self.policy, &a, None))
             .unwrap_or_else(|e| e)
     }

@@ -55,15 +55,16 @@ pub(crate) fn string(value: &JsValue) -> Option<String> {
     if !value.is_string() {
         return None;
     }
-    let units = value.unchecked_ref::<Utf16>().length() as usize;
+    let units = value.unchecked_ref::<Utf16>().length();
     // ASCII (nearly every input) takes one byte per unit; otherwise copy
     // again with room for the worst case, three bytes per unit.
-    encode(value, units).or_else(|| encode(value, units.saturating_mul(3)))
+    encode(value, units, units as usize)
+        .or_else(|| encode(value, units, (units as usize).saturating_mul(3)))
 }
 
-/// Copies `value` into a buffer of `capacity` bytes; `None` when it does
-/// not fit.
-fn encode(value: &JsValue, capacity: usize) -> Option<String> {
+/// Copies `value`, a string of `units` UTF-16 units, into a buffer of
+/// `capacity` bytes; `None` when it does not fit.
+fn encode(value: &JsValue, units: u32, capacity: usize) -> Option<String> {
     let mut buf = vec![0u8; capacity];
     let len = u32::try_from(buf.len()).ok()?;
     // wasm32 addresses are 32-bit.
@@ -74,7 +75,6 @@ fn encode(value: &JsValue, capacity: usize) -> Option<String> {
         let memory = wasm_bindgen::memory().unchecked_into::<Memory>();
         encoder.encode_into(value, &Bytes::view(&memory.buffer(), at, len))
     });
-    let units = value.unchecked_ref::<Utf16>().length();
     if done.read() != units {
         return None;
     }
