@@ -77,8 +77,11 @@ env: { [key in string]: string },
  */
 args: { [key in string]: string }, 
 /**
- * Git facts by [`crate::GitFact::key`]; a missing key means git could not
- * say (not a repository, git missing, unborn branch …).
+ * Git facts by [`crate::GitFact::key`]; a missing key means the fact
+ * does not exist here (not a checkout, unborn branch, no such remote).
+ * A fact git could not establish in a checkout is in [`Context::failed`]
+ * instead. `tag=PATTERN` lists every matching tag on `HEAD`, one per
+ * line; the engine picks the highest by semver precedence.
  */
 git: { [key in string]: string }, 
 /**
@@ -87,7 +90,8 @@ git: { [key in string]: string },
 arch: string | null, 
 /**
  * File contents by path relative to the repository directory; a
- * missing key means the file is missing or unreadable.
+ * missing key means the file does not exist (one that exists but could
+ * not be read is in [`Context::failed`]).
  */
 files: { [key in string]: string }, 
 /**
@@ -98,10 +102,27 @@ files: { [key in string]: string },
 commands: { [key in string]: CommandOutcome }, 
 /**
  * Persisted values read back with `--load`, by value name; `None`
- * means the file was missing or unreadable. A value with no entry is
- * derived as usual.
+ * means the file is missing (a host fails on one it cannot read). A
+ * value with no entry is derived as usual.
  */
-loaded: { [key in string]: string | null }, };
+loaded: { [key in string]: string | null }, 
+/**
+ * Facts that exist but that the host could not establish, with why: a
+ * derivation that reaches one fails (`fact-unavailable`) instead of
+ * falling back, so a refused checkout never reads as a clean one.
+ */
+failed: Failed, };
+
+export type Failed = { 
+/**
+ * Git facts by [`crate::GitFact::key`] (git refused the checkout, a git
+ * command failed, git is missing where a `.git` exists).
+ */
+git: { [key in string]: string }, 
+/**
+ * Files by path (unreadable, not a regular file, too large, not UTF-8).
+ */
+files: { [key in string]: string }, };
 
 export type CommandOutcome = { "outcome": "output", 
 /**
@@ -235,7 +256,7 @@ source: string,
  */
 reason: SkipReason, };
 
-export type SkipReason = "condition_false" | "unset" | "empty" | "file_missing" | "key_missing" | "no_module" | "not_allowed" | "not_found" | "timed_out" | "failed" | "not_run";
+export type SkipReason = "condition_false" | "unset" | "empty" | "file_missing" | "key_missing" | "no_module" | "not_allowed" | "not_found" | "not_run";
 
 export type DeriveError = { 
 /**
@@ -255,7 +276,7 @@ inputs: Array<string>,
  */
 message: string, };
 
-export type DeriveErrorCode = "required-empty" | "invalid-format" | "value-too-long" | "unknown-argument";
+export type DeriveErrorCode = "required-empty" | "invalid-format" | "value-too-long" | "unknown-argument" | "fact-unavailable" | "contradicts-git" | "command-failed";
 
 export type PolicyError = { 
 /**

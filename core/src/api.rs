@@ -579,6 +579,7 @@ mod typescript {
         let all = [
             super::Answer::decl(&cfg),
             crate::Context::decl(&cfg),
+            crate::Failed::decl(&cfg),
             crate::CommandOutcome::decl(&cfg),
             crate::Derivation::decl(&cfg),
             crate::BuildArg::decl(&cfg),

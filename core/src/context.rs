@@ -15,22 +15,51 @@ pub struct Context {
     pub env: BTreeMap<String, String>,
     /// `--arg NAME=VALUE` arguments.
     pub args: BTreeMap<String, String>,
-    /// Git facts by [`crate::GitFact::key`]; a missing key means git could not
-    /// say (not a repository, git missing, unborn branch …).
+    /// Git facts by [`crate::GitFact::key`]; a missing key means the fact
+    /// does not exist here (not a checkout, unborn branch, no such remote).
+    /// A fact git could not establish in a checkout is in [`Context::failed`]
+    /// instead. `tag=PATTERN` lists every matching tag on `HEAD`, one per
+    /// line; the engine picks the highest by semver precedence.
     pub git: BTreeMap<String, String>,
     /// The machine architecture as `uname -m` prints it.
     pub arch: Option<String>,
     /// File contents by path relative to the repository directory; a
-    /// missing key means the file is missing or unreadable.
+    /// missing key means the file does not exist (one that exists but could
+    /// not be read is in [`Context::failed`]).
     pub files: BTreeMap<String, String>,
     /// Results of commands the policy asked for, keyed by argv joined with
     /// spaces. A command the derivation reaches but finds no entry for is
     /// reported in [`crate::Derivation::pending_commands`].
     pub commands: BTreeMap<String, CommandOutcome>,
     /// Persisted values read back with `--load`, by value name; `None`
-    /// means the file was missing or unreadable. A value with no entry is
-    /// derived as usual.
+    /// means the file is missing (a host fails on one it cannot read). A
+    /// value with no entry is derived as usual.
     pub loaded: BTreeMap<String, Option<String>>,
+    /// Facts that exist but that the host could not establish, with why: a
+    /// derivation that reaches one fails (`fact-unavailable`) instead of
+    /// falling back, so a refused checkout never reads as a clean one.
+    #[serde(skip_serializing_if = "Failed::is_empty")]
+    pub failed: Failed,
+}
+
+/// Facts the host could not establish, each with the reason it failed and
+/// how to fix it, keyed like [`Context::git`] and [`Context::files`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Failed {
+    /// Git facts by [`crate::GitFact::key`] (git refused the checkout, a git
+    /// command failed, git is missing where a `.git` exists).
+    pub git: BTreeMap<String, String>,
+    /// Files by path (unreadable, not a regular file, too large, not UTF-8).
+    pub files: BTreeMap<String, String>,
+}
+
+impl Failed {
+    /// Whether nothing failed.
+    pub fn is_empty(&self) -> bool {
+        self.git.is_empty() && self.files.is_empty()
+    }
 }
 
 /// What happened when the host ran (or declined to run) a command source.

@@ -14,8 +14,12 @@
 use crate::context::{CommandOutcome, Context};
 use crate::error::{DeriveError, DeriveErrorCode};
 use crate::inputs::{dotenv_value, go_module_path};
-use crate::policy::{Candidate, Entry, FileRead, Format, Policy, Source, ValueDef};
+use crate::policy::{
+    Candidate, Entry, FileRead, Format, GitFact, Policy, Source, ValueDef, Verify,
+};
 use crate::reference::{is_valid_tag, Reference};
+use crate::semver::{highest_tag, lists_tag};
+use crate::url::strip_url_credentials;
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -133,10 +137,6 @@ pub enum SkipReason {
     NotAllowed,
     /// The command is not on `PATH`.
     NotFound,
-    /// The command timed out.
-    TimedOut,
-    /// The command failed to start or printed non-UTF-8 output.
-    Failed,
     /// The command has not been run (the host did not provide its result).
     NotRun,
 }
@@ -153,8 +153,6 @@ impl SkipReason {
             Self::NoModule => "no module directive",
             Self::NotAllowed => "command not allowed (use --allow-command)",
             Self::NotFound => "command not found on PATH",
-            Self::TimedOut => "command timed out",
-            Self::Failed => "command failed to run",
             Self::NotRun => "command not run",
         }
     }
@@ -655,15 +653,30 @@ impl<'a> Eval<'a> {
                 Some(v) => Cow::Borrowed(v),
                 None => return Ok(Err(SkipReason::Unset)),
             },
-            Source::Git { key, .. } => match ctx.git.get(key) {
-                Some(v) => Cow::Borrowed(v),
-                None => return Ok(Err(SkipReason::Unset)),
-            },
+            Source::Git { key, fact } => {
+                if let Some(why) = ctx.failed.git.get(key) {
+                    return Err(self.unavailable(name, cand, why));
+                }
+                match ctx.git.get(key) {
+                    // The host lists every matching tag on HEAD.
+                    Some(v) if matches!(fact, GitFact::Tag(_)) => match highest_tag(v) {
+                        Some(t) => Cow::Borrowed(t),
+                        None => return Ok(Err(SkipReason::Empty)),
+                    },
+                    // Credentials in a remote URL are secrets, never a fact.
+                    Some(v) if *fact == GitFact::RemoteUrl => strip_url_credentials(v),
+                    Some(v) => Cow::Borrowed(v),
+                    None => return Ok(Err(SkipReason::Unset)),
+                }
+            }
             Source::Arch => match &ctx.arch {
                 Some(v) => Cow::Borrowed(v),
                 None => return Ok(Err(SkipReason::Unset)),
             },
             Source::File { path, read } => {
+                if let Some(why) = ctx.failed.files.get(path) {
+                    return Err(self.unavailable(name, cand, why));
+                }
                 let Some(text) = ctx.files.get(path) else {
                     return Ok(Err(SkipReason::FileMissing));
                 };
@@ -677,6 +690,9 @@ impl<'a> Eval<'a> {
                 })
             }
             Source::GoModule { path } => {
+                if let Some(why) = ctx.failed.files.get(path) {
+                    return Err(self.unavailable(name, cand, why));
+                }
                 let Some(text) = ctx.files.get(path) else {
                     return Ok(Err(SkipReason::FileMissing));
                 };
@@ -689,8 +705,13 @@ impl<'a> Eval<'a> {
                 Some(CommandOutcome::Output { stdout }) => Cow::Borrowed(stdout),
                 Some(CommandOutcome::NotAllowed) => return Ok(Err(SkipReason::NotAllowed)),
                 Some(CommandOutcome::NotFound) => return Ok(Err(SkipReason::NotFound)),
-                Some(CommandOutcome::TimedOut) => return Ok(Err(SkipReason::TimedOut)),
-                Some(CommandOutcome::Failed { .. }) => return Ok(Err(SkipReason::Failed)),
+                // Allowed and found, but no answer: guessing would misstate.
+                Some(CommandOutcome::TimedOut) => {
+                    return Err(self.command_failed(name, cand, "did not finish in time (it was killed; raise --command-timeout if it is only slow)"))
+                }
+                Some(CommandOutcome::Failed { reason }) => {
+                    return Err(self.command_failed(name, cand, reason))
+                }
                 None => {
                     if !self.pending.contains(argv) {
                         self.pending.push(argv.clone());
@@ -701,9 +722,14 @@ impl<'a> Eval<'a> {
             Source::Value(i) => self.vals.get(*i).cloned().unwrap_or_default(),
             Source::Template(t) => match t.render(&self.vals, self.policy.value_limit) {
                 Ok(s) => s,
-                Err(len) => return Err(self.too_long(name, len)),
+                Err(len) => return Err(self.too_long_from(name, len, cand)),
             },
             Source::Literal(s) => Cow::Borrowed(s),
+        };
+        let source_text: Option<&'a str> = match &cand.source {
+            Source::Env(n) => ctx.env.get(n).map(String::as_str),
+            Source::Arg(n) => ctx.args.get(n).map(String::as_str),
+            _ => None,
         };
         let mut v = raw;
         let limit = self.policy.value_limit;
@@ -719,12 +745,121 @@ impl<'a> Eval<'a> {
             })?;
         }
         if v.len() > self.policy.value_limit {
-            return Err(self.too_long(name, v.len()));
+            return Err(self.too_long_from(name, v.len(), cand));
         }
         if v.is_empty() && !cand.accept_empty {
             return Ok(Err(SkipReason::Empty));
         }
+        if let (Some(check), Some(text)) = (cand.verify, source_text) {
+            self.verify(check, text, name, cand)?;
+        }
         Ok(Ok(v))
+    }
+
+    /// A fact the host could not establish was reached.
+    fn unavailable(&self, name: &str, cand: &Candidate, why: &str) -> DeriveError {
+        DeriveError {
+            code: DeriveErrorCode::FactUnavailable,
+            subject: name.to_owned(),
+            inputs: vec![cand.label.clone()],
+            message: format!(
+                "value `{name}`: {} could not be established: {why}",
+                cand.label
+            ),
+        }
+    }
+
+    /// An allowed command was reached and gave no answer.
+    fn command_failed(&self, name: &str, cand: &Candidate, why: &str) -> DeriveError {
+        DeriveError {
+            code: DeriveErrorCode::CommandFailed,
+            subject: name.to_owned(),
+            inputs: vec![cand.label.clone()],
+            message: format!("value `{name}`: {} {why}", cand.label),
+        }
+    }
+
+    /// Checks a CI variable's text against the checkout's git facts. Outside
+    /// a checkout (no git facts at all) there is nothing to contradict it.
+    fn verify(
+        &self,
+        check: Verify,
+        text: &str,
+        name: &str,
+        cand: &Candidate,
+    ) -> Result<(), DeriveError> {
+        let git = &self.ctx.git;
+        for fact in Verify::FACTS {
+            if let Some(why) = self.ctx.failed.git.get(&fact.key()) {
+                let what = format!("git {} (to verify {})", fact.key(), cand.label);
+                return Err(DeriveError {
+                    code: DeriveErrorCode::FactUnavailable,
+                    subject: name.to_owned(),
+                    inputs: vec![cand.label.clone()],
+                    message: format!("value `{name}`: {what} could not be established: {why}"),
+                });
+            }
+        }
+        let sha = git.get("sha").map(String::as_str);
+        let in_checkout = git.get("is_repo").is_some_and(|r| r == "true") || sha.is_some();
+        if !in_checkout {
+            return Ok(());
+        }
+        let head = sha.unwrap_or("(no commit yet)");
+        let (agrees, claim, fix) = match check {
+            Verify::GitTag => {
+                let tags = git.get("tags").map_or("", String::as_str);
+                let on_head: Vec<&str> = tags
+                    .lines()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                let listed = if on_head.is_empty() {
+                    "none".to_owned()
+                } else {
+                    format!("`{}`", on_head.join("`, `"))
+                };
+                (
+                    lists_tag(tags, text),
+                    format!("names tag `{}`, which does not point at HEAD `{head}` (tags on HEAD: {listed})", escape(text)),
+                    "build the tagged commit, or fetch the tag into this checkout (`git fetch --tags`; a shallow clone may lack it)",
+                )
+            }
+            Verify::GitCommit => {
+                let t = text.trim();
+                let abbrev_ok = t.len() >= 7 && t.bytes().all(|b| b.is_ascii_hexdigit());
+                let agrees =
+                    sha.is_some_and(|s| abbrev_ok && s.starts_with(&t.to_ascii_lowercase()));
+                (
+                    agrees,
+                    format!("is commit `{}`, but HEAD is `{head}`", escape(text)),
+                    "build the commit the pipeline was started for (check out that commit)",
+                )
+            }
+        };
+        if agrees {
+            return Ok(());
+        }
+        Err(DeriveError {
+            code: DeriveErrorCode::ContradictsGit,
+            subject: name.to_owned(),
+            inputs: vec![cand.label.clone(), "git HEAD".to_owned()],
+            message: format!(
+                "value `{name}`: {} {claim}; the CI variable contradicts the checkout: {fix}",
+                cand.label
+            ),
+        })
+    }
+
+    /// [`Self::too_long`] for a value that came from `cand`, naming it.
+    fn too_long_from(&self, subject: &str, len: usize, cand: &Candidate) -> DeriveError {
+        let mut e = self.too_long(subject, len);
+        e.message = format!(
+            "value `{subject}` from `{}` would be {len} bytes, more than the limit of {}",
+            cand.label, self.policy.value_limit
+        );
+        e.inputs = vec![cand.label.clone()];
+        e
     }
 
     fn too_long(&self, subject: &str, len: usize) -> DeriveError {

@@ -23,8 +23,10 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line > 0 {
-            write!(f, "{}:{}: ", self.line, self.column)?;
+        match (self.line, self.column) {
+            (0, _) => {}
+            (line, 0) => write!(f, "{line}: ")?,
+            (line, column) => write!(f, "{line}:{column}: ")?,
         }
         write!(f, "{}: {} [{}]", self.path, self.message, self.code)
     }
@@ -71,6 +73,15 @@ pub enum DeriveErrorCode {
     ValueTooLong,
     /// A `--arg` was given that the policy does not declare.
     UnknownArgument,
+    /// The derivation reached a fact that exists but could not be
+    /// established (git refused the checkout, a file is unreadable).
+    FactUnavailable,
+    /// A CI variable contradicts the checkout (a tag not on `HEAD`, a commit
+    /// that is not `HEAD`).
+    ContradictsGit,
+    /// An allowed command was reached but gave no answer (it timed out, could
+    /// not be started, or printed too much or non-UTF-8 output).
+    CommandFailed,
 }
 
 impl DeriveErrorCode {
@@ -81,6 +92,9 @@ impl DeriveErrorCode {
             Self::InvalidFormat => "invalid-format",
             Self::ValueTooLong => "value-too-long",
             Self::UnknownArgument => "unknown-argument",
+            Self::FactUnavailable => "fact-unavailable",
+            Self::ContradictsGit => "contradicts-git",
+            Self::CommandFailed => "command-failed",
         }
     }
 }

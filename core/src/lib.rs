@@ -74,11 +74,13 @@ mod policy;
 mod re;
 pub mod read;
 mod reference;
+mod semver;
 mod template;
 mod transform;
+mod url;
 
 pub use check::Artifact;
-pub use context::{command_key, CommandOutcome, Context};
+pub use context::{command_key, CommandOutcome, Context, Failed};
 pub use derive::{
     derive, BuildArg, Derivation, LdFlag, Origin, Pairs, Persisted, Skip, SkipReason, Trace,
     TraceEntry, ValueTrace,
@@ -91,4 +93,6 @@ pub use policy::{
     ArgDecl, GitFact, Inputs, Limits, PinSpec, Policy, FORMAT_VERSION, TOP_LEVEL_KEYS,
 };
 pub use reference::{is_valid_tag, sanitize_tag, Reference, ReferenceError};
+pub use semver::{highest_tag, semver_precedence};
 pub use transform::epoch_to_rfc3339;
+pub use url::strip_url_credentials;

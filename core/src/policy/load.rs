@@ -138,6 +138,15 @@ impl Policy {
                 ),
             }]));
         }
+        if text.starts_with('\u{feff}') {
+            return Err(fail(vec![Problem {
+                code: "json-syntax".into(),
+                path: "$".into(),
+                line: 1,
+                column: 1,
+                message: "the policy starts with a byte order mark (U+FEFF), which JSON does not allow; save the file as UTF-8 without a BOM".into(),
+            }]));
+        }
         let root: Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {

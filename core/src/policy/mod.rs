@@ -93,6 +93,25 @@ pub(crate) struct Candidate {
     pub when: Option<Condition>,
     pub transforms: Vec<Transform>,
     pub accept_empty: bool,
+    /// What git must confirm before this (CI variable) source counts.
+    pub verify: Option<Verify>,
+}
+
+/// A check of a source's text against the checkout (`"verify"`): CI
+/// variables describe the commit the pipeline was started for, which need
+/// not be the one checked out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verify {
+    /// The text names a tag that points at `HEAD`.
+    GitTag,
+    /// The text is `HEAD`'s commit id (or an abbreviation of at least 7
+    /// hex digits).
+    GitCommit,
+}
+
+impl Verify {
+    /// The git facts a verification reads.
+    pub(crate) const FACTS: [GitFact; 3] = [GitFact::IsRepo, GitFact::Sha, GitFact::AllTags];
 }
 
 #[derive(Debug, Clone)]
@@ -128,8 +147,12 @@ pub enum GitFact {
     /// `true` when `git status --porcelain` lists anything (tracked changes
     /// or untracked files anywhere in the repository), empty when clean.
     Dirty,
-    /// The highest version tag matching a glob that points at `HEAD`.
+    /// The tags matching a glob that point at `HEAD`, one per line (the
+    /// engine takes the highest by semver precedence, see
+    /// [`crate::highest_tag`]).
     Tag(String),
+    /// Every tag that points at `HEAD`, one per line, for `verify`.
+    AllTags,
     /// The current branch name, empty on a detached `HEAD`.
     Branch,
     /// `true` inside a git work tree.
@@ -149,6 +172,7 @@ impl GitFact {
             Self::Short(Some(n)) => format!("short={n}"),
             Self::Dirty => "dirty".into(),
             Self::Tag(p) => format!("tag={p}"),
+            Self::AllTags => "tags".into(),
             Self::Branch => "branch".into(),
             Self::IsRepo => "is_repo".into(),
             Self::Name => "name".into(),
@@ -266,6 +290,14 @@ impl Policy {
         let mut i = Inputs::default();
         for c in self.values.iter().flat_map(|v| &v.candidates) {
             match &c.source {
+                Source::Env(n) | Source::Arg(n) if c.verify.is_some() => {
+                    if matches!(c.source, Source::Env(_)) {
+                        push_unique(&mut i.env, n.clone());
+                    }
+                    for f in Verify::FACTS {
+                        push_unique(&mut i.git, f);
+                    }
+                }
                 Source::Env(n) => push_unique(&mut i.env, n.clone()),
                 Source::Git { fact, .. } => push_unique(&mut i.git, fact.clone()),
                 Source::Arch => i.arch = true,

@@ -18,7 +18,7 @@ impl Loader<'_> {
                 let unknown: Vec<&str> = m
                     .keys()
                     .map(String::as_str)
-                    .filter(|k| !["when", "transform", "accept_empty"].contains(k))
+                    .filter(|k| !["when", "transform", "accept_empty", "verify"].contains(k))
                     .collect();
                 let hint = unknown
                     .first()
@@ -45,7 +45,7 @@ impl Loader<'_> {
             "file" => &["read", "key"],
             _ => &[],
         };
-        let mut allowed = vec![kind, "when", "transform", "accept_empty"];
+        let mut allowed = vec![kind, "when", "transform", "accept_empty", "verify"];
         allowed.extend_from_slice(extra);
         self.check_keys(m, path, &allowed);
         let kpath = format!("{path}.{kind}");
@@ -262,12 +262,42 @@ impl Loader<'_> {
             }
             None => false,
         };
+        let verify = match m.get("verify") {
+            Some(v) => {
+                let vpath = format!("{path}.verify");
+                let verify = match self.string(v, &vpath)? {
+                    "git_tag" => Verify::GitTag,
+                    "git_commit" => Verify::GitCommit,
+                    other => {
+                        let hint = suggest(other, ["git_tag", "git_commit"]);
+                        self.problem(
+                            "unknown-verify",
+                            &vpath,
+                            format!(
+                                "unknown check `{other}` (one of `git_tag`, `git_commit`){hint}"
+                            ),
+                        );
+                        return None;
+                    }
+                };
+                if !matches!(source, Source::Env(_) | Source::Arg(_)) {
+                    self.problem(
+                        "invalid-option",
+                        &vpath,
+                        "`verify` only applies to `env` and `arg` sources".into(),
+                    );
+                }
+                Some(verify)
+            }
+            None => None,
+        };
         Some(Candidate {
             source,
             label,
             when,
             transforms,
             accept_empty,
+            verify,
         })
     }
 }
