@@ -105,6 +105,11 @@ pub struct ContextArgs {
     /// Take persisted values from files in DIR instead of deriving them.
     #[arg(long, value_name = "DIR")]
     pub load: Option<PathBuf>,
+    /// Directory the files a policy reads must stay inside (default: the
+    /// git checkout's top level, else --repo); a file that leads outside
+    /// it, through `..` or a symbolic link, fails the derivation.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 /// `imprint derive`.

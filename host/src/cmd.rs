@@ -4,7 +4,7 @@ use crate::cli::{CardFormat, CheckArgs, Cmd, ContextArgs, DeriveArgs, DescribeAr
 use crate::engine::Engine;
 use crate::error::{HostError, Status};
 use crate::gather::{gather, GatherOptions};
-use crate::output::render;
+use crate::output::{render, Format};
 use crate::persist::write_atomic;
 use imprint_core::{
     is_valid_tag, pin_file_matches, rewrite_pins_bytes, Context, Derivation, Policy,
@@ -235,6 +235,7 @@ fn options(c: &ContextArgs) -> Result<GatherOptions, HostError> {
         git_timeout: Duration::from_secs_f64(c.git_timeout),
         arch: c.arch.clone(),
         load: c.load.clone(),
+        root: c.root.clone(),
     })
 }
 
@@ -287,7 +288,7 @@ fn derive_cmd(
             write_atomic(&dir.join(&*p.file), p.content.as_bytes(), 0o600)?;
         }
     }
-    if a.format == crate::output::Format::Shell && std::io::stdout().is_terminal() {
+    if matches!(a.format, Format::Shell | Format::ShellQuoted) && std::io::stdout().is_terminal() {
         text.push('\n');
     }
     write_out(out, &text)

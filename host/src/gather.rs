@@ -5,15 +5,17 @@
 //! This is the only place the CLI reads the outside world for a derivation.
 
 use crate::error::HostError;
-use imprint_core::{command_key, CommandOutcome, Context, GitFact, Policy};
+use crate::git::{Checkout, Fact, Hung};
+use crate::run::{find_program, run_bounded, Bounded, OUTPUT_LIMIT};
+use imprint_core::{command_key, CommandOutcome, Context, Policy};
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Largest file or command output read into a context.
-pub const READ_LIMIT: u64 = 1 << 20;
+pub const READ_LIMIT: u64 = OUTPUT_LIMIT;
 
 /// Options for gathering.
 #[derive(Debug, Clone)]
@@ -32,9 +34,18 @@ pub struct GatherOptions {
     pub arch: Option<String>,
     /// Directory to read persisted values from (`--load`).
     pub load: Option<PathBuf>,
+    /// Directory that files a policy reads must stay inside (`--root`);
+    /// `None`: the checkout's top level, else `repo`.
+    pub root: Option<PathBuf>,
 }
 
 /// Builds the context for `policy`.
+///
+/// A fact that exists but cannot be established (git refused the
+/// checkout, a file is unreadable) is recorded in
+/// [`imprint_core::Context::failed`] with the reason, so the engine fails a
+/// derivation that reaches it; a fact that does not exist here (not a
+/// checkout, a missing file) is left out, so the policy's fallbacks apply.
 pub fn gather(policy: &Policy, opts: &GatherOptions) -> Result<Context, HostError> {
     for name in opts.args.keys() {
         if !policy.args().iter().any(|a| &a.name == name) {
@@ -61,9 +72,22 @@ pub fn gather(policy: &Policy, opts: &GatherOptions) -> Result<Context, HostErro
                 .insert(name.clone(), v.to_string_lossy().into_owned());
         }
     }
-    for fact in &inputs.git {
-        if let Some(v) = git_fact(&opts.repo, fact, opts.git_timeout)? {
-            ctx.git.insert(fact.key(), v);
+    let hung = |h: Hung| HostError::Gather(h.0);
+    let mut checkout = None;
+    if !inputs.git.is_empty() || (!inputs.files.is_empty() && opts.root.is_none()) {
+        checkout = Some(Checkout::probe(&opts.repo, opts.git_timeout).map_err(hung)?);
+    }
+    if let (false, Some(checkout)) = (inputs.git.is_empty(), checkout.as_mut()) {
+        for fact in &inputs.git {
+            match checkout.fact(fact).map_err(hung)? {
+                Fact::Known(v) => {
+                    ctx.git.insert(fact.key(), v);
+                }
+                Fact::Absent => {}
+                Fact::Failed(why) => {
+                    ctx.failed.git.insert(fact.key(), why);
+                }
+            }
         }
     }
     if inputs.arch {
@@ -72,15 +96,38 @@ pub fn gather(policy: &Policy, opts: &GatherOptions) -> Result<Context, HostErro
             None => machine_arch(),
         });
     }
+    // Files are confined to the checkout (its top level: a policy run in a
+    // subdirectory may read `../../versions.env`), else to `--repo`.
+    let root = opts
+        .root
+        .as_deref()
+        .or_else(|| checkout.as_ref().and_then(Checkout::top_level))
+        .unwrap_or(&opts.repo)
+        .to_owned();
     for file in &inputs.files {
-        if let Some(text) = read_text_noting_size(&opts.repo.join(file)) {
-            ctx.files.insert(file.clone(), text);
+        match read_in_repo(&opts.repo, &root, file) {
+            Ok(Some(text)) => {
+                ctx.files.insert(file.clone(), text);
+            }
+            Ok(None) => {}
+            Err(why) => {
+                ctx.failed.files.insert(file.clone(), why);
+            }
         }
     }
     if let Some(dir) = &opts.load {
         for (value, file) in policy.persisted() {
-            ctx.loaded
-                .insert(value.to_owned(), read_text_noting_size(&dir.join(file)));
+            let path = dir.join(file);
+            let text = match read_text(&path) {
+                Ok(t) => t,
+                Err(why) => {
+                    return Err(HostError::Gather(format!(
+                        "--load: {}: {why}; imprint will not take the fallback for a file it could not read",
+                        path.display()
+                    )))
+                }
+            };
+            ctx.loaded.insert(value.to_owned(), text);
         }
     }
     // Run commands only as the derivation reaches them.
@@ -97,116 +144,104 @@ pub fn gather(policy: &Policy, opts: &GatherOptions) -> Result<Context, HostErro
     Ok(ctx)
 }
 
-/// [`read_text`], warning on stderr when the file is there but larger
-/// than [`READ_LIMIT`] (it then counts as missing, which would otherwise be
-/// hard to tell from the trace).
-fn read_text_noting_size(path: &Path) -> Option<String> {
-    let text = read_text(path);
-    if text.is_none() {
-        if let Ok(m) = std::fs::metadata(path) {
-            if m.is_file() && m.len() > READ_LIMIT {
-                eprintln!(
-                    "imprint: warning: {}: {} bytes, larger than the {READ_LIMIT}-byte limit; treated as missing",
-                    path.display(),
-                    m.len()
-                );
+/// Reads `file` (relative, as the policy loader guarantees) from `repo`:
+/// `Ok(None)` when it does not exist, an error naming why when it exists
+/// but cannot be read, or when it (through `..` or a symbolic link) leads
+/// outside `root`.
+fn read_in_repo(repo: &Path, root: &Path, file: &str) -> Result<Option<String>, String> {
+    let rel = Path::new(file);
+    if rel.is_absolute() {
+        return Err(format!(
+            "`{file}` is not a path relative to the repository directory"
+        ));
+    }
+    let path = repo.join(rel);
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", root.display()))?;
+    // `..` is resolved as written first; a path that climbs out is refused
+    // when something is there (nothing is read; one that names nothing is
+    // as missing as any other).
+    let base = repo
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", repo.display()))?;
+    let mut lexical = PathBuf::new();
+    for c in base.join(rel).components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
             }
+            Component::CurDir => {}
+            other => lexical.push(other),
         }
     }
-    text
+    if !lexical.starts_with(&root) {
+        if std::fs::symlink_metadata(&lexical).is_err() {
+            return Ok(None);
+        }
+        return Err(format!(
+            "`{file}` leads outside the repository (to {}, outside {}); imprint reads only files inside the checkout, or inside --root DIR",
+            lexical.display(),
+            root.display()
+        ));
+    }
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Ok(_) => {}
+    }
+    match path.canonicalize() {
+        // A link that points nowhere: the file does not exist.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Ok(real) if !real.starts_with(&root) => {
+            return Err(format!(
+                "{} leads outside the repository (to {}, outside {}); imprint reads only files inside the checkout, or inside --root DIR",
+                path.display(),
+                real.display(),
+                root.display()
+            ))
+        }
+        Ok(_) => {}
+    }
+    read_text(&path).map_err(|why| format!("{}: {why}", path.display()))
 }
 
-/// Reads a file as UTF-8 text, `None` when missing, unreadable, not a
-/// regular file, too large or not UTF-8. Only regular files are opened, so
-/// a policy naming a FIFO or a device cannot block or flood the read.
-pub fn read_text(path: &Path) -> Option<String> {
-    if !std::fs::metadata(path).ok()?.is_file() {
-        return None;
+/// Reads a file as UTF-8 text: `Ok(None)` when it does not exist, an error
+/// saying why when it exists but is not a regular file, cannot be read, is
+/// larger than [`READ_LIMIT`] or is not UTF-8. Only regular files are
+/// opened (and the open does not block), so a FIFO or a device cannot
+/// block or flood the read.
+pub fn read_text(path: &Path) -> Result<Option<String>, String> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    if !meta.is_file() {
+        return Err("not a regular file".into());
     }
-    let f = std::fs::File::open(path).ok()?;
-    if !f.metadata().ok()?.is_file() {
-        return None;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        rustix::fs::OFlags::NONBLOCK.bits() as i32,
+    );
+    let f = options.open(path).map_err(|e| e.to_string())?;
+    if !f.metadata().map_err(|e| e.to_string())?.is_file() {
+        return Err("not a regular file".into());
     }
     let mut buf = Vec::new();
-    f.take(READ_LIMIT + 1).read_to_end(&mut buf).ok()?;
+    f.take(READ_LIMIT + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
     if buf.len() as u64 > READ_LIMIT {
-        return None;
+        return Err(format!("larger than the {READ_LIMIT}-byte limit"));
     }
-    String::from_utf8(buf).ok()
-}
-
-/// Runs `git args…` in `repo`: its stdout when it exits 0, `None` when git
-/// is missing or fails. A git that does not answer within `timeout` is an
-/// error, not an unknown fact: a missing `dirty` would read as clean.
-fn git(repo: &Path, args: &[&str], timeout: Duration) -> Result<Option<String>, HostError> {
-    let mut command = Command::new("git");
-    command.args(args).current_dir(repo);
-    match run_bounded(command, timeout) {
-        Bounded::Done { stdout, success } => Ok(success.then(|| String::from_utf8(stdout).ok()).flatten()),
-        Bounded::NotFound | Bounded::Failed(_) => Ok(None),
-        // Only `git status` of a huge worktree prints this much: it is dirty.
-        Bounded::TooLarge(prefix) => Ok(Some(String::from_utf8_lossy(&prefix).into_owned())),
-        Bounded::TimedOut => Err(HostError::Gather(format!(
-            "`git {}` in {} did not finish within {} s (--git-timeout); imprint will not guess git facts",
-            args.join(" "),
-            repo.display(),
-            timeout.as_secs_f64()
-        ))),
-    }
-}
-
-/// One git fact, `None` when git cannot say (not a repository, git
-/// missing, unborn branch, refused repository); an error when git hangs.
-pub fn git_fact(
-    repo: &Path,
-    fact: &GitFact,
-    timeout: Duration,
-) -> Result<Option<String>, HostError> {
-    let trimmed = |s: String| s.trim().to_owned();
-    let git = |args: &[&str]| git(repo, args, timeout);
-    Ok(match fact {
-        GitFact::Sha => git(&["rev-parse", "--verify", "-q", "HEAD"])?.map(trimmed),
-        GitFact::Short(None) => git(&["rev-parse", "--short", "HEAD"])?.map(trimmed),
-        GitFact::Short(Some(n)) => {
-            git(&["rev-parse", &format!("--short={n}"), "HEAD"])?.map(trimmed)
-        }
-        // Like `test -n "$(git status --porcelain 2>/dev/null)"`: untracked
-        // files count, ignored ones do not; a failing git means clean.
-        GitFact::Dirty => git(&["status", "--porcelain"])?.map(|s| {
-            if s.trim().is_empty() {
-                String::new()
-            } else {
-                "true".into()
-            }
-        }),
-        GitFact::Tag(pattern) => git(&[
-            "tag",
-            "--points-at",
-            "HEAD",
-            "--list",
-            pattern,
-            "--sort=-v:refname",
-        ])?
-        .and_then(|s| s.lines().next().map(|l| l.trim().to_owned())),
-        GitFact::Branch => match git(&["symbolic-ref", "--short", "-q", "HEAD"])? {
-            Some(b) => Some(trimmed(b)),
-            // Detached HEAD: a repository without a branch.
-            None => git(&["rev-parse", "--git-dir"])?.map(|_| String::new()),
-        },
-        GitFact::IsRepo => git(&["rev-parse", "--is-inside-work-tree"])?.map(|s| {
-            if s.trim() == "true" {
-                "true".into()
-            } else {
-                String::new()
-            }
-        }),
-        GitFact::Name => git(&["rev-parse", "--show-toplevel"])?.and_then(|s| {
-            Path::new(s.trim())
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-        }),
-        GitFact::RemoteUrl => git(&["remote", "get-url", "origin"])?.map(trimmed),
-    })
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|_| "not UTF-8 text".into())
 }
 
 /// The machine architecture as `uname -m` prints it. Linux publishes the
@@ -231,98 +266,6 @@ pub fn machine_arch() -> String {
         .unwrap_or_else(|| std::env::consts::ARCH.to_owned())
 }
 
-/// How a bounded run of a program ended.
-enum Bounded {
-    /// It exited (`success`: with status 0) and closed its output.
-    Done { stdout: Vec<u8>, success: bool },
-    /// The program does not exist.
-    NotFound,
-    /// It did not finish in time: it was killed with its process group.
-    TimedOut,
-    /// It printed more than [`READ_LIMIT`] bytes (these first ones): it was killed.
-    TooLarge(Vec<u8>),
-    /// It could not be started or waited for.
-    Failed(String),
-}
-
-/// Runs `command` without stdin, its stderr discarded, in its own process
-/// group, reading at most [`READ_LIMIT`] bytes of its stdout, and gives up
-/// after `timeout`: a program that hangs, or leaves a process holding its
-/// output open, is killed with its whole group.
-fn run_bounded(mut command: Command, timeout: Duration) -> Bounded {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    // Its own process group, so a timeout kills everything it started (a
-    // script's `sleep` too), not only the program itself.
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = match command.spawn() {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Bounded::NotFound,
-        Err(e) => return Bounded::Failed(e.to_string()),
-    };
-    let Some(stdout) = child.stdout.take() else {
-        return Bounded::Failed("no stdout".into());
-    };
-    // Read on a thread; wait for both the output's end and the exit.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.take(READ_LIMIT + 1).read_to_end(&mut buf);
-        let _ = tx.send(buf);
-    });
-    let deadline = Instant::now() + timeout;
-    let mut output: Option<Vec<u8>> = None;
-    let mut status = None;
-    loop {
-        if status.is_none() {
-            match child.try_wait() {
-                Ok(s) => status = s,
-                Err(e) => {
-                    kill_tree(&mut child);
-                    let _ = child.wait();
-                    return Bounded::Failed(e.to_string());
-                }
-            }
-        }
-        if output.is_none() {
-            output = rx.recv_timeout(Duration::from_millis(5)).ok();
-        } else if status.is_none() {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        if let Some(b) = output.as_mut().filter(|b| b.len() as u64 > READ_LIMIT) {
-            kill_tree(&mut child);
-            let _ = child.wait();
-            b.truncate(READ_LIMIT as usize);
-            return Bounded::TooLarge(std::mem::take(b));
-        }
-        if let (Some(s), Some(_)) = (status, output.as_ref()) {
-            return Bounded::Done {
-                stdout: output.unwrap_or_default(),
-                success: s.success(),
-            };
-        }
-        if Instant::now() >= deadline {
-            kill_tree(&mut child);
-            let _ = child.wait();
-            return Bounded::TimedOut;
-        }
-    }
-}
-
-/// Kills a command started by [`run_bounded`] and every process in its
-/// process group.
-fn kill_tree(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    {
-        use rustix::process::{kill_process_group, Pid, Signal};
-        let _ = kill_process_group(Pid::from_child(child), Signal::KILL);
-    }
-    let _ = child.kill();
-}
-
 /// Runs an allowed command without a shell, stderr discarded, with a
 /// timeout. Trailing newlines are removed as shell command substitution
 /// does; the exit status is not consulted (upstream ignores it).
@@ -335,9 +278,13 @@ pub fn run_command(argv: &[String], opts: &GatherOptions) -> CommandOutcome {
     if !opts.allow_commands.iter().any(|a| a == prog) {
         return CommandOutcome::NotAllowed;
     }
-    let mut command = Command::new(prog);
+    // Found on PATH before the child changes to the repository directory.
+    let Some(program) = find_program(prog) else {
+        return CommandOutcome::NotFound;
+    };
+    let mut command = Command::new(program);
     command.args(args).current_dir(&opts.repo);
-    let buf = match run_bounded(command, opts.command_timeout) {
+    let buf = match run_bounded(command, opts.command_timeout, false) {
         Bounded::Done { stdout, .. } => stdout,
         Bounded::NotFound => return CommandOutcome::NotFound,
         Bounded::TimedOut => return CommandOutcome::TimedOut,

@@ -1,7 +1,8 @@
 //! The `imprint` command-line tool, as a library: the binary only parses
 //! arguments and maps the result to an exit code.
 //!
-//! - [`gather`] reads the outside world into an [`imprint_core::Context`];
+//! - [`gather`] reads the outside world into an [`imprint_core::Context`],
+//!   with [`git`] for git facts and [`run`] for bounded program runs;
 //! - [`output`] renders a derivation (shell, json, github, dotenv, bake, ldflags);
 //! - [`persist`] writes files atomically;
 //! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts;
@@ -19,9 +20,11 @@ pub mod cmd;
 pub mod engine;
 pub mod error;
 pub mod gather;
+pub mod git;
 pub mod output;
 pub mod persist;
 pub mod read;
 pub mod report;
+pub mod run;
 
 pub use error::{HostError, Status};

@@ -239,7 +239,15 @@ fn every_format_works_for_the_default_policy() {
     let repo = default_repo();
     let version = format!("dev-{}", repo.short_n(12));
     let sha = repo.git(&["rev-parse", "HEAD"]);
-    for f in ["shell", "json", "github", "dotenv", "bake", "ldflags"] {
+    for f in [
+        "shell",
+        "shell-quoted",
+        "json",
+        "github",
+        "dotenv",
+        "bake",
+        "ldflags",
+    ] {
         derive_default(repo.path(), f);
     }
 
@@ -366,11 +374,18 @@ fn github_format_uses_heredoc_for_multi_line_values() {
         )
     );
 
-    // A multi-line value from the environment.
+    // A multi-line value from the environment (in no list: a list item with
+    // a line break is an error, see tests/established.rs).
     let dir = tempdir();
     let url = "line one\nline two";
+    let policy = write(
+        dir.path(),
+        "p.json",
+        r#"{ "name": "p", "values": { "build_url": { "from": [{ "env": "VLLM_BUILD_URL" }] } } }"#,
+    );
     let text = Imprint::new(dir.path())
-        .args(["derive", "--policy", "vllm", "--format", "github"])
+        .args(["derive", "--format", "github", "--policy"])
+        .arg_path(&policy)
         .env("VLLM_BUILD_URL", url)
         .ok();
     let gh = parse_github(&text);

@@ -258,9 +258,20 @@ fn airunway_untracked_ignored_when_status_hides_them() {
 
 #[test]
 fn airunway_not_a_repo_is_dev_unknown() {
+    // A source tarball: no checkout bounds the files the policy reads, so
+    // `../../versions.env` needs `--root` (issue 11: files stay inside the
+    // repository); without it the error says so.
     let dir = tempdir();
     let provider = airunway_tree(dir.path());
-    assert_eq!(dynamo_ldflags(&provider).ok(), dynamo_flags("dev-unknown"));
+    assert_eq!(
+        dynamo_ldflags(&provider).opt("--root", dir.path()).ok(),
+        dynamo_flags("dev-unknown")
+    );
+    let r = dynamo_ldflags(&provider).run().expect_code(2);
+    assert!(
+        r.stderr.contains("outside the repository") && r.stderr.contains("--root"),
+        "{r:#?}"
+    );
 }
 
 #[test]
@@ -304,13 +315,19 @@ fn airunway_honours_core_abbrev() {
 }
 
 #[test]
-fn airunway_git_missing_is_dev_unknown() {
+fn airunway_git_missing_in_a_checkout_fails() {
+    // Issue 11: a checkout whose git facts cannot be read is not a source
+    // tarball; `dev-unknown` would misstate the build.
     let (_repo, provider) = airunway_repo();
     let empty_bin = tempdir();
     // BIN is an absolute path, so the binary is found without PATH.
     assert!(Path::new(common::BIN).is_absolute());
-    let out = dynamo_ldflags(&provider).env("PATH", empty_bin.path()).ok();
-    assert_eq!(out, dynamo_flags("dev-unknown"));
+    let r = dynamo_ldflags(&provider)
+        .env("PATH", empty_bin.path())
+        .run()
+        .expect_code(2);
+    assert!(r.stdout.is_empty(), "{r:#?}");
+    assert!(r.stderr.contains("git is not on PATH"), "{r:#?}");
 }
 
 #[test]
@@ -670,9 +687,9 @@ fn obol_load_of_invalid_tag_is_an_error() {
 }
 
 #[test]
-fn obol_git_dir_env_is_honoured() {
-    // The hermetic environment removes GIT_DIR, so without it the cwd's
-    // repository is used; spec (b): a GIT_DIR that is set is honoured.
+fn obol_git_dir_env_does_not_redirect() {
+    // Spec (b) honours a GIT_DIR that is set; issue 11 (finding 16): a
+    // variable must not make imprint read another repository than --repo.
     let repo = obol_repo();
     let other = obol_repo();
     other.write("more", "x\n");
@@ -686,13 +703,14 @@ fn obol_git_dir_env_is_honoured() {
         .args(["derive", "--policy", "obol-stack", "--format", "json"])
         .env("GIT_DIR", other.path().join(".git"))
         .json();
-    assert_eq!(dev_tag_of(&v), format!("dev-{}", other.short_n(12)));
+    assert_eq!(dev_tag_of(&v), format!("dev-{}", repo.short_n(12)));
 }
 
 #[test]
-fn airunway_git_dir_env_is_followed() {
-    // Spec (c): with GIT_DIR set the stamp follows that repository.
-    let (_repo, provider) = airunway_repo();
+fn airunway_git_dir_env_does_not_redirect() {
+    // Spec (c) follows GIT_DIR; issue 11 (finding 16): the stamp is that of
+    // the checkout imprint runs in.
+    let (repo, provider) = airunway_repo();
     let other = Repo::init();
     other.write("x", "1\n");
     other.commit_all("other");
@@ -700,7 +718,7 @@ fn airunway_git_dir_env_is_followed() {
         .env("GIT_DIR", other.path().join(".git"))
         .env("GIT_WORK_TREE", other.path())
         .ok();
-    assert_eq!(out, dynamo_flags(&format!("dev-{}", other.short())));
+    assert_eq!(out, dynamo_flags(&format!("dev-{}", repo.short())));
 }
 
 #[test]
@@ -739,8 +757,10 @@ fn obol_linked_worktree_on_another_commit_gets_its_own_tag() {
 }
 
 #[test]
-fn obol_load_of_a_directory_is_latest() {
-    // Spec (b): the tag path being a directory gives latest.
+fn obol_load_of_a_directory_fails() {
+    // Spec (b) gives latest when the tag path is a directory; issue 11: a
+    // file that exists but cannot be read is not a missing one, and
+    // `latest` would misstate the build.
     let cfg = tempdir();
     std::fs::create_dir(cfg.path().join(".dev-image-tag")).expect("mkdir");
     let v = Imprint::new(cfg.path())
@@ -753,8 +773,9 @@ fn obol_load_of_a_directory_is_latest() {
             "--load",
         ])
         .args([cfg.path()])
-        .json();
-    assert_eq!(dev_tag_of(&v), "latest");
+        .run()
+        .expect_code(2);
+    assert!(v.stderr.contains("not a regular file"), "{v:#?}");
 }
 
 #[test]

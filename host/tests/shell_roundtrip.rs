@@ -1,6 +1,8 @@
-//! The `shell` format survives `eval "set -- $(imprint derive …)"` with
-//! every word intact (spec (a), quirks V1/V2: imprint's output is
-//! shell-safe), and keeps upstream's byte layout for well-formed values.
+//! The `shell-quoted` format survives `eval "set -- $(imprint derive …)"`
+//! with every word intact (spec (a), quirks V1/V2: imprint's output is
+//! shell-safe), and the `shell` format keeps upstream's byte layout for
+//! well-formed values (a value the unquoted form would split or glob is
+//! refused there: tests/established.rs).
 
 // Helpers outside `#[test]` functions fail the test by panicking, as the
 // tests themselves do (clippy.toml allows it only inside `#[test]`).
@@ -61,7 +63,7 @@ fn run_script(shell: &str, cwd: &Path, script: &str, vars: &[(&str, &str)]) -> V
 /// Runs `imprint derive --policy vllm` under bash, evals its output into
 /// `"$@"` and returns the words (NUL-separated by printf).
 fn eval_words(cwd: &Path, vars: &[(&str, &str)]) -> Vec<String> {
-    let script = r#"out=$("$IMPRINT" derive --policy vllm) || exit 3
+    let script = r#"out=$("$IMPRINT" derive --policy vllm --format shell-quoted) || exit 3
 eval "set -- $out"
 printf '%s\0' "$@""#;
     let text = String::from_utf8(run_script("bash", cwd, script, vars)).expect("UTF-8 words");
@@ -224,7 +226,7 @@ fn records(mut s: &[u8]) -> Vec<Vec<String>> {
 /// The words of the `shell` format after `eval "set -- …"`, then the three
 /// build values after `eval` of the `dotenv` format, under `shell`.
 fn eval_both(shell: &str, cwd: &Path, vars: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
-    let script = r#"out=$("$IMPRINT" derive --policy vllm) || exit 3
+    let script = r#"out=$("$IMPRINT" derive --policy vllm --format shell-quoted) || exit 3
 eval "set -- $out"
 for w in "$@"; do printf '%d:%s' "${#w}" "$w"; done
 printf '|'
