@@ -348,7 +348,7 @@ fn pin_cmd(
         }
     };
     if tag == "latest" {
-        eprintln!("imprint: warning: pinning to the shared tag `latest` (no usable git checkout?)");
+        crate::diag::warn("pinning to the shared tag `latest` (no usable git checkout?)");
     }
     std::fs::symlink_metadata(&a.dir).map_err(|e| HostError::io(&a.dir, e))?;
     let mut files = Vec::new();

@@ -105,11 +105,11 @@ fn read_text_noting_size(path: &Path) -> Option<String> {
     if text.is_none() {
         if let Ok(m) = std::fs::metadata(path) {
             if m.is_file() && m.len() > READ_LIMIT {
-                eprintln!(
-                    "imprint: warning: {}: {} bytes, larger than the {READ_LIMIT}-byte limit; treated as missing",
+                crate::diag::warn(format_args!(
+                    "{}: {} bytes, larger than the {READ_LIMIT}-byte limit; treated as missing",
                     path.display(),
                     m.len()
-                );
+                ));
             }
         }
     }

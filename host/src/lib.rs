@@ -3,6 +3,7 @@
 //!
 //! - [`gather`] reads the outside world into an [`imprint_core::Context`];
 //! - [`output`] renders a derivation (shell, json, github, dotenv, bake, ldflags);
+//! - [`diag`] writes warnings and errors to stderr, never panicking;
 //! - [`persist`] writes files atomically;
 //! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts;
 //! - [`cmd`] holds one function per subcommand.
@@ -16,6 +17,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod diag;
 pub mod engine;
 pub mod error;
 pub mod gather;
