@@ -5,8 +5,11 @@
 //! Both speak `imprint_core::api`'s JSON: one request in, one answer out.
 //! Under wasmtime the module is compiled once per process, and the compiled
 //! form is kept in `~/.cache/imprint` so later runs map it instead of
-//! compiling; each request gets a fresh store with fuel and a memory limit,
-//! and running out of either is an error, never a hang.
+//! compiling (an entry is used only when it is the user's own: see
+//! `engine/cache.rs`); each request gets a fresh store with fuel and a
+//! memory limit, and running out of either is an error, never a hang.
+
+mod cache;
 
 use crate::error::HostError;
 use std::path::{Path, PathBuf};
@@ -105,52 +108,6 @@ pub fn module_path(given: Option<&Path>) -> Result<PathBuf, HostError> {
         })
 }
 
-/// The directory for precompiled modules: `$XDG_CACHE_HOME/imprint` or
-/// `~/.cache/imprint`.
-fn cache_dir() -> Option<PathBuf> {
-    std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .map(|d| d.join("imprint"))
-}
-
-/// Loads `bytes` as a module, from the precompiled cache when this exact
-/// module was compiled before by a compatible engine, else compiling it
-/// and storing the result (best effort: a cache that cannot be written
-/// only costs time).
-fn cached_module(engine: &Wasmtime, bytes: &[u8]) -> wasmtime::Result<Module> {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    engine.precompile_compatibility_hash().hash(&mut h);
-    let file = cache_dir().map(|d| d.join(format!("engine-{:016x}.cwasm", h.finish())));
-    if let Some(f) = file.as_ref().filter(|f| f.is_file()) {
-        if let Ok(m) = deserialize(engine, f) {
-            return Ok(m);
-        }
-    }
-    let module = Module::new(engine, bytes)?;
-    if let (Some(f), Ok(ser)) = (file, module.serialize()) {
-        if let Some(dir) = f.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = crate::persist::write_atomic(&f, &ser, 0o600);
-    }
-    Ok(module)
-}
-
-/// Maps a precompiled module from imprint's own cache.
-#[allow(unsafe_code)]
-fn deserialize(engine: &Wasmtime, file: &Path) -> wasmtime::Result<Module> {
-    // SAFETY: wasmtime requires that the file be produced by
-    // `Module::serialize` of a compatible engine and not be modified
-    // while mapped. imprint only reads files it wrote itself (mode 0600,
-    // atomically renamed into the user's cache directory) under a name
-    // derived from the module bytes and the engine's compatibility hash;
-    // wasmtime additionally checks the header's version and config.
-    unsafe { Module::deserialize_file(engine, file) }
-}
-
 impl Wasm {
     /// Compiles (or loads from the cache) the module at `path`.
     pub fn load(path: &Path) -> Result<Self, HostError> {
@@ -160,7 +117,7 @@ impl Wasm {
         config.wasm_backtrace_max_frames(None);
         let engine = Wasmtime::new(&config).map_err(|e| engine_error(path, e))?;
         let bytes = std::fs::read(path).map_err(|e| HostError::io(path, e))?;
-        let module = cached_module(&engine, &bytes).map_err(|e| engine_error(path, e))?;
+        let module = cache::cached_module(&engine, &bytes).map_err(|e| engine_error(path, e))?;
         for export in ["memory", "imprint_alloc", "imprint_run"] {
             if module.get_export(export).is_none() {
                 return Err(engine_error(
