@@ -107,7 +107,8 @@ struct Budget {
     len: usize,
     fuel: u64,
     memory: usize,
-    scaled: bool,
+    fuel_scaled: bool,
+    memory_scaled: bool,
 }
 
 impl std::fmt::Debug for Wasm {
@@ -214,7 +215,8 @@ impl Wasm {
             len,
             fuel: self.fuel.unwrap_or(fuel),
             memory: self.memory.unwrap_or(memory),
-            scaled: self.fuel.is_none(),
+            fuel_scaled: self.fuel.is_none(),
+            memory_scaled: self.memory.is_none(),
         }
     }
 
@@ -260,8 +262,8 @@ impl Engine for Wasm {
 /// large it was and how it is computed (it grows with the request, so a
 /// large input alone does not exhaust it).
 fn why(e: &wasmtime::Error, b: Budget) -> String {
-    let rule = |base: String, per: usize| {
-        if b.scaled {
+    let rule = |scaled: bool, base: String, per: usize| {
+        if scaled {
             format!("{base} plus {per} per byte of request")
         } else {
             "a fixed budget".to_owned()
@@ -276,14 +278,14 @@ fn why(e: &wasmtime::Error, b: Budget) -> String {
         format!(
             "out of memory: {request} needed more than its memory limit of {} bytes ({}); {native}",
             b.memory,
-            rule(BASE_MEMORY.to_string(), MEMORY_PER_BYTE)
+            rule(b.memory_scaled, BASE_MEMORY.to_string(), MEMORY_PER_BYTE)
         )
     };
     match e.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => format!(
             "ran out of fuel: {request} needed more than its {} units ({}); {native}",
             b.fuel,
-            rule(BASE_FUEL.to_string(), FUEL_PER_BYTE)
+            rule(b.fuel_scaled, BASE_FUEL.to_string(), FUEL_PER_BYTE)
         ),
         Some(Trap::AllocationTooLarge) => memory(),
         Some(Trap::UnreachableCodeReached) => format!(

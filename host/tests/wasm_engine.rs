@@ -175,6 +175,7 @@ fn exceeding_the_memory_limit_is_an_error() {
         "a".repeat(300 << 20)
     );
     let err = engine.run_json(&huge).unwrap_err().to_string();
+    eprintln!("{err}");
     assert!(err.contains("memory limit"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
@@ -246,6 +247,7 @@ fn running_out_of_fuel_names_the_limit_not_the_policy() {
         "artifacts": [],
     });
     let err = engine.run_json(&req.to_string()).unwrap_err().to_string();
+    eprintln!("{err}");
     assert!(err.contains("fuel"), "{err}");
     assert!(!err.contains("the policy ran out"), "{err}");
     assert!(
