@@ -433,14 +433,21 @@ fn is_root() -> bool {
 /// Runs `imprint pin --tag TAG --dir DIR` as PID 1 of a new PID namespace
 /// (as in a container), or `None` after saying why this sandbox cannot.
 fn pin_as_pid_1(dir: &Path) -> Option<common::Run> {
+    let args = ["pin", "--policy", "obol-stack", "--tag", TAG, "--dir"];
+    as_pid_1(dir, &args, dir)
+}
+
+/// Runs `imprint ARGS… LAST` in `dir` as PID 1 of a new PID namespace, or
+/// `None` after saying why this sandbox cannot.
+fn as_pid_1(dir: &Path, args: &[&str], last: &Path) -> Option<common::Run> {
     let mut cmd = std::process::Command::new("unshare");
     common::hermetic(&mut cmd).current_dir(dir);
     if !is_root() {
         cmd.arg("--map-root-user");
     }
     cmd.args(["--pid", "--fork", common::BIN])
-        .args(["pin", "--policy", "obol-stack", "--tag", TAG, "--dir"])
-        .arg(dir);
+        .args(args)
+        .arg(last);
     let out = cmd.output().expect("unshare starts");
     let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
     if stderr.starts_with("unshare:") {
@@ -491,6 +498,25 @@ fn pin_ignores_stale_temporary_files_and_leaves_them_alone() {
     }
     // Nothing else was left behind.
     assert_eq!(std::fs::read_dir(dir.path()).expect("read dir").count(), 9);
+}
+
+#[test]
+fn derive_save_ignores_stale_temporary_files_and_leaves_them_alone() {
+    let dir = tempdir();
+    let save = dir.path().join("save");
+    // The old temporary name of `.dev-image-tag` for PID 1.
+    let stale = write(&save, "..dev-image-tag.imprint-1.tmp", "not imprint's\n");
+    let args = ["derive", "--policy", "obol-stack", "--save"];
+    let Some(r) = as_pid_1(dir.path(), &args, &save) else {
+        return;
+    };
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(save.join(".dev-image-tag").is_file(), "{r:#?}");
+    assert_eq!(
+        std::fs::read_to_string(&stale).expect("the stale file is still there"),
+        "not imprint's\n"
+    );
+    assert_eq!(std::fs::read_dir(&save).expect("read dir").count(), 2);
 }
 
 /// Takes a write lease on `lease` (any open of it then blocks until the
