@@ -5,7 +5,7 @@ use crate::engine::Engine;
 use crate::error::{HostError, Status};
 use crate::gather::{gather, GatherOptions};
 use crate::output::{render, Format};
-use crate::persist::write_atomic;
+use crate::persist::{read_original, replace, replaceable, write_atomic};
 use imprint_core::{
     is_valid_tag, pin_file_matches, rewrite_pins_bytes, Context, Derivation, Policy,
 };
@@ -349,7 +349,7 @@ fn pin_cmd(
         }
     };
     if tag == "latest" {
-        eprintln!("imprint: warning: pinning to the shared tag `latest` (no usable git checkout?)");
+        crate::diag::warn("pinning to the shared tag `latest` (no usable git checkout?)");
     }
     std::fs::symlink_metadata(&a.dir).map_err(|e| HostError::io(&a.dir, e))?;
     let mut files = Vec::new();
@@ -360,8 +360,9 @@ fn pin_cmd(
     let mut needed = 0usize;
     let mut writes = Vec::new();
     for path in files {
-        let bytes = std::fs::read(&path).map_err(|e| HostError::io(&path, e))?;
-        let (new, changes) = rewrite_pins_bytes(&bytes, &spec.images, &tag, &spec.also_tags);
+        let original = read_original(&path)?;
+        let (new, changes) =
+            rewrite_pins_bytes(&original.bytes, &spec.images, &tag, &spec.also_tags);
         if changes.is_empty() {
             continue;
         }
@@ -375,11 +376,16 @@ fn pin_cmd(
                 c.to
             ));
         }
-        writes.push((file_mode(&path), path, new));
+        writes.push((path, original, new));
     }
     if !a.check {
-        for (mode, path, new) in &writes {
-            write_atomic(path, new, *mode)?;
+        // What cannot be rewritten keeping it as it is (hard links, an
+        // owner that cannot be kept) is refused before any file changes.
+        for (path, original, _) in &writes {
+            replaceable(path, original)?;
+        }
+        for (path, original, new) in &writes {
+            replace(path, original, new)?;
         }
     }
     write_out(out, &report)?;
@@ -388,19 +394,6 @@ fn pin_cmd(
     } else {
         Status::Ok
     })
-}
-
-fn file_mode(path: &Path) -> u32 {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        0o644
-    }
 }
 
 fn check_cmd(

@@ -4,6 +4,7 @@
 //! - [`gather`] reads the outside world into an [`imprint_core::Context`],
 //!   with [`git`] for git facts and [`run`] for bounded program runs;
 //! - [`output`] renders a derivation (shell, json, github, dotenv, bake, ldflags);
+//! - [`diag`] writes warnings and errors to stderr, never panicking;
 //! - [`persist`] writes files atomically;
 //! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts;
 //! - [`cmd`] holds one function per subcommand.
@@ -17,6 +18,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod diag;
 pub mod engine;
 pub mod error;
 pub mod gather;

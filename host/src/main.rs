@@ -2,12 +2,24 @@
 
 use clap::Parser;
 use imprint_host::engine::{module_path, Engine, EngineKind, Native, Wasm};
-use imprint_host::{cli::Cli, cmd, Status};
+use imprint_host::{cli::Cli, cmd, diag, Status};
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // `--help`/`--version` (code 0) that could not be printed did
+            // not do what was asked; a usage error keeps clap's code.
+            let printed = e.print();
+            let code = match (e.exit_code(), printed) {
+                (0, Err(_)) => Status::Error as u8,
+                (code, _) => u8::try_from(code).unwrap_or(Status::Error as u8),
+            };
+            return ExitCode::from(code);
+        }
+    };
     let mut stdout = std::io::stdout().lock();
     let engine: Result<Box<dyn Engine>, _> = match cli.engine {
         EngineKind::Native => Ok(Box::new(Native)),
@@ -20,7 +32,7 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(e) => {
             let _ = stdout.flush();
-            eprintln!("imprint: error: {e}");
+            diag::error(&e);
             Status::Error.into()
         }
     }

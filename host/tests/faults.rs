@@ -19,7 +19,7 @@ mod common;
 use common::{
     git, hermetic, snapshot, tempdir, write, write_script, Imprint, Repo, Run, Snapshot, BIN,
 };
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -187,6 +187,11 @@ fn a_read_only_directory_by_permissions() {
         std::fs::Permissions::from_mode(0o644),
     )
     .unwrap();
+    // The file is the user's own (pin refuses to rewrite another user's
+    // file: it could not keep its owner); as root, imprint runs as nobody.
+    if std::fs::metadata(seed.path()).unwrap().uid() == 0 {
+        std::os::unix::fs::chown(dir.join("values.yaml"), Some(65534), Some(65534)).unwrap();
+    }
     let cfg = seed.path().join("cfg");
     std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o555)).unwrap();
     let before = snapshot(seed.path());

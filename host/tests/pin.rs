@@ -416,3 +416,309 @@ fn pin_rewrites_yaml_files_that_are_not_utf8() {
         want
     );
 }
+
+// ---- issue 11 #19, #20, #21: owner, group, mode, hard links, concurrent
+// edits and temporary files.
+
+const BUYER: &str = "ghcr.io/obolnetwork/x402-buyer";
+
+/// Whether this process is root (file ownership can then be given away).
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempdir();
+    let probe = write(dir.path(), "probe", "");
+    std::fs::metadata(probe).expect("stat").uid() == 0
+}
+
+/// Runs `imprint pin --tag TAG --dir DIR` as PID 1 of a new PID namespace
+/// (as in a container), or `None` after saying why this sandbox cannot.
+fn pin_as_pid_1(dir: &Path) -> Option<common::Run> {
+    let args = ["pin", "--policy", "obol-stack", "--tag", TAG, "--dir"];
+    as_pid_1(dir, &args, dir)
+}
+
+/// Runs `imprint ARGS… LAST` in `dir` as PID 1 of a new PID namespace, or
+/// `None` after saying why this sandbox cannot.
+fn as_pid_1(dir: &Path, args: &[&str], last: &Path) -> Option<common::Run> {
+    let mut cmd = std::process::Command::new("unshare");
+    common::hermetic(&mut cmd).current_dir(dir);
+    if !is_root() {
+        cmd.arg("--map-root-user");
+    }
+    cmd.args(["--pid", "--fork", common::BIN])
+        .args(args)
+        .arg(last);
+    let out = cmd.output().expect("unshare starts");
+    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+    if stderr.starts_with("unshare:") {
+        eprintln!("SKIPPED (PID namespace): {stderr}");
+        return None;
+    }
+    Some(common::Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr,
+    })
+}
+
+#[test]
+fn pin_ignores_stale_temporary_files_and_leaves_them_alone() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "values.yaml",
+        &format!("image: {BUYER}:b13254e\n"),
+    );
+    // Left over by an earlier run with the same PID (the old naming was
+    // `.NAME.imprint-PID.tmp`; in a container imprint is often PID 1).
+    let stale: Vec<PathBuf> = (1..=8)
+        .map(|pid| {
+            write(
+                dir.path(),
+                &format!(".values.yaml.imprint-{pid}.tmp"),
+                "not imprint's\n",
+            )
+        })
+        .collect();
+    let Some(r) = pin_as_pid_1(dir.path()) else {
+        return;
+    };
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("values.yaml")).expect("read"),
+        format!("image: {BUYER}:{TAG}\n")
+    );
+    for f in &stale {
+        assert_eq!(
+            std::fs::read_to_string(f).expect("a stale file is still there"),
+            "not imprint's\n",
+            "{}",
+            f.display()
+        );
+    }
+    // Nothing else was left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).expect("read dir").count(), 9);
+}
+
+#[test]
+fn derive_save_ignores_stale_temporary_files_and_leaves_them_alone() {
+    let dir = tempdir();
+    let save = dir.path().join("save");
+    // The old temporary name of `.dev-image-tag` for PID 1.
+    let stale = write(&save, "..dev-image-tag.imprint-1.tmp", "not imprint's\n");
+    let args = ["derive", "--policy", "obol-stack", "--save"];
+    let Some(r) = as_pid_1(dir.path(), &args, &save) else {
+        return;
+    };
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(save.join(".dev-image-tag").is_file(), "{r:#?}");
+    assert_eq!(
+        std::fs::read_to_string(&stale).expect("the stale file is still there"),
+        "not imprint's\n"
+    );
+    assert_eq!(std::fs::read_dir(&save).expect("read dir").count(), 2);
+}
+
+/// Takes a write lease on `lease` (any open of it then blocks until the
+/// lease is given up) in a helper process; when imprint opens it, the
+/// helper appends `text` to `edit`, then gives the lease up. `None` after
+/// saying why this sandbox cannot.
+fn edit_when_opened(lease: &Path, edit: &Path, text: &str) -> Option<std::process::Child> {
+    use std::io::BufRead;
+    let script = r#"
+import fcntl, os, signal, sys
+F_SETLEASE = 1024
+lease, edit, text = sys.argv[1:4]
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGIO})
+fd = os.open(lease, os.O_RDONLY)
+fcntl.fcntl(fd, F_SETLEASE, fcntl.F_WRLCK)
+print("ready", flush=True)
+signal.sigwait({signal.SIGIO})
+with open(edit, "a") as f:
+    f.write(text)
+fcntl.fcntl(fd, F_SETLEASE, fcntl.F_UNLCK)
+"#;
+    let child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(lease)
+        .arg(edit)
+        .arg(text)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("SKIPPED (concurrent edit): no python3: {e}");
+            return None;
+        }
+    };
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read the helper");
+    if line.trim() != "ready" {
+        let out = child.wait_with_output().expect("helper ends");
+        eprintln!(
+            "SKIPPED (concurrent edit): cannot take a file lease here: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
+    }
+    Some(child)
+}
+
+#[test]
+fn pin_refuses_to_overwrite_an_edit_made_while_it_runs() {
+    let dir = tempdir();
+    let a = write(dir.path(), "a.yaml", &format!("image: {BUYER}:b13254e\n"));
+    let b = write(dir.path(), "b.yaml", &format!("image: {BUYER}:b13254e\n"));
+    // pin reads a.yaml, then b.yaml, then writes: a.yaml is edited after
+    // imprint read it and before it writes it.
+    let Some(helper) = edit_when_opened(&b, &a, "# edited meanwhile\n") else {
+        return;
+    };
+    let r = Imprint::new(dir.path())
+        .args(["pin", "--policy", "obol-stack", "--tag", TAG, "--dir"])
+        .args([dir.path()])
+        .run();
+    let helper = helper.wait_with_output().expect("helper ends");
+    assert!(helper.status.success(), "{helper:?}");
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(
+        r.stderr.contains("a.yaml") && r.stderr.contains("changed while"),
+        "{r:#?}"
+    );
+    // The edit is kept, and no file was written.
+    assert_eq!(
+        std::fs::read_to_string(&a).expect("read"),
+        format!("image: {BUYER}:b13254e\n# edited meanwhile\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&b).expect("read"),
+        format!("image: {BUYER}:b13254e\n")
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).expect("read dir").count(), 2);
+}
+
+#[test]
+fn pin_as_root_keeps_the_owner_group_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if !is_root() {
+        eprintln!("SKIPPED (ownership): only root can give a file to another user");
+        return;
+    }
+    let dir = tempdir();
+    let f = write(
+        dir.path(),
+        "values.yaml",
+        &format!("image: {BUYER}:b13254e\n"),
+    );
+    std::os::unix::fs::chown(&f, Some(65534), Some(65534)).expect("chown");
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let r = Imprint::new(dir.path())
+        .args(["pin", "--policy", "obol-stack", "--tag", TAG, "--dir"])
+        .args([dir.path()])
+        .run();
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert_eq!(
+        std::fs::read_to_string(&f).expect("read"),
+        format!("image: {BUYER}:{TAG}\n")
+    );
+    let m = std::fs::metadata(&f).expect("stat");
+    assert_eq!((m.uid(), m.gid()), (65534, 65534), "owner and group kept");
+    assert_eq!(m.mode() & 0o7777, 0o640, "mode kept");
+}
+
+#[test]
+fn pin_refuses_a_hard_linked_file_and_changes_nothing() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempdir();
+    let tree = dir.path().join("tree");
+    let a = write(&tree, "a.yaml", &format!("image: {BUYER}:b13254e\n"));
+    let f = write(&tree, "values.yaml", &format!("image: {BUYER}:b13254e\n"));
+    // The same file under another name, outside the tree.
+    let other = dir.path().join("elsewhere.yaml");
+    std::fs::hard_link(&f, &other).expect("link");
+    let r = Imprint::new(dir.path())
+        .args(["pin", "--policy", "obol-stack", "--tag", TAG, "--dir"])
+        .args([&tree])
+        .run();
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(
+        r.stderr.contains("values.yaml") && r.stderr.contains("hard links"),
+        "{r:#?}"
+    );
+    // Both names are still one file, unchanged; and the other file in the
+    // tree was not rewritten either (refused before any write).
+    let (m, o) = (
+        std::fs::metadata(&f).expect("stat"),
+        std::fs::metadata(&other).expect("stat"),
+    );
+    assert_eq!((m.ino(), m.nlink()), (o.ino(), 2));
+    assert_eq!(
+        std::fs::read_to_string(&f).expect("read"),
+        format!("image: {BUYER}:b13254e\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&a).expect("read"),
+        format!("image: {BUYER}:b13254e\n")
+    );
+    // --check still reports it (it writes nothing).
+    Imprint::new(dir.path())
+        .args([
+            "pin",
+            "--policy",
+            "obol-stack",
+            "--tag",
+            TAG,
+            "--check",
+            "--dir",
+        ])
+        .args([&tree])
+        .run()
+        .expect_code(1);
+}
+
+#[test]
+fn pin_refuses_a_file_whose_owner_it_cannot_keep() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if !is_root() {
+        eprintln!("SKIPPED (ownership): only root can set up another user's file");
+        return;
+    }
+    // A shared directory where nobody may write; a file of root's that
+    // anyone may edit. Replacing it as nobody would make it nobody's.
+    let dir = tempdir();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let f = write(
+        dir.path(),
+        "values.yaml",
+        &format!("image: {BUYER}:b13254e\n"),
+    );
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    let mut cmd = std::process::Command::new("setpriv");
+    common::hermetic(&mut cmd)
+        .current_dir(dir.path())
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            common::BIN,
+        ])
+        .args(["pin", "--policy", "obol-stack", "--tag", TAG, "--dir"])
+        .arg(dir.path());
+    let out = cmd.output().expect("setpriv runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("values.yaml") && stderr.contains("owner"),
+        "{stderr}"
+    );
+    let m = std::fs::metadata(&f).expect("stat");
+    assert_eq!((m.uid(), m.gid(), m.mode() & 0o7777), (0, 0, 0o666));
+    assert_eq!(
+        std::fs::read_to_string(&f).expect("read"),
+        format!("image: {BUYER}:b13254e\n")
+    );
+}

@@ -181,12 +181,14 @@ fn running_out_of_fuel_is_an_error_not_a_hang() {
 
 #[test]
 fn exceeding_the_memory_limit_is_an_error() {
-    let mut engine = Wasm::load(&module()).unwrap();
+    // A fixed limit: the scaled one grows with the request.
+    let mut engine = Wasm::load(&module()).unwrap().with_memory(256 << 20);
     let huge = format!(
         "{{\"op\":\"parse_reference\",\"reference\":\"{}\"}}",
         "a".repeat(300 << 20)
     );
     let err = engine.run_json(&huge).unwrap_err().to_string();
+    eprintln!("{err}");
     assert!(err.contains("memory limit"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
@@ -207,4 +209,63 @@ fn a_missing_module_is_a_clear_error() {
         .run()
         .expect_code(2);
     assert!(r.stderr.contains("nope.wasm"), "{}", r.stderr);
+}
+
+/// `docker inspect` output of `n` images: the vllm fixture's record (its
+/// identity, references and labels), copied with a distinct id each.
+fn large_inspect(n: usize) -> String {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
+    let text = std::fs::read_to_string(data.join("docker-inspect-vllm.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let r = &v[0];
+    let records: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "Id": format!("sha256:{i:064x}"),
+                "RepoTags": [r["RepoTags"][0]],
+                "Config": { "Labels": r["Config"]["Labels"] },
+            })
+        })
+        .collect();
+    serde_json::to_string(&records).unwrap()
+}
+
+#[test]
+fn a_large_inspect_gives_the_same_answer_on_both_engines() {
+    // Issue 11 #11: 30k images (about 9 MB) ran the wasm engine out of
+    // fuel, blaming the policy, where the native engine answered.
+    let dir = tempdir();
+    let inspect = large_inspect(30_000);
+    assert!(inspect.len() > 8 << 20, "{} bytes", inspect.len());
+    let file = write(dir.path(), "inspect.json", &inspect);
+    for format in ["human", "json"] {
+        let r = same(
+            dir.path(),
+            &["check", "-p", "vllm", "-f", format, file.to_str().unwrap()],
+            &[],
+        );
+        assert!(matches!(r.code, Some(0 | 1)), "{r:#?}");
+        assert!(r.stdout.len() > 30_000, "{} bytes", r.stdout.len());
+    }
+}
+
+#[test]
+fn running_out_of_fuel_names_the_limit_not_the_policy() {
+    // With too little fuel for the request, the message names what ran
+    // out and how much there was, and does not blame the policy.
+    let mut engine = Wasm::load(&module()).unwrap().with_fuel(20_000);
+    let req = serde_json::json!({
+        "op": "check",
+        "policy": imprint_policies::builtin("vllm").unwrap(),
+        "artifacts": [],
+    });
+    let err = engine.run_json(&req.to_string()).unwrap_err().to_string();
+    eprintln!("{err}");
+    assert!(err.contains("fuel"), "{err}");
+    assert!(!err.contains("the policy ran out"), "{err}");
+    assert!(
+        err.contains(&format!("{} bytes", req.to_string().len())),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
