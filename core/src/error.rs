@@ -113,3 +113,23 @@ pub struct DeriveError {
     /// Full message, naming the subject, the offending text and its inputs.
     pub message: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A problem whose column is unknown prints its line alone, never `:0`.
+    #[test]
+    fn unknown_columns_are_not_printed() {
+        let p = |line, column| Problem {
+            code: "c".into(),
+            path: "$".into(),
+            line,
+            column,
+            message: "m".into(),
+        };
+        assert_eq!(p(4, 2).to_string(), "4:2: $: m [c]");
+        assert_eq!(p(4, 0).to_string(), "4: $: m [c]");
+        assert_eq!(p(0, 0).to_string(), "$: m [c]");
+    }
+}
