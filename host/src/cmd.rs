@@ -156,11 +156,12 @@ pub fn load_policy_text(spec: &str) -> Result<Loaded, HostError> {
 }
 
 /// Reads a policy file, at most one byte past the policy size limit, so a
-/// huge file, a device or an endless pipe is refused without reading it.
+/// huge file is refused without reading it; a FIFO, device or socket is
+/// refused without opening it for a blocking read.
 fn read_policy_file(path: &Path, spec: &str) -> Result<String, HostError> {
     use std::io::Read;
     let limit = imprint_core::Limits::default().policy_bytes;
-    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+    let file = crate::read::open_regular(path)?;
     let mut bytes = Vec::new();
     (&file)
         .take(limit as u64 + 1)

@@ -62,15 +62,21 @@ pub enum InputKind {
 
 /// Reads every input, in order: a file path, a directory (walked
 /// recursively in name order, taking the files `kind` reads), or `-` for
-/// stdin. Each input may be at most [`INPUT_LIMIT`] bytes.
+/// stdin. Each input may be at most [`INPUT_LIMIT`] bytes, and must give
+/// at least one artifact: checking nothing is an error.
 ///
-/// Errors: [`HostError::Io`] for what cannot be read, [`HostError::Usage`]
-/// for content that cannot be parsed or has the wrong shape, naming the file
-/// and, when known, the line (`file:line: message`).
+/// Errors: [`HostError::Io`] for what cannot be read (a FIFO, device or
+/// socket is refused without being opened for a blocking read),
+/// [`HostError::Usage`] for content that cannot be parsed or has the wrong
+/// shape, naming the file and, when known, the line (`file:line: message`),
+/// and for an input that gives no artifact, naming it and saying what it
+/// held and what is read.
 pub fn read_inputs(inputs: &[String], kind: InputKind) -> Result<Vec<Artifact>, HostError> {
     let mut out = Vec::new();
     for input in inputs {
-        if input == "-" {
+        let before = out.len();
+        let mut seen = Seen::default();
+        let is_dir = if input == "-" {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .lock()
@@ -80,23 +86,264 @@ pub fn read_inputs(inputs: &[String], kind: InputKind) -> Result<Vec<Artifact>, 
             if bytes.len() as u64 > INPUT_LIMIT {
                 return Err(HostError::io("-", too_large()));
             }
-            read_bytes("-", &bytes, kind, false, &mut out)?;
-            continue;
-        }
-        let path = Path::new(input);
-        let meta = std::fs::metadata(path).map_err(|e| HostError::io(path, e))?;
-        if meta.is_dir() {
-            let mut files = Vec::new();
-            walk(path, &mut files)?;
-            for file in files {
-                read_walked(&file, kind, &mut out)?;
-            }
+            read_bytes("-", &bytes, kind, false, &mut out, &mut seen)?;
+            false
         } else {
-            let bytes = read_file(path)?;
-            read_bytes(input, &bytes, kind, false, &mut out)?;
+            let path = Path::new(input);
+            let meta = std::fs::metadata(path).map_err(|e| HostError::io(path, e))?;
+            if meta.is_dir() {
+                let mut files = Vec::new();
+                walk(path, &mut files)?;
+                for file in files {
+                    read_walked(&file, kind, &mut out, &mut seen)?;
+                }
+                true
+            } else if !meta.is_file() {
+                return Err(HostError::io(
+                    path,
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!(
+                            "{}; to read a pipe, pass `-` and give it on stdin",
+                            not_regular_message(&meta)
+                        ),
+                    ),
+                ));
+            } else {
+                let bytes = read_file(path)?;
+                read_bytes(input, &bytes, kind, false, &mut out, &mut seen)?;
+                false
+            }
+        };
+        if out.len() == before {
+            return Err(HostError::Usage(nothing_found(input, kind, is_dir, &seen)));
         }
     }
     Ok(out)
+}
+
+/// What one input held, to say why it gave no artifact.
+#[derive(Debug, Default)]
+struct Seen {
+    /// JSON values and YAML documents that are not empty or null.
+    documents: usize,
+    /// Documents that are an empty array (`docker inspect` of nothing).
+    empty_arrays: usize,
+    /// Kubernetes lists without items.
+    empty_lists: usize,
+    /// Kinds of Kubernetes objects that have nothing to check.
+    kube_kinds: std::collections::BTreeSet<String>,
+    /// Documents of no known shape, skipped while walking a directory.
+    unknown: usize,
+    /// Files a directory walk read.
+    files_read: usize,
+    /// Files a directory walk skipped without reading them.
+    skipped: Vec<PathBuf>,
+}
+
+/// Most Kubernetes kinds and skipped Go binaries an error lists.
+const MAX_LISTED: usize = 5;
+
+/// The error for an input that gave no artifact: what it held, and what
+/// would have been read.
+fn nothing_found(input: &str, kind: InputKind, is_dir: bool, seen: &Seen) -> String {
+    let mut why: Vec<String> = Vec::new();
+    if is_dir {
+        why.push(format!(
+            "read {} file(s) in it; {}",
+            seen.files_read,
+            walk_reads(kind)
+        ));
+        let idle = unexecutable_go_binaries(&seen.skipped, kind);
+        if !idle.is_empty() {
+            why.push(format!(
+                "these have Go build info but are not executable, so they were skipped: {} \
+                 (make them executable, or name each as an input)",
+                idle.join(", ")
+            ));
+        }
+    } else if seen.documents == 0 {
+        why.push("no document in it (it is empty, or holds only comments or null)".to_owned());
+    }
+    if seen.empty_arrays > 0 {
+        why.push(
+            "it holds an empty array: docker inspect printed [] (the image does not exist?)"
+                .to_owned(),
+        );
+    }
+    if seen.empty_lists > 0 {
+        why.push("a Kubernetes list in it is empty (kubectl found no objects?)".to_owned());
+    }
+    if !seen.kube_kinds.is_empty() {
+        let mut kinds: Vec<String> = seen
+            .kube_kinds
+            .iter()
+            .take(MAX_LISTED)
+            .map(|k| {
+                format!(
+                    "`{}`",
+                    k.chars().take(64).collect::<String>().escape_debug()
+                )
+            })
+            .collect();
+        if seen.kube_kinds.len() > MAX_LISTED {
+            kinds.push("…".to_owned());
+        }
+        why.push(format!(
+            "its Kubernetes objects have no containers to check (kinds {}); checked are Pods, \
+             Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, \
+             CronJobs, PodTemplates and InferenceProviderConfigs",
+            kinds.join(", ")
+        ));
+    }
+    if seen.unknown > 0 {
+        why.push(format!(
+            "{} document(s) of no known kind were skipped",
+            seen.unknown
+        ));
+    }
+    if why.is_empty() {
+        why.push("nothing in it is an image, container or binary to check".to_owned());
+    }
+    format!("`{input}`: no artifact found: {}", why.join("; "))
+}
+
+/// What a directory walk reads for `kind`.
+fn walk_reads(kind: InputKind) -> &'static str {
+    match kind {
+        InputKind::Auto => {
+            "a directory gives its `.json`, `.yaml` and `.yml` files holding `docker inspect`, \
+             OCI or Kubernetes documents, `.txt` files of `go version -m` output, and executable \
+             Go binaries"
+        }
+        InputKind::Inspect => {
+            "with --kind inspect a directory gives its `.json`, `.yaml` and `.yml` files holding \
+             `docker inspect` output"
+        }
+        InputKind::Oci => {
+            "with --kind oci a directory gives its `.json`, `.yaml` and `.yml` files holding OCI \
+             image configs, indexes or manifests"
+        }
+        InputKind::Kube => {
+            "with --kind kube a directory gives its `.json`, `.yaml` and `.yml` files holding \
+             Kubernetes objects"
+        }
+        InputKind::GoBinary => "with --kind go-binary a directory gives its executable Go binaries",
+        InputKind::GoVersion => {
+            "with --kind go-version a directory gives its `.txt` files of `go version -m` output"
+        }
+    }
+}
+
+/// Those of `skipped` that look like executables (ELF, Mach-O or PE) and
+/// have Go build info: binaries a walk skipped for lack of an exec bit.
+fn unexecutable_go_binaries(skipped: &[PathBuf], kind: InputKind) -> Vec<String> {
+    if !matches!(kind, InputKind::Auto | InputKind::GoBinary) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for path in skipped {
+        if found.len() > MAX_LISTED {
+            break;
+        }
+        let Ok((bytes, _)) = read_prefix(path) else {
+            continue;
+        };
+        let executable_format = [
+            &b"\x7fELF"[..],
+            b"MZ",
+            b"\xfe\xed\xfa\xce",
+            b"\xfe\xed\xfa\xcf",
+            b"\xce\xfa\xed\xfe",
+            b"\xcf\xfa\xed\xfe",
+        ]
+        .iter()
+        .any(|m| bytes.starts_with(m));
+        if executable_format && find(&bytes, GO_BUILDINFO_MAGIC).is_some() {
+            found.push(format!("`{}`", path.display()));
+        }
+    }
+    if found.len() > MAX_LISTED {
+        found.truncate(MAX_LISTED);
+        found.push("…".to_owned());
+    }
+    found
+}
+
+/// Opens `path` for reading when it is a regular file (symlinks
+/// followed), never blocking: a FIFO, device or socket is refused, naming
+/// `path`. The file is opened non-blocking and checked again once open,
+/// so a FIFO swapped in after the first check cannot block either.
+///
+/// Errors: [`HostError::Io`] naming `path`.
+pub fn open_regular(path: &Path) -> Result<std::fs::File, HostError> {
+    let meta = std::fs::metadata(path).map_err(|e| HostError::io(path, e))?;
+    if !meta.is_file() {
+        return Err(not_regular(path, &meta));
+    }
+    let file = open_nonblocking(path).map_err(|e| HostError::io(path, e))?;
+    let meta = file.metadata().map_err(|e| HostError::io(path, e))?;
+    if !meta.is_file() {
+        return Err(not_regular(path, &meta));
+    }
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    // O_NONBLOCK makes opening a FIFO return at once; reads of a regular
+    // file ignore it.
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    Ok(std::fs::File::from(fd))
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+fn not_regular(path: &Path, meta: &std::fs::Metadata) -> HostError {
+    HostError::io(
+        path,
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, not_regular_message(meta)),
+    )
+}
+
+/// "not a regular file (it is a FIFO); only regular files are read".
+fn not_regular_message(meta: &std::fs::Metadata) -> String {
+    let ft = meta.file_type();
+    let what = if ft.is_dir() {
+        "a directory"
+    } else {
+        unix_file_type(&ft)
+    };
+    format!("not a regular file (it is {what}); only regular files are read")
+}
+
+#[cfg(unix)]
+fn unix_file_type(ft: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_char_device() {
+        "a character device"
+    } else if ft.is_block_device() {
+        "a block device"
+    } else if ft.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn unix_file_type(_: &std::fs::FileType) -> &'static str {
+    "a special file"
 }
 
 pub(crate) fn too_large() -> std::io::Error {
@@ -117,7 +364,7 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, HostError> {
 
 /// Up to [`INPUT_LIMIT`] bytes of the file, and whether that is all of it.
 fn read_prefix(path: &Path) -> Result<(Vec<u8>, bool), HostError> {
-    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+    let file = open_regular(path)?;
     let mut bytes = Vec::new();
     file.take(INPUT_LIMIT + 1)
         .read_to_end(&mut bytes)
@@ -181,22 +428,25 @@ fn is_executable(path: &Path) -> bool {
 
 /// One file found by walking a directory: read it if `kind` reads files
 /// like it, skipping documents of no known shape.
-fn read_walked(path: &Path, kind: InputKind, out: &mut Vec<Artifact>) -> Result<(), HostError> {
+fn read_walked(
+    path: &Path,
+    kind: InputKind,
+    out: &mut Vec<Artifact>,
+    seen: &mut Seen,
+) -> Result<(), HostError> {
     let name = path.display().to_string();
     let ext = extension(&name);
     let structured = is_structured_ext(ext.as_deref());
     match kind {
-        InputKind::Inspect | InputKind::Oci | InputKind::Kube if structured => {
+        InputKind::Inspect | InputKind::Oci | InputKind::Kube | InputKind::Auto if structured => {
             let bytes = read_file(path)?;
-            read_bytes(&name, &bytes, kind, true, out)
-        }
-        InputKind::Auto if structured => {
-            let bytes = read_file(path)?;
-            read_bytes(&name, &bytes, kind, true, out)
+            seen.files_read += 1;
+            read_bytes(&name, &bytes, kind, true, out, seen)
         }
         InputKind::Auto | InputKind::GoVersion if ext.as_deref() == Some("txt") => {
             // Only text that starts like `go version -m` output counts.
             let bytes = read_file(path)?;
+            seen.files_read += 1;
             let text = std::str::from_utf8(&bytes).map(|t| t.strip_prefix('\u{feff}').unwrap_or(t));
             match text {
                 Ok(text) if first_line(text).and_then(go_header).is_some() => {
@@ -209,6 +459,7 @@ fn read_walked(path: &Path, kind: InputKind, out: &mut Vec<Artifact>) -> Result<
             // Only executables with build info count; one too large to read
             // whole is an error only when it has it.
             let (bytes, whole) = read_prefix(path)?;
+            seen.files_read += 1;
             if std::str::from_utf8(&bytes).is_ok() || find(&bytes, GO_BUILDINFO_MAGIC).is_none() {
                 return Ok(());
             }
@@ -217,7 +468,10 @@ fn read_walked(path: &Path, kind: InputKind, out: &mut Vec<Artifact>) -> Result<
             }
             read_go_binary(&name, &bytes, out)
         }
-        _ => Ok(()),
+        _ => {
+            seen.skipped.push(path.to_owned());
+            Ok(())
+        }
     }
 }
 
@@ -248,6 +502,7 @@ fn read_bytes(
     kind: InputKind,
     lenient: bool,
     out: &mut Vec<Artifact>,
+    seen: &mut Seen,
 ) -> Result<(), HostError> {
     if kind == InputKind::GoBinary {
         return read_go_binary(name, bytes, out);
@@ -273,7 +528,7 @@ fn read_bytes(
     if kind == InputKind::GoVersion || (kind == InputKind::Auto && go_text) {
         return read_go_version(name, text, out);
     }
-    read_structured(name, text, kind, lenient, out)
+    read_structured(name, text, kind, lenient, out, seen)
 }
 
 fn read_go_binary(name: &str, bytes: &[u8], out: &mut Vec<Artifact>) -> Result<(), HostError> {
@@ -356,11 +611,13 @@ fn read_structured(
     kind: InputKind,
     lenient: bool,
     out: &mut Vec<Artifact>,
+    seen: &mut Seen,
 ) -> Result<(), HostError> {
     for doc in parse_docs(name, text)? {
         if doc.value.is_null() {
             continue;
         }
+        seen.documents += 1;
         let v = &doc.value;
         if lenient {
             let known = match kind {
@@ -377,6 +634,7 @@ fn read_structured(
                 _ => kube::is_kube(v) || container::detect(v).is_some(),
             };
             if !known {
+                seen.unknown += 1;
                 continue;
             }
         }
@@ -389,6 +647,9 @@ fn read_structured(
         };
         let mut artifacts =
             read.map_err(|e| content_error(name, e.line.or(Some(doc.line)), e.message))?;
+        if artifacts.is_empty() {
+            note_empty(v, seen);
+        }
         let mut locator = doc.node.as_ref().map(Locator::new);
         for a in &mut artifacts {
             a.file = Some(name.to_owned());
@@ -398,6 +659,31 @@ fn read_structured(
         out.extend(artifacts);
     }
     Ok(())
+}
+
+/// Notes why a document gave no artifact.
+fn note_empty(v: &Value, seen: &mut Seen) {
+    if v.as_array().is_some_and(Vec::is_empty) {
+        seen.empty_arrays += 1;
+    }
+    if !kube::is_kube(v) {
+        return;
+    }
+    match v.get("items").and_then(Value::as_array) {
+        Some(items) if items.is_empty() => seen.empty_lists += 1,
+        Some(items) => {
+            for item in items {
+                if let Some(k) = item.get("kind").and_then(Value::as_str) {
+                    seen.kube_kinds.insert(k.to_owned());
+                }
+            }
+        }
+        None => {
+            if let Some(k) = v.get("kind").and_then(Value::as_str) {
+                seen.kube_kinds.insert(k.to_owned());
+            }
+        }
+    }
 }
 
 fn parse_docs<'a>(name: &str, text: &'a str) -> Result<Vec<Doc<'a>>, HostError> {
