@@ -4,7 +4,8 @@
 //! - [`gather`] reads the outside world into an [`imprint_core::Context`];
 //! - [`output`] renders a derivation (shell, json, github, dotenv, bake, ldflags);
 //! - [`persist`] writes files atomically;
-//! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts;
+//! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts
+//!   (YAML trees, merge keys and line numbers in the private `yaml` module);
 //! - [`cmd`] holds one function per subcommand.
 
 #![deny(missing_docs)]
@@ -23,5 +24,6 @@ pub mod output;
 pub mod persist;
 pub mod read;
 pub mod report;
+mod yaml;
 
 pub use error::{HostError, Status};

@@ -12,11 +12,11 @@
 //! binary's first line.
 
 use crate::error::HostError;
+use crate::yaml::{resolve_merges, to_json, Locator};
 use imprint_core::read::{container, go, kube, read_json_value, ReadError};
 use imprint_core::Artifact;
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
-use serde_json::{Map, Number, Value};
-use std::collections::{HashMap, HashSet};
+use saphyr::{LoadableYamlNode, MarkedYaml};
+use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -29,9 +29,6 @@ pub const GO_BUILDINFO_MAGIC: &[u8] = b"\xff Go buildinf:";
 /// JSON inputs up to this size are also scanned for the lines artifacts
 /// come from; larger ones are read without lines.
 const LOCATE_LIMIT: usize = 16 << 20;
-
-/// How deeply YAML collections may nest (as `serde_json`'s own limit).
-const MAX_DEPTH: usize = 128;
 
 /// What the inputs are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -734,8 +731,13 @@ fn parse_docs<'a>(name: &str, text: &'a str) -> Result<Vec<Doc<'a>>, HostError> 
     docs.into_iter()
         .map(|node| {
             let line = u32::try_from(node.span.start.line()).unwrap_or(u32::MAX);
-            let value = to_json(&node, 0)
-                .map_err(|(l, msg)| HostError::Usage(format!("{name}:{l}: invalid YAML: {msg}")))?;
+            let bad = |(l, msg): (usize, String)| {
+                HostError::Usage(format!("{name}:{l}: invalid YAML: {msg}"))
+            };
+            // Merge keys are resolved for YAML only: in JSON a `"<<"` key
+            // is quoted, which kubectl does not take as a merge.
+            let node = resolve_merges(node).map_err(bad)?;
+            let value = to_json(&node, 0).map_err(bad)?;
             Ok(Doc {
                 value,
                 line,
@@ -752,211 +754,4 @@ fn line_at(text: &str, at: usize) -> u32 {
         .get(..at)
         .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
     u32::try_from(newlines + 1).unwrap_or(u32::MAX)
-}
-
-/// A YAML node as a JSON value. Errors carry the node's line.
-fn to_json(node: &MarkedYaml<'_>, depth: usize) -> Result<Value, (usize, String)> {
-    let line = node.span.start.line();
-    if depth > MAX_DEPTH {
-        return Err((line, format!("nested deeper than {MAX_DEPTH} levels")));
-    }
-    Ok(match &node.data {
-        YamlData::Value(s) => scalar_json(s),
-        YamlData::Representation(s, _, _) => Value::String(s.to_string()),
-        YamlData::Sequence(items) => Value::Array(
-            items
-                .iter()
-                .map(|item| to_json(item, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
-        YamlData::Mapping(m) => {
-            let mut obj = Map::new();
-            for (k, v) in m {
-                let key = match &k.data {
-                    YamlData::Value(s) => match scalar_json(s) {
-                        Value::String(s) => s,
-                        Value::Null => "null".to_owned(),
-                        other => other.to_string(),
-                    },
-                    YamlData::Representation(s, _, _) => s.to_string(),
-                    YamlData::Tagged(_, inner) => match &inner.data {
-                        YamlData::Value(Scalar::String(s)) => s.to_string(),
-                        _ => return Err((k.span.start.line(), "unsupported mapping key".into())),
-                    },
-                    _ => {
-                        return Err((
-                            k.span.start.line(),
-                            "a mapping key must be a scalar".to_owned(),
-                        ))
-                    }
-                };
-                obj.insert(key, to_json(v, depth + 1)?);
-            }
-            Value::Object(obj)
-        }
-        YamlData::Tagged(_, inner) => to_json(inner, depth + 1)?,
-        YamlData::Alias(_) | YamlData::BadValue => {
-            return Err((line, "an alias that cannot be resolved".to_owned()))
-        }
-    })
-}
-
-fn scalar_json(s: &Scalar<'_>) -> Value {
-    match s {
-        Scalar::Null => Value::Null,
-        Scalar::Boolean(b) => Value::Bool(*b),
-        Scalar::Integer(i) => Value::Number((*i).into()),
-        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner())
-            .map_or_else(|| Value::String(f.to_string()), Value::Number),
-        Scalar::String(s) => Value::String(s.to_string()),
-    }
-}
-
-/// A scalar node's text.
-fn text_of<'n>(node: &'n MarkedYaml<'_>) -> Option<&'n str> {
-    match &node.data {
-        YamlData::Value(Scalar::String(s)) | YamlData::Representation(s, _, _) => Some(s),
-        YamlData::Tagged(_, inner) => text_of(inner),
-        _ => None,
-    }
-}
-
-/// The value of `key` in a mapping node.
-fn get<'n, 'a>(node: &'n MarkedYaml<'a>, key: &str) -> Option<&'n MarkedYaml<'a>> {
-    match &node.data {
-        YamlData::Mapping(m) => m
-            .iter()
-            .find(|(k, _)| text_of(k) == Some(key))
-            .map(|(_, v)| v),
-        _ => None,
-    }
-}
-
-/// The node's children, in document order (mapping values, sequence
-/// items), except the values of `skip` keys.
-fn children<'n, 'a>(node: &'n MarkedYaml<'a>, skip: &[&str]) -> Vec<&'n MarkedYaml<'a>> {
-    match &node.data {
-        YamlData::Mapping(m) => m
-            .iter()
-            .filter(|(k, _)| !text_of(k).is_some_and(|k| skip.contains(&k)))
-            .map(|(_, v)| v)
-            .collect(),
-        YamlData::Sequence(items) => items.iter().collect(),
-        YamlData::Tagged(_, inner) => vec![&**inner],
-        _ => Vec::new(),
-    }
-}
-
-/// The first node, depth first in document order, that `hit` accepts;
-/// `skip` keys are not descended into.
-fn search<'n, 'a>(
-    node: &'n MarkedYaml<'a>,
-    skip: &[&str],
-    hit: &mut impl FnMut(&'n MarkedYaml<'a>) -> bool,
-) -> Option<&'n MarkedYaml<'a>> {
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if hit(n) {
-            return Some(n);
-        }
-        stack.extend(children(n, skip).into_iter().rev());
-    }
-    None
-}
-
-fn line_of(node: &MarkedYaml<'_>) -> u32 {
-    u32::try_from(node.span.start.line()).unwrap_or(u32::MAX)
-}
-
-/// Finds where in a document each artifact came from. One pass indexes
-/// the objects (by `metadata.name`) and the mappings with an `Id` or a
-/// `digest`, so a document with many objects is not searched once per
-/// artifact.
-struct Locator<'n, 'a> {
-    doc: &'n MarkedYaml<'a>,
-    objects: HashMap<&'n str, Vec<&'n MarkedYaml<'a>>>,
-    keyed: HashMap<(&'static str, &'n str), Vec<&'n MarkedYaml<'a>>>,
-    /// Nodes already given to an artifact (by input offset).
-    used: HashSet<usize>,
-}
-
-impl<'n, 'a> Locator<'n, 'a> {
-    fn new(doc: &'n MarkedYaml<'a>) -> Self {
-        let mut l = Locator {
-            doc,
-            objects: HashMap::new(),
-            keyed: HashMap::new(),
-            used: HashSet::new(),
-        };
-        let mut stack = vec![doc];
-        while let Some(n) = stack.pop() {
-            if let Some(meta) = get(n, "metadata") {
-                let name = get(meta, "name").or_else(|| get(meta, "generateName"));
-                if let Some(name) = name.and_then(text_of) {
-                    l.objects.entry(name).or_default().push(n);
-                }
-            }
-            for key in ["Id", "digest"] {
-                if let Some(v) = get(n, key).and_then(text_of) {
-                    l.keyed.entry((key, v)).or_default().push(n);
-                }
-            }
-            stack.extend(children(n, &[]).into_iter().rev());
-        }
-        l
-    }
-
-    /// Where `a` came from: a container's `image` value (each used once,
-    /// so same-image containers get their own lines), the start of an
-    /// inspect record (found by `Id`) or index entry (by `digest`), else
-    /// the start of its Kubernetes object.
-    fn locate(&mut self, a: &Artifact) -> Option<u32> {
-        let field = |k: &str| a.fields.get(k).map(String::as_str);
-        let scope = field("k8s.name")
-            .and_then(|name| self.objects.get(name))
-            .and_then(|candidates| {
-                candidates.iter().copied().find(|n| {
-                    let kind_ok = match (field("k8s.kind"), get(n, "kind").and_then(text_of)) {
-                        (Some(want), Some(kind)) => want == kind,
-                        _ => true,
-                    };
-                    let ns = get(n, "metadata").and_then(|m| get(m, "namespace"));
-                    let ns_ok = match (field("k8s.namespace"), ns.and_then(text_of)) {
-                        (Some(want), Some(ns)) => want == ns,
-                        _ => true,
-                    };
-                    kind_ok && ns_ok
-                })
-            });
-        if let (Some(cname), Some(image)) = (field("container.name"), a.reference.as_deref()) {
-            let used = &self.used;
-            let found = search(scope.unwrap_or(self.doc), &["status"], &mut |n| {
-                get(n, "name").and_then(text_of) == Some(cname)
-                    && get(n, "image").is_some_and(|i| {
-                        text_of(i) == Some(image) && !used.contains(&i.span.start.index())
-                    })
-            })
-            .and_then(|n| get(n, "image"));
-            if let Some(image) = found {
-                self.used.insert(image.span.start.index());
-                return Some(line_of(image));
-            }
-        }
-        for (field_name, key) in [("id", "Id"), ("digest", "digest")] {
-            let Some(want) = field(field_name) else {
-                continue;
-            };
-            let found = self.keyed.get(&(key, want)).and_then(|nodes| {
-                nodes
-                    .iter()
-                    .copied()
-                    .find(|n| !self.used.contains(&n.span.start.index()))
-            });
-            if let Some(n) = found {
-                self.used.insert(n.span.start.index());
-                return Some(line_of(n));
-            }
-        }
-        scope.map(line_of)
-    }
 }
