@@ -506,15 +506,19 @@ fn describe_cmd(
     Ok(Status::Ok)
 }
 
+/// The card for people: text from the image (labels, env, the reference)
+/// is shown with [`crate::report::visible`], so it cannot forge a row or
+/// reach the terminal as escape sequences.
 fn card_text(c: &imprint_core::check::Card) -> String {
-    let mut s = c.reference.clone();
+    use crate::report::visible;
+    let mut s = visible(&c.reference).into_owned();
     match &c.name {
-        Some(n) => s.push_str(&format!("  ({n})\n")),
+        Some(n) => s.push_str(&format!("  ({})\n", visible(n))),
         None => s.push_str("  (not a valid reference)\n"),
     }
     let row = |s: &mut String, k: &str, v: &Option<String>| {
         if let Some(v) = v {
-            s.push_str(&format!("  {k:<9} {v}\n"));
+            s.push_str(&format!("  {k:<9} {}\n", visible(v)));
         }
     };
     row(&mut s, "channel", &c.channel);
@@ -537,7 +541,11 @@ fn card_text(c: &imprint_core::check::Card) -> String {
             imprint_core::check::Severity::Error => "error",
             imprint_core::check::Severity::Warning => "warning",
         };
-        s.push_str(&format!("  {sev:<7} {}  {}\n", f.rule, f.message));
+        s.push_str(&format!(
+            "  {sev:<7} {}  {}\n",
+            visible(&f.rule),
+            visible(&f.message)
+        ));
     }
     s
 }
