@@ -551,7 +551,10 @@ impl GoBuildInfo {
     /// The `-ldflags` value is split as `go build` splits it
     /// (`cmd/internal/quoted.Split`: whitespace-separated fields, optionally
     /// in single or double quotes, no escapes), after a leading
-    /// `PATTERN=` (as in `-ldflags=all=-X …`); then the flags are read as
+    /// `PATTERN=` (as in `-ldflags=all=-X …`; a pattern that does not
+    /// match the main package, as `go build` matches per-package flags,
+    /// means the linker never got the flags, so there are none: see
+    /// `pkgpattern` for the cases assumed rather than known); then the flags are read as
     /// the linker reads them: `-X sym=value`, `-X=sym=value`, `--X …`, the
     /// arguments of the linker's other flags that take one are skipped, `--`
     /// ends the flags, and the last `-X` for a symbol wins. Text after an
@@ -581,21 +584,28 @@ impl GoBuildInfo {
             a.fields.insert(format!("build.{key}"), value);
         }
         if let Some(ldflags) = a.fields.get("build.-ldflags") {
-            a.xflags = x_flags(ldflags);
+            let main = a.fields.get("go.path").map_or("", String::as_str);
+            let module = a.fields.get("go.module").map(String::as_str);
+            a.xflags = x_flags(ldflags, main, module);
         }
         a
     }
 }
 
-/// The `-X symbol=value` definitions in an `-ldflags` value (see
+/// The `-X symbol=value` definitions in an `-ldflags` value that the
+/// linker applied to the main package `main` of module `module` (see
 /// [`GoBuildInfo::into_artifact`]).
-fn x_flags(ldflags: &str) -> BTreeMap<String, String> {
+fn x_flags(ldflags: &str, main: &str, module: Option<&str>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut v = ldflags.trim();
     if !v.starts_with('-') {
-        // `PATTERN=FLAGS`, as cmd/go's per-package flags accept.
+        // `PATTERN=FLAGS`, as cmd/go's per-package flags accept: they
+        // reach the linker only when the pattern matches the main package.
         match v.split_once('=') {
             Some((pattern, flags)) if !pattern.is_empty() && !v.starts_with(['\'', '"']) => {
+                if !super::pkgpattern::matches_main(pattern, main, module) {
+                    return out;
+                }
                 v = flags;
             }
             _ => return out,
@@ -1227,7 +1237,9 @@ mod tests {
     }
 
     fn xf(ldflags: &str) -> Vec<(String, String)> {
-        x_flags(ldflags).into_iter().collect()
+        x_flags(ldflags, "example.com/m", Some("example.com/m"))
+            .into_iter()
+            .collect()
     }
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -1301,6 +1313,65 @@ mod tests {
         assert_eq!(xf(""), pairs(&[]));
         // An unterminated quote: the flags before it still count.
         assert_eq!(xf("-X a.b=1 -X 'c.d=2"), pairs(&[("a.b", "1")]));
+    }
+
+    /// The `-X` flags of `ldflags` for a binary whose main package is
+    /// `example.com/m/cmd/x` in module `example.com/m`.
+    fn xf_main(ldflags: &str) -> Vec<(String, String)> {
+        let info = GoBuildInfo {
+            go_version: "go1.22.5".into(),
+            path: "example.com/m/cmd/x".into(),
+            module: Some("example.com/m".into()),
+            settings: pairs(&[("-ldflags", ldflags)]),
+        };
+        info.into_artifact("x").xflags.into_iter().collect()
+    }
+
+    #[test]
+    fn per_package_flags_count_only_when_their_pattern_matches_the_main_package() {
+        let set = pairs(&[("main.version", "1")]);
+        // Checked against go1.19 `go build ./cmd/x` run in the module root:
+        // these set `main.version`…
+        for pattern in [
+            "example.com/m/cmd/x",
+            "example.com/m/...",
+            "example.com/m/cmd/x/...",
+            "example.com/m/cmd/...",
+            "example.com/.../x",
+            "...",
+            "all",
+            " all ",
+            "./...",
+            "./cmd/x",
+            "./cmd/...",
+            "../...",
+        ] {
+            assert_eq!(
+                xf_main(&format!("{pattern}=-X main.version=1")),
+                set,
+                "{pattern}"
+            );
+        }
+        // …and these do not: the linker never applied the flag.
+        for pattern in [
+            "other/pkg",
+            "example.com/m/cmd",
+            "example.com/m/cmd/x/",
+            "example.com/m/cmd/y",
+            "std",
+            "cmd",
+            "./cmd/y",
+            ".",
+        ] {
+            assert_eq!(
+                xf_main(&format!("{pattern}=-X main.version=1")),
+                pairs(&[]),
+                "{pattern}"
+            );
+        }
+        // Flags without a pattern apply to the packages named on the
+        // command line, which include the main package.
+        assert_eq!(xf_main("-X main.version=1"), set);
     }
 
     #[test]
