@@ -466,8 +466,13 @@ fn labels_from(path: &str) -> Result<imprint_core::Artifact, HostError> {
     let mut found = imprint_core::read::read_json_value(&value, Some(path))
         .map_err(|e| HostError::Usage(format!("--labels-from `{path}`: {e}")))?;
     if found.is_empty() {
+        let why = if value.as_array().is_some_and(Vec::is_empty) {
+            ": docker inspect printed [] (the image does not exist?)"
+        } else {
+            ""
+        };
         return Err(HostError::Usage(format!(
-            "--labels-from `{path}`: no image in it"
+            "--labels-from `{path}`: no image in it{why}"
         )));
     }
     Ok(found.swap_remove(0))

@@ -11,14 +11,22 @@
 //! starts, or else where the document starts; for `go version -m` text, the
 //! binary's first line.
 
+mod files;
+mod nothing;
+
+pub use files::open_regular;
+pub(crate) use files::{read_file, too_large};
+
 use crate::error::HostError;
 use crate::yaml::{resolve_merges, to_json, Locator};
+use files::{is_executable, not_regular_message, read_prefix, walk};
 use imprint_core::read::{container, go, kube, read_json_value, ReadError};
 use imprint_core::Artifact;
+use nothing::{note_empty, nothing_found, Seen};
 use saphyr::{LoadableYamlNode, MarkedYaml};
 use serde_json::Value;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Largest input read, per file (and for stdin).
 pub const INPUT_LIMIT: u64 = 64 << 20;
@@ -119,280 +127,6 @@ pub fn read_inputs(inputs: &[String], kind: InputKind) -> Result<Vec<Artifact>, 
     Ok(out)
 }
 
-/// What one input held, to say why it gave no artifact.
-#[derive(Debug, Default)]
-struct Seen {
-    /// JSON values and YAML documents that are not empty or null.
-    documents: usize,
-    /// Documents that are an empty array (`docker inspect` of nothing).
-    empty_arrays: usize,
-    /// Kubernetes lists without items.
-    empty_lists: usize,
-    /// Kinds of Kubernetes objects that have nothing to check.
-    kube_kinds: std::collections::BTreeSet<String>,
-    /// Documents of no known shape, skipped while walking a directory.
-    unknown: usize,
-    /// Files a directory walk read.
-    files_read: usize,
-    /// Files a directory walk skipped without reading them.
-    skipped: Vec<PathBuf>,
-}
-
-/// Most Kubernetes kinds and skipped Go binaries an error lists.
-const MAX_LISTED: usize = 5;
-
-/// The error for an input that gave no artifact: what it held, and what
-/// would have been read.
-fn nothing_found(input: &str, kind: InputKind, is_dir: bool, seen: &Seen) -> String {
-    let mut why: Vec<String> = Vec::new();
-    if is_dir {
-        why.push(format!(
-            "read {} file(s) in it; {}",
-            seen.files_read,
-            walk_reads(kind)
-        ));
-        let idle = unexecutable_go_binaries(&seen.skipped, kind);
-        if !idle.is_empty() {
-            why.push(format!(
-                "these have Go build info but are not executable, so they were skipped: {} \
-                 (make them executable, or name each as an input)",
-                idle.join(", ")
-            ));
-        }
-    } else if seen.documents == 0 {
-        why.push("no document in it (it is empty, or holds only comments or null)".to_owned());
-    }
-    if seen.empty_arrays > 0 {
-        why.push(
-            "it holds an empty array: docker inspect printed [] (the image does not exist?)"
-                .to_owned(),
-        );
-    }
-    if seen.empty_lists > 0 {
-        why.push("a Kubernetes list in it is empty (kubectl found no objects?)".to_owned());
-    }
-    if !seen.kube_kinds.is_empty() {
-        let mut kinds: Vec<String> = seen
-            .kube_kinds
-            .iter()
-            .take(MAX_LISTED)
-            .map(|k| {
-                format!(
-                    "`{}`",
-                    k.chars().take(64).collect::<String>().escape_debug()
-                )
-            })
-            .collect();
-        if seen.kube_kinds.len() > MAX_LISTED {
-            kinds.push("…".to_owned());
-        }
-        why.push(format!(
-            "its Kubernetes objects have no containers to check (kinds {}); checked are Pods, \
-             Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, \
-             CronJobs, PodTemplates and InferenceProviderConfigs",
-            kinds.join(", ")
-        ));
-    }
-    if seen.unknown > 0 {
-        why.push(format!(
-            "{} document(s) of no known kind were skipped",
-            seen.unknown
-        ));
-    }
-    if why.is_empty() {
-        why.push("nothing in it is an image, container or binary to check".to_owned());
-    }
-    format!("`{input}`: no artifact found: {}", why.join("; "))
-}
-
-/// What a directory walk reads for `kind`.
-fn walk_reads(kind: InputKind) -> &'static str {
-    match kind {
-        InputKind::Auto => {
-            "a directory gives its `.json`, `.yaml` and `.yml` files holding `docker inspect`, \
-             OCI or Kubernetes documents, `.txt` files of `go version -m` output, and executable \
-             Go binaries"
-        }
-        InputKind::Inspect => {
-            "with --kind inspect a directory gives its `.json`, `.yaml` and `.yml` files holding \
-             `docker inspect` output"
-        }
-        InputKind::Oci => {
-            "with --kind oci a directory gives its `.json`, `.yaml` and `.yml` files holding OCI \
-             image configs, indexes or manifests"
-        }
-        InputKind::Kube => {
-            "with --kind kube a directory gives its `.json`, `.yaml` and `.yml` files holding \
-             Kubernetes objects"
-        }
-        InputKind::GoBinary => "with --kind go-binary a directory gives its executable Go binaries",
-        InputKind::GoVersion => {
-            "with --kind go-version a directory gives its `.txt` files of `go version -m` output"
-        }
-    }
-}
-
-/// Those of `skipped` that look like executables (ELF, Mach-O or PE) and
-/// have Go build info: binaries a walk skipped for lack of an exec bit.
-fn unexecutable_go_binaries(skipped: &[PathBuf], kind: InputKind) -> Vec<String> {
-    if !matches!(kind, InputKind::Auto | InputKind::GoBinary) {
-        return Vec::new();
-    }
-    let mut found = Vec::new();
-    for path in skipped {
-        if found.len() > MAX_LISTED {
-            break;
-        }
-        let Ok((bytes, _)) = read_prefix(path) else {
-            continue;
-        };
-        let executable_format = [
-            &b"\x7fELF"[..],
-            b"MZ",
-            b"\xfe\xed\xfa\xce",
-            b"\xfe\xed\xfa\xcf",
-            b"\xce\xfa\xed\xfe",
-            b"\xcf\xfa\xed\xfe",
-        ]
-        .iter()
-        .any(|m| bytes.starts_with(m));
-        if executable_format && find(&bytes, GO_BUILDINFO_MAGIC).is_some() {
-            found.push(format!("`{}`", path.display()));
-        }
-    }
-    if found.len() > MAX_LISTED {
-        found.truncate(MAX_LISTED);
-        found.push("…".to_owned());
-    }
-    found
-}
-
-/// Opens `path` for reading when it is a regular file (symlinks
-/// followed), never blocking: a FIFO, device or socket is refused, naming
-/// `path`. The file is opened non-blocking and checked again once open,
-/// so a FIFO swapped in after the first check cannot block either.
-///
-/// Errors: [`HostError::Io`] naming `path`.
-pub fn open_regular(path: &Path) -> Result<std::fs::File, HostError> {
-    let meta = std::fs::metadata(path).map_err(|e| HostError::io(path, e))?;
-    if !meta.is_file() {
-        return Err(not_regular(path, &meta));
-    }
-    let file = open_nonblocking(path).map_err(|e| HostError::io(path, e))?;
-    let meta = file.metadata().map_err(|e| HostError::io(path, e))?;
-    if !meta.is_file() {
-        return Err(not_regular(path, &meta));
-    }
-    Ok(file)
-}
-
-#[cfg(unix)]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
-    use rustix::fs::{Mode, OFlags};
-    // O_NONBLOCK makes opening a FIFO return at once; reads of a regular
-    // file ignore it.
-    let fd = rustix::fs::open(
-        path,
-        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?;
-    Ok(std::fs::File::from(fd))
-}
-
-#[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path)
-}
-
-fn not_regular(path: &Path, meta: &std::fs::Metadata) -> HostError {
-    HostError::io(
-        path,
-        std::io::Error::new(std::io::ErrorKind::InvalidInput, not_regular_message(meta)),
-    )
-}
-
-/// "not a regular file (it is a FIFO); only regular files are read".
-fn not_regular_message(meta: &std::fs::Metadata) -> String {
-    let ft = meta.file_type();
-    let what = if ft.is_dir() {
-        "a directory"
-    } else {
-        unix_file_type(&ft)
-    };
-    format!("not a regular file (it is {what}); only regular files are read")
-}
-
-#[cfg(unix)]
-fn unix_file_type(ft: &std::fs::FileType) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    if ft.is_fifo() {
-        "a FIFO"
-    } else if ft.is_char_device() {
-        "a character device"
-    } else if ft.is_block_device() {
-        "a block device"
-    } else if ft.is_socket() {
-        "a socket"
-    } else {
-        "a special file"
-    }
-}
-
-#[cfg(not(unix))]
-fn unix_file_type(_: &std::fs::FileType) -> &'static str {
-    "a special file"
-}
-
-pub(crate) fn too_large() -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::FileTooLarge,
-        format!("larger than the {} MiB input limit", INPUT_LIMIT >> 20),
-    )
-}
-
-/// The whole file, refusing more than [`INPUT_LIMIT`] bytes.
-pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, HostError> {
-    let (bytes, whole) = read_prefix(path)?;
-    if !whole {
-        return Err(HostError::io(path, too_large()));
-    }
-    Ok(bytes)
-}
-
-/// Up to [`INPUT_LIMIT`] bytes of the file, and whether that is all of it.
-fn read_prefix(path: &Path) -> Result<(Vec<u8>, bool), HostError> {
-    let file = open_regular(path)?;
-    let mut bytes = Vec::new();
-    file.take(INPUT_LIMIT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| HostError::io(path, e))?;
-    let whole = bytes.len() as u64 <= INPUT_LIMIT;
-    bytes.truncate(INPUT_LIMIT as usize);
-    Ok((bytes, whole))
-}
-
-/// Every regular file under `dir` (symlinks to files included, symlinked
-/// directories not followed), depth first in name order.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), HostError> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| HostError::io(dir, e))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| HostError::io(dir, e))?;
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for e in entries {
-        let path = e.path();
-        let ft = e.file_type().map_err(|err| HostError::io(&path, err))?;
-        if ft.is_dir() {
-            walk(&path, out)?;
-        } else if ft.is_file()
-            || (ft.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
 fn extension(path: &str) -> Option<String> {
     Path::new(path)
         .extension()
@@ -405,22 +139,6 @@ fn is_structured_ext(ext: Option<&str>) -> bool {
 
 fn is_yaml_ext(ext: Option<&str>) -> bool {
     matches!(ext, Some("yaml" | "yml"))
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .as_deref(),
-        None | Some("exe")
-    )
 }
 
 /// One file found by walking a directory: read it if `kind` reads files
@@ -656,31 +374,6 @@ fn read_structured(
         out.extend(artifacts);
     }
     Ok(())
-}
-
-/// Notes why a document gave no artifact.
-fn note_empty(v: &Value, seen: &mut Seen) {
-    if v.as_array().is_some_and(Vec::is_empty) {
-        seen.empty_arrays += 1;
-    }
-    if !kube::is_kube(v) {
-        return;
-    }
-    match v.get("items").and_then(Value::as_array) {
-        Some(items) if items.is_empty() => seen.empty_lists += 1,
-        Some(items) => {
-            for item in items {
-                if let Some(k) = item.get("kind").and_then(Value::as_str) {
-                    seen.kube_kinds.insert(k.to_owned());
-                }
-            }
-        }
-        None => {
-            if let Some(k) = v.get("kind").and_then(Value::as_str) {
-                seen.kube_kinds.insert(k.to_owned());
-            }
-        }
-    }
 }
 
 fn parse_docs<'a>(name: &str, text: &'a str) -> Result<Vec<Doc<'a>>, HostError> {

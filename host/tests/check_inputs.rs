@@ -219,7 +219,12 @@ fn describe_labels_from_an_empty_inspect_is_an_error() {
         "[]",
     )
     .expect_code(2);
-    assert!(r.stderr.contains("--labels-from `-`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--labels-from `-`: no image in it")
+            && r.stderr.contains("docker inspect printed []"),
+        "{}",
+        r.stderr
+    );
 }
 
 // --- #13: FIFOs are refused without blocking ---------------------------------
