@@ -44,6 +44,14 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 fn not_regular(path: &Path, meta: &std::fs::Metadata) -> HostError {
+    #[cfg(unix)]
+    if meta.is_dir() {
+        // As reading one says: "Is a directory (os error 21)".
+        return HostError::io(
+            path,
+            std::io::Error::from_raw_os_error(rustix::io::Errno::ISDIR.raw_os_error()),
+        );
+    }
     HostError::io(
         path,
         std::io::Error::new(std::io::ErrorKind::InvalidInput, not_regular_message(meta)),
