@@ -8,10 +8,8 @@
 //! the maps that the mapping does not set itself; explicit keys win, and in
 //! a list an earlier map wins over a later one. Merged nodes keep their
 //! positions (in the anchor they came from). A `<<` whose value is not a
-//! mapping or a list of mappings is an error, as in kubectl. The parser
-//! does not keep scalar styles, so a quoted `"<<"` key is taken as a merge
-//! key too (kubectl would take it as a plain key, which no Kubernetes
-//! object has).
+//! mapping or a list of mappings is an error, as in kubectl. A quoted
+//! `"<<"` is a plain key, as in kubectl.
 
 use imprint_core::Artifact;
 use saphyr::{AnnotatedMapping, MarkedYaml, Scalar, YamlData};
@@ -56,11 +54,16 @@ fn resolve(node: MarkedYaml<'_>, depth: usize) -> Result<MarkedYaml<'_>, YamlErr
     Ok(MarkedYaml { span, data })
 }
 
+/// A plain `<<` key. The parser keeps no scalar styles, but a quoted
+/// `"<<"` (a plain key to kubectl) spans its quotes too: a plain one spans
+/// exactly its two characters.
 fn is_merge_key(k: &MarkedYaml<'_>) -> bool {
-    match &k.data {
-        YamlData::Value(Scalar::String(s)) | YamlData::Representation(s, _, _) => s == "<<",
-        _ => false,
-    }
+    let plain = k.span.end.index().checked_sub(k.span.start.index()) == Some(2);
+    plain
+        && match &k.data {
+            YamlData::Value(Scalar::String(s)) | YamlData::Representation(s, _, _) => s == "<<",
+            _ => false,
+        }
 }
 
 /// A mapping with its values resolved and its merge key applied.

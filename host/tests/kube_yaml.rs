@@ -61,6 +61,8 @@ spec:
       - <<: [{name: first, image: 'ghcr.io/obolnetwork/a:latest'}, {name: second, image: 'ghcr.io/obolnetwork/b:dev-0123456789ab', env: [{name: B, value: '2'}]}]
       - <<: *base
         name: again
+      - \"<<\": {image: 'ghcr.io/obolnetwork/q:latest'}
+        name: quoted
 ";
 
 #[test]
@@ -108,6 +110,9 @@ fn merge_keys_are_resolved_as_kubectl_does() {
                 "A=1".into(),
                 21
             ),
+            // A quoted `"<<"` is a plain key to kubectl (checked with
+            // `kubectl label --local -o json`): no image, so the object's line.
+            ("quoted", "", String::new(), 1),
         ]
     );
 }
