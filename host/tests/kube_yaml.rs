@@ -120,36 +120,41 @@ fn merge_keys_are_resolved_as_kubectl_does() {
 #[test]
 fn check_reports_latest_set_through_a_merge_key() {
     let dir = tempdir();
+    // kubectl deploys `buyer` with the init container's `:latest` image
+    // (checked with `kubectl label --local -o json`).
     let manifest = "\
 apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: buyer
   namespace: x402
-  annotations:
-    note: &defaults {image: 'ghcr.io/obolnetwork/x402-buyer:latest'}
 spec:
   template:
     spec:
+      initContainers:
+      - &defaults
+        name: migrate
+        image: ghcr.io/obolnetwork/x402-buyer:latest
       containers:
-      - name: buyer
-        <<: *defaults
+      - <<: *defaults
+        name: buyer
 ";
-    // (An annotation holding a mapping is what an anchor needs here; the
-    // reader does not check annotations.)
     write(dir.path(), "deploy.yaml", manifest);
     let r = Imprint::new(dir.path())
         .args(["check", "-p", "obol-stack", "-f", "json", "deploy.yaml"])
         .run()
         .expect_code(1);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    let a = &v["artifacts"][0];
+    assert_eq!(v["errors"], 2, "{v:#}");
+    let a = &v["artifacts"][1];
+    assert_eq!(a["name"], "Deployment/x402/buyer container buyer", "{v:#}");
     assert_eq!(
         a["reference"], "ghcr.io/obolnetwork/x402-buyer:latest",
         "{v:#}"
     );
     assert_eq!(a["findings"][0]["rule"], "obol-no-shared-latest", "{v:#}");
-    assert_eq!(a["line"], 12, "{v:#}");
+    // The container's own line: its image text is in the anchor.
+    assert_eq!(a["line"], 14, "{v:#}");
 }
 
 #[test]
