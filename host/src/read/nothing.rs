@@ -1,10 +1,12 @@
 //! Why an input gave no artifact: what it held, and what would have
 //! been read, for the error `read_inputs` returns then.
 
-use super::files::read_prefix;
+use super::files::{open_regular, read_prefix};
 use super::{find, InputKind, GO_BUILDINFO_MAGIC};
+use crate::report::visible;
 use imprint_core::read::kube;
 use serde_json::Value;
+use std::io::Read;
 use std::path::PathBuf;
 
 /// What one input held, to say why it gave no artifact.
@@ -90,7 +92,11 @@ pub(super) fn nothing_found(input: &str, kind: InputKind, is_dir: bool, seen: &S
     if why.is_empty() {
         why.push("nothing in it is an image, container or binary to check".to_owned());
     }
-    format!("`{input}`: no artifact found: {}", why.join("; "))
+    format!(
+        "`{}`: no artifact found: {}",
+        visible(input),
+        why.join("; ")
+    )
 }
 
 /// What a directory walk reads for `kind`.
@@ -131,9 +137,15 @@ fn unexecutable_go_binaries(skipped: &[PathBuf], kind: InputKind) -> Vec<String>
         if found.len() > MAX_LISTED {
             break;
         }
-        let Ok((bytes, _)) = read_prefix(path) else {
+        // The first bytes first: only an executable format is read whole.
+        let mut head = [0u8; 4];
+        let Ok(n) = open_regular(path).and_then(|mut f| {
+            f.read(&mut head)
+                .map_err(|e| crate::error::HostError::io(path, e))
+        }) else {
             continue;
         };
+        let head = head.get(..n).unwrap_or_default();
         let executable_format = [
             &b"\x7fELF"[..],
             b"MZ",
@@ -143,9 +155,15 @@ fn unexecutable_go_binaries(skipped: &[PathBuf], kind: InputKind) -> Vec<String>
             b"\xcf\xfa\xed\xfe",
         ]
         .iter()
-        .any(|m| bytes.starts_with(m));
-        if executable_format && find(&bytes, GO_BUILDINFO_MAGIC).is_some() {
-            found.push(format!("`{}`", path.display()));
+        .any(|m| head.starts_with(m));
+        if !executable_format {
+            continue;
+        }
+        let Ok((bytes, _)) = read_prefix(path) else {
+            continue;
+        };
+        if find(&bytes, GO_BUILDINFO_MAGIC).is_some() {
+            found.push(format!("`{}`", visible(&path.display().to_string())));
         }
     }
     if found.len() > MAX_LISTED {
