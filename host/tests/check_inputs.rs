@@ -345,3 +345,30 @@ fn an_unsupported_input_behind_a_symlink_does_not_echo_its_content() {
         r.stderr
     );
 }
+
+#[test]
+fn text_read_as_go_version_output_is_not_echoed() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "creds.txt",
+        "AWS_SECRET_ACCESS_KEY=hunter2\nDB_PASSWORD=s3cret\n",
+    );
+    write(
+        dir.path(),
+        "two.txt",
+        "bin/x: go1.22.5\n\tpath\tx\nDB_PASSWORD=s3cret\n",
+    );
+    for (f, line) in [("creds.txt", 1), ("two.txt", 3)] {
+        let r = Imprint::new(dir.path())
+            .args(["check", "-p", "airunway", "--kind", "go-version", f])
+            .run()
+            .expect_code(2);
+        assert!(
+            !r.stderr.contains("hunter2") && !r.stderr.contains("s3cret"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(&format!("{f}:{line}:")), "{}", r.stderr);
+    }
+}

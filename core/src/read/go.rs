@@ -331,10 +331,12 @@ pub fn parse_version_m(text: &str) -> Result<GoBuildInfo, ReadError> {
             }
         }
         if !first {
-            return Err(at(format!(
-                "{line:?} is not a build info line (expected a tab, then `path`, `mod`, \
-                 `dep`, `=>` or `build` and a tab)"
-            )));
+            // The line is not echoed: the input may be any text file.
+            return Err(at(
+                "not a build info line (expected a tab, then `path`, `mod`, `dep`, `=>` or \
+                 `build` and a tab)"
+                    .to_owned(),
+            ));
         }
         lines.info.go_version = parse_header(line).map_err(at)?;
         header = Some(n);
@@ -356,8 +358,10 @@ fn is_modinfo_line(line: &str) -> bool {
 
 /// The Go version from a `FILE: goVERSION` line.
 fn parse_header(line: &str) -> Result<String, String> {
+    // The line is not echoed: the input may be any text file.
     let bad = || {
-        format!("expected `FILE: goVERSION` (the first line `go version -m` prints), got {line:?}")
+        "not `go version -m` output: expected `FILE: goVERSION` (the first line it prints)"
+            .to_owned()
     };
     let (_, version) = line.rsplit_once(": ").ok_or_else(bad)?;
     let version = version.trim();
@@ -1152,9 +1156,13 @@ mod tests {
         assert_eq!(e("\n \n").line, None);
         let x = e("a: go version not found\n");
         assert_eq!(x.line, Some(1));
-        assert!(x.message.starts_with("expected `FILE: goVERSION`"));
+        assert!(x
+            .message
+            .starts_with("not `go version -m` output: expected `FILE: goVERSION`"));
         let x = e("hello world\n");
-        assert!(x.message.starts_with("expected `FILE: goVERSION`"));
+        assert!(x
+            .message
+            .starts_with("not `go version -m` output: expected `FILE: goVERSION`"));
         let x = e("a: go1.22.1\n\tpath\tp\nb: go1.22.1\n\tpath\tq\n");
         assert_eq!(x.line, Some(3));
         assert!(x
@@ -1162,9 +1170,7 @@ mod tests {
             .contains("more than one binary (the first starts on line 1)"));
         let x = e("a: go1.22.1\n\tpath\tp\ngarbage\n");
         assert_eq!(x.line, Some(3));
-        assert!(x
-            .message
-            .starts_with("\"garbage\" is not a build info line"));
+        assert!(x.message.starts_with("not a build info line"));
         let cases = [
             ("\tmod\tm\n", "expected 2 or 3 columns; got 1"),
             ("\tdep\ta\tb\tc\td\n", "expected 2 or 3 columns; got 4"),
