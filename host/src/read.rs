@@ -18,6 +18,7 @@ pub use files::open_regular;
 pub(crate) use files::{read_file, too_large};
 
 use crate::error::HostError;
+use crate::report::visible;
 use crate::yaml::{resolve_merges, to_json, Locator};
 use files::{is_executable, not_regular_message, read_prefix, walk};
 use imprint_core::read::{container, go, kube, read_json_value, ReadError};
@@ -206,8 +207,8 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// `file:line: message`, or `file: message`.
 fn content_error(name: &str, line: Option<u32>, message: impl std::fmt::Display) -> HostError {
     match line {
-        Some(line) => HostError::Usage(format!("{name}:{line}: {message}")),
-        None => HostError::Usage(format!("{name}: {message}")),
+        Some(line) => HostError::Usage(format!("{}:{line}: {message}", visible(name))),
+        None => HostError::Usage(format!("{}: {message}", visible(name))),
     }
 }
 
@@ -404,6 +405,7 @@ fn parse_docs<'a>(name: &str, text: &'a str) -> Result<Vec<Doc<'a>>, HostError> 
                     };
                     return Err(match line {
                         Some(l) => {
+                            let name = visible(name);
                             HostError::Usage(format!("{name}:{l}{col}: invalid JSON: {msg}"))
                         }
                         None => content_error(name, None, format_args!("invalid JSON: {msg}")),
@@ -415,7 +417,8 @@ fn parse_docs<'a>(name: &str, text: &'a str) -> Result<Vec<Doc<'a>>, HostError> 
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let m = e.marker();
         HostError::Usage(format!(
-            "{name}:{}:{}: invalid YAML: {}",
+            "{}:{}:{}: invalid YAML: {}",
+            visible(name),
             m.line(),
             m.col() + 1,
             e.info()
@@ -425,7 +428,7 @@ fn parse_docs<'a>(name: &str, text: &'a str) -> Result<Vec<Doc<'a>>, HostError> 
         .map(|node| {
             let line = u32::try_from(node.span.start.line()).unwrap_or(u32::MAX);
             let bad = |(l, msg): (usize, String)| {
-                HostError::Usage(format!("{name}:{l}: invalid YAML: {msg}"))
+                HostError::Usage(format!("{}:{l}: invalid YAML: {msg}", visible(name)))
             };
             // Merge keys are resolved for YAML only: in JSON a `"<<"` key
             // is quoted, which kubectl does not take as a merge.

@@ -372,3 +372,37 @@ fn text_read_as_go_version_output_is_not_echoed() {
         assert!(r.stderr.contains(&format!("{f}:{line}:")), "{}", r.stderr);
     }
 }
+
+#[test]
+fn file_names_in_errors_are_shown_escaped() {
+    let dir = tempdir();
+    // A file name is repository content: it must not forge a log line
+    // (a GitHub workflow command) or send terminal escapes.
+    write(
+        dir.path(),
+        "deploy/a\n::error::forged\u{1b}[2K.json",
+        "{ not json",
+    );
+    write(dir.path(), "deploy/b\n::warning::forged.yaml", "");
+    std::fs::create_dir(dir.path().join("deploy/c\n::notice::dir.json")).unwrap();
+    for args in [
+        vec!["check", "-p", "obol-stack", "deploy"],
+        vec![
+            "check",
+            "-p",
+            "obol-stack",
+            "deploy/b\n::warning::forged.yaml",
+        ],
+        vec![
+            "check",
+            "-p",
+            "obol-stack",
+            "deploy/c\n::notice::dir.json/x",
+        ],
+    ] {
+        let r = Imprint::new(dir.path()).args(&args).run().expect_code(2);
+        assert_eq!(r.stderr.lines().count(), 1, "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+        assert!(r.stderr.contains(r"\n::"), "{}", r.stderr);
+    }
+}
