@@ -58,8 +58,9 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
-/// `s` for human output: every character [`needs_escape`] shows as an
-/// escape (`\n`, `\x1b`, `\u{202e}`), so text from an artifact (a label,
+/// `s` for human output: control characters (C0, DEL, C1), line and
+/// paragraph separators and bidirectional overrides and isolates show as
+/// escapes (`\n`, `\x1b`, `\u{202e}`), so text from an artifact (a label,
 /// a container name, a file name) can neither forge a line nor send
 /// terminal escapes or links.
 pub fn visible(s: &str) -> Cow<'_, str> {
