@@ -149,7 +149,9 @@ pub struct CheckArgs {
     /// Context options (used with --derive).
     #[command(flatten)]
     pub context: ContextArgs,
-    /// Files, directories, or `-` for standard input.
+    /// Files, directories, or `-` for standard input. Each must give at
+    /// least one artifact (checking nothing is an error); FIFOs and
+    /// devices are refused.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
     /// What the inputs are.

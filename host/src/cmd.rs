@@ -156,11 +156,12 @@ pub fn load_policy_text(spec: &str) -> Result<Loaded, HostError> {
 }
 
 /// Reads a policy file, at most one byte past the policy size limit, so a
-/// huge file, a device or an endless pipe is refused without reading it.
+/// huge file is refused without reading it; a FIFO, device or socket is
+/// refused without opening it for a blocking read.
 fn read_policy_file(path: &Path, spec: &str) -> Result<String, HostError> {
     use std::io::Read;
     let limit = imprint_core::Limits::default().policy_bytes;
-    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+    let file = crate::read::open_regular(path)?;
     let mut bytes = Vec::new();
     (&file)
         .take(limit as u64 + 1)
@@ -459,8 +460,13 @@ fn labels_from(path: &str) -> Result<imprint_core::Artifact, HostError> {
     let mut found = imprint_core::read::read_json_value(&value, Some(path))
         .map_err(|e| HostError::Usage(format!("--labels-from `{path}`: {e}")))?;
     if found.is_empty() {
+        let why = if value.as_array().is_some_and(Vec::is_empty) {
+            ": docker inspect printed [] (the image does not exist?)"
+        } else {
+            ""
+        };
         return Err(HostError::Usage(format!(
-            "--labels-from `{path}`: no image in it"
+            "--labels-from `{path}`: no image in it{why}"
         )));
     }
     Ok(found.swap_remove(0))
@@ -499,15 +505,19 @@ fn describe_cmd(
     Ok(Status::Ok)
 }
 
+/// The card for people: text from the image (labels, env, the reference)
+/// is shown with [`crate::report::visible`], so it cannot forge a row or
+/// reach the terminal as escape sequences.
 fn card_text(c: &imprint_core::check::Card) -> String {
-    let mut s = c.reference.clone();
+    use crate::report::visible;
+    let mut s = visible(&c.reference).into_owned();
     match &c.name {
-        Some(n) => s.push_str(&format!("  ({n})\n")),
+        Some(n) => s.push_str(&format!("  ({})\n", visible(n))),
         None => s.push_str("  (not a valid reference)\n"),
     }
     let row = |s: &mut String, k: &str, v: &Option<String>| {
         if let Some(v) = v {
-            s.push_str(&format!("  {k:<9} {v}\n"));
+            s.push_str(&format!("  {k:<9} {}\n", visible(v)));
         }
     };
     row(&mut s, "channel", &c.channel);
@@ -530,7 +540,11 @@ fn card_text(c: &imprint_core::check::Card) -> String {
             imprint_core::check::Severity::Error => "error",
             imprint_core::check::Severity::Warning => "warning",
         };
-        s.push_str(&format!("  {sev:<7} {}  {}\n", f.rule, f.message));
+        s.push_str(&format!(
+            "  {sev:<7} {}  {}\n",
+            visible(&f.rule),
+            visible(&f.message)
+        ));
     }
     s
 }

@@ -37,8 +37,9 @@ pub enum HostError {
     /// The build context could not be gathered (a `git` that hangs).
     #[error("{0}")]
     Gather(String),
-    /// A file or directory could not be read or written.
-    #[error("{}: {source}", path.display())]
+    /// A file or directory could not be read or written. The path is shown
+    /// with control characters escaped (a file name is repository content).
+    #[error("{}: {source}", crate::report::visible(&path.display().to_string()))]
     Io {
         /// The path involved.
         path: PathBuf,

@@ -6,7 +6,8 @@
 //! - [`output`] renders a derivation (shell, json, github, dotenv, bake, ldflags);
 //! - [`diag`] writes warnings and errors to stderr, never panicking;
 //! - [`persist`] writes files atomically;
-//! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts;
+//! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts
+//!   (YAML trees, merge keys and line numbers in the private `yaml` module);
 //! - [`cmd`] holds one function per subcommand.
 
 #![deny(missing_docs)]
@@ -28,5 +29,6 @@ pub mod persist;
 pub mod read;
 pub mod report;
 pub mod run;
+mod yaml;
 
 pub use error::{HostError, Status};

@@ -11,14 +11,23 @@
 //! starts, or else where the document starts; for `go version -m` text, the
 //! binary's first line.
 
+mod files;
+mod nothing;
+
+pub use files::open_regular;
+pub(crate) use files::{read_file, too_large};
+
 use crate::error::HostError;
+use crate::report::visible;
+use crate::yaml::{resolve_merges, to_json, Locator};
+use files::{is_executable, not_regular_message, read_prefix, walk};
 use imprint_core::read::{container, go, kube, read_json_value, ReadError};
 use imprint_core::Artifact;
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
-use serde_json::{Map, Number, Value};
-use std::collections::{HashMap, HashSet};
+use nothing::{note_empty, nothing_found, Seen};
+use saphyr::{LoadableYamlNode, MarkedYaml};
+use serde_json::Value;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Largest input read, per file (and for stdin).
 pub const INPUT_LIMIT: u64 = 64 << 20;
@@ -29,9 +38,6 @@ pub const GO_BUILDINFO_MAGIC: &[u8] = b"\xff Go buildinf:";
 /// JSON inputs up to this size are also scanned for the lines artifacts
 /// come from; larger ones are read without lines.
 const LOCATE_LIMIT: usize = 16 << 20;
-
-/// How deeply YAML collections may nest (as `serde_json`'s own limit).
-const MAX_DEPTH: usize = 128;
 
 /// What the inputs are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -62,15 +68,21 @@ pub enum InputKind {
 
 /// Reads every input, in order: a file path, a directory (walked
 /// recursively in name order, taking the files `kind` reads), or `-` for
-/// stdin. Each input may be at most [`INPUT_LIMIT`] bytes.
+/// stdin. Each input may be at most [`INPUT_LIMIT`] bytes, and must give
+/// at least one artifact: checking nothing is an error.
 ///
-/// Errors: [`HostError::Io`] for what cannot be read, [`HostError::Usage`]
-/// for content that cannot be parsed or has the wrong shape, naming the file
-/// and, when known, the line (`file:line: message`).
+/// Errors: [`HostError::Io`] for what cannot be read (a FIFO, device or
+/// socket is refused without being opened for a blocking read),
+/// [`HostError::Usage`] for content that cannot be parsed or has the wrong
+/// shape, naming the file and, when known, the line (`file:line: message`),
+/// and for an input that gives no artifact, naming it and saying what it
+/// held and what is read.
 pub fn read_inputs(inputs: &[String], kind: InputKind) -> Result<Vec<Artifact>, HostError> {
     let mut out = Vec::new();
     for input in inputs {
-        if input == "-" {
+        let before = out.len();
+        let mut seen = Seen::default();
+        let is_dir = if input == "-" {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .lock()
@@ -80,73 +92,40 @@ pub fn read_inputs(inputs: &[String], kind: InputKind) -> Result<Vec<Artifact>, 
             if bytes.len() as u64 > INPUT_LIMIT {
                 return Err(HostError::io("-", too_large()));
             }
-            read_bytes("-", &bytes, kind, false, &mut out)?;
-            continue;
-        }
-        let path = Path::new(input);
-        let meta = std::fs::metadata(path).map_err(|e| HostError::io(path, e))?;
-        if meta.is_dir() {
-            let mut files = Vec::new();
-            walk(path, &mut files)?;
-            for file in files {
-                read_walked(&file, kind, &mut out)?;
-            }
+            read_bytes("-", &bytes, kind, false, &mut out, &mut seen)?;
+            false
         } else {
-            let bytes = read_file(path)?;
-            read_bytes(input, &bytes, kind, false, &mut out)?;
+            let path = Path::new(input);
+            let meta = std::fs::metadata(path).map_err(|e| HostError::io(path, e))?;
+            if meta.is_dir() {
+                let mut files = Vec::new();
+                walk(path, &mut files)?;
+                for file in files {
+                    read_walked(&file, kind, &mut out, &mut seen)?;
+                }
+                true
+            } else if !meta.is_file() {
+                return Err(HostError::io(
+                    path,
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!(
+                            "{}; to read a pipe, pass `-` and give it on stdin",
+                            not_regular_message(&meta)
+                        ),
+                    ),
+                ));
+            } else {
+                let bytes = read_file(path)?;
+                read_bytes(input, &bytes, kind, false, &mut out, &mut seen)?;
+                false
+            }
+        };
+        if out.len() == before {
+            return Err(HostError::Usage(nothing_found(input, kind, is_dir, &seen)));
         }
     }
     Ok(out)
-}
-
-pub(crate) fn too_large() -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::FileTooLarge,
-        format!("larger than the {} MiB input limit", INPUT_LIMIT >> 20),
-    )
-}
-
-/// The whole file, refusing more than [`INPUT_LIMIT`] bytes.
-pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, HostError> {
-    let (bytes, whole) = read_prefix(path)?;
-    if !whole {
-        return Err(HostError::io(path, too_large()));
-    }
-    Ok(bytes)
-}
-
-/// Up to [`INPUT_LIMIT`] bytes of the file, and whether that is all of it.
-fn read_prefix(path: &Path) -> Result<(Vec<u8>, bool), HostError> {
-    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
-    let mut bytes = Vec::new();
-    file.take(INPUT_LIMIT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| HostError::io(path, e))?;
-    let whole = bytes.len() as u64 <= INPUT_LIMIT;
-    bytes.truncate(INPUT_LIMIT as usize);
-    Ok((bytes, whole))
-}
-
-/// Every regular file under `dir` (symlinks to files included, symlinked
-/// directories not followed), depth first in name order.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), HostError> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| HostError::io(dir, e))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| HostError::io(dir, e))?;
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for e in entries {
-        let path = e.path();
-        let ft = e.file_type().map_err(|err| HostError::io(&path, err))?;
-        if ft.is_dir() {
-            walk(&path, out)?;
-        } else if ft.is_file()
-            || (ft.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn extension(path: &str) -> Option<String> {
@@ -163,40 +142,27 @@ fn is_yaml_ext(ext: Option<&str>) -> bool {
     matches!(ext, Some("yaml" | "yml"))
 }
 
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .as_deref(),
-        None | Some("exe")
-    )
-}
-
 /// One file found by walking a directory: read it if `kind` reads files
 /// like it, skipping documents of no known shape.
-fn read_walked(path: &Path, kind: InputKind, out: &mut Vec<Artifact>) -> Result<(), HostError> {
+fn read_walked(
+    path: &Path,
+    kind: InputKind,
+    out: &mut Vec<Artifact>,
+    seen: &mut Seen,
+) -> Result<(), HostError> {
     let name = path.display().to_string();
     let ext = extension(&name);
     let structured = is_structured_ext(ext.as_deref());
     match kind {
-        InputKind::Inspect | InputKind::Oci | InputKind::Kube if structured => {
+        InputKind::Inspect | InputKind::Oci | InputKind::Kube | InputKind::Auto if structured => {
             let bytes = read_file(path)?;
-            read_bytes(&name, &bytes, kind, true, out)
-        }
-        InputKind::Auto if structured => {
-            let bytes = read_file(path)?;
-            read_bytes(&name, &bytes, kind, true, out)
+            seen.files_read += 1;
+            read_bytes(&name, &bytes, kind, true, out, seen)
         }
         InputKind::Auto | InputKind::GoVersion if ext.as_deref() == Some("txt") => {
             // Only text that starts like `go version -m` output counts.
             let bytes = read_file(path)?;
+            seen.files_read += 1;
             let text = std::str::from_utf8(&bytes).map(|t| t.strip_prefix('\u{feff}').unwrap_or(t));
             match text {
                 Ok(text) if first_line(text).and_then(go_header).is_some() => {
@@ -209,6 +175,7 @@ fn read_walked(path: &Path, kind: InputKind, out: &mut Vec<Artifact>) -> Result<
             // Only executables with build info count; one too large to read
             // whole is an error only when it has it.
             let (bytes, whole) = read_prefix(path)?;
+            seen.files_read += 1;
             if std::str::from_utf8(&bytes).is_ok() || find(&bytes, GO_BUILDINFO_MAGIC).is_none() {
                 return Ok(());
             }
@@ -217,7 +184,10 @@ fn read_walked(path: &Path, kind: InputKind, out: &mut Vec<Artifact>) -> Result<
             }
             read_go_binary(&name, &bytes, out)
         }
-        _ => Ok(()),
+        _ => {
+            seen.skipped.push(path.to_owned());
+            Ok(())
+        }
     }
 }
 
@@ -237,8 +207,8 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// `file:line: message`, or `file: message`.
 fn content_error(name: &str, line: Option<u32>, message: impl std::fmt::Display) -> HostError {
     match line {
-        Some(line) => HostError::Usage(format!("{name}:{line}: {message}")),
-        None => HostError::Usage(format!("{name}: {message}")),
+        Some(line) => HostError::Usage(format!("{}:{line}: {message}", visible(name))),
+        None => HostError::Usage(format!("{}: {message}", visible(name))),
     }
 }
 
@@ -248,6 +218,7 @@ fn read_bytes(
     kind: InputKind,
     lenient: bool,
     out: &mut Vec<Artifact>,
+    seen: &mut Seen,
 ) -> Result<(), HostError> {
     if kind == InputKind::GoBinary {
         return read_go_binary(name, bytes, out);
@@ -273,7 +244,7 @@ fn read_bytes(
     if kind == InputKind::GoVersion || (kind == InputKind::Auto && go_text) {
         return read_go_version(name, text, out);
     }
-    read_structured(name, text, kind, lenient, out)
+    read_structured(name, text, kind, lenient, out, seen)
 }
 
 fn read_go_binary(name: &str, bytes: &[u8], out: &mut Vec<Artifact>) -> Result<(), HostError> {
@@ -356,11 +327,13 @@ fn read_structured(
     kind: InputKind,
     lenient: bool,
     out: &mut Vec<Artifact>,
+    seen: &mut Seen,
 ) -> Result<(), HostError> {
     for doc in parse_docs(name, text)? {
         if doc.value.is_null() {
             continue;
         }
+        seen.documents += 1;
         let v = &doc.value;
         if lenient {
             let known = match kind {
@@ -377,6 +350,7 @@ fn read_structured(
                 _ => kube::is_kube(v) || container::detect(v).is_some(),
             };
             if !known {
+                seen.unknown += 1;
                 continue;
             }
         }
@@ -389,6 +363,9 @@ fn read_structured(
         };
         let mut artifacts =
             read.map_err(|e| content_error(name, e.line.or(Some(doc.line)), e.message))?;
+        if artifacts.is_empty() {
+            note_empty(v, seen);
+        }
         let mut locator = doc.node.as_ref().map(Locator::new);
         for a in &mut artifacts {
             a.file = Some(name.to_owned());
@@ -428,6 +405,7 @@ fn parse_docs<'a>(name: &str, text: &'a str) -> Result<Vec<Doc<'a>>, HostError> 
                     };
                     return Err(match line {
                         Some(l) => {
+                            let name = visible(name);
                             HostError::Usage(format!("{name}:{l}{col}: invalid JSON: {msg}"))
                         }
                         None => content_error(name, None, format_args!("invalid JSON: {msg}")),
@@ -439,7 +417,8 @@ fn parse_docs<'a>(name: &str, text: &'a str) -> Result<Vec<Doc<'a>>, HostError> 
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let m = e.marker();
         HostError::Usage(format!(
-            "{name}:{}:{}: invalid YAML: {}",
+            "{}:{}:{}: invalid YAML: {}",
+            visible(name),
             m.line(),
             m.col() + 1,
             e.info()
@@ -448,8 +427,13 @@ fn parse_docs<'a>(name: &str, text: &'a str) -> Result<Vec<Doc<'a>>, HostError> 
     docs.into_iter()
         .map(|node| {
             let line = u32::try_from(node.span.start.line()).unwrap_or(u32::MAX);
-            let value = to_json(&node, 0)
-                .map_err(|(l, msg)| HostError::Usage(format!("{name}:{l}: invalid YAML: {msg}")))?;
+            let bad = |(l, msg): (usize, String)| {
+                HostError::Usage(format!("{}:{l}: invalid YAML: {msg}", visible(name)))
+            };
+            // Merge keys are resolved for YAML only: in JSON a `"<<"` key
+            // is quoted, which kubectl does not take as a merge.
+            let node = resolve_merges(node).map_err(bad)?;
+            let value = to_json(&node, 0).map_err(bad)?;
             Ok(Doc {
                 value,
                 line,
@@ -466,211 +450,4 @@ fn line_at(text: &str, at: usize) -> u32 {
         .get(..at)
         .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
     u32::try_from(newlines + 1).unwrap_or(u32::MAX)
-}
-
-/// A YAML node as a JSON value. Errors carry the node's line.
-fn to_json(node: &MarkedYaml<'_>, depth: usize) -> Result<Value, (usize, String)> {
-    let line = node.span.start.line();
-    if depth > MAX_DEPTH {
-        return Err((line, format!("nested deeper than {MAX_DEPTH} levels")));
-    }
-    Ok(match &node.data {
-        YamlData::Value(s) => scalar_json(s),
-        YamlData::Representation(s, _, _) => Value::String(s.to_string()),
-        YamlData::Sequence(items) => Value::Array(
-            items
-                .iter()
-                .map(|item| to_json(item, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
-        YamlData::Mapping(m) => {
-            let mut obj = Map::new();
-            for (k, v) in m {
-                let key = match &k.data {
-                    YamlData::Value(s) => match scalar_json(s) {
-                        Value::String(s) => s,
-                        Value::Null => "null".to_owned(),
-                        other => other.to_string(),
-                    },
-                    YamlData::Representation(s, _, _) => s.to_string(),
-                    YamlData::Tagged(_, inner) => match &inner.data {
-                        YamlData::Value(Scalar::String(s)) => s.to_string(),
-                        _ => return Err((k.span.start.line(), "unsupported mapping key".into())),
-                    },
-                    _ => {
-                        return Err((
-                            k.span.start.line(),
-                            "a mapping key must be a scalar".to_owned(),
-                        ))
-                    }
-                };
-                obj.insert(key, to_json(v, depth + 1)?);
-            }
-            Value::Object(obj)
-        }
-        YamlData::Tagged(_, inner) => to_json(inner, depth + 1)?,
-        YamlData::Alias(_) | YamlData::BadValue => {
-            return Err((line, "an alias that cannot be resolved".to_owned()))
-        }
-    })
-}
-
-fn scalar_json(s: &Scalar<'_>) -> Value {
-    match s {
-        Scalar::Null => Value::Null,
-        Scalar::Boolean(b) => Value::Bool(*b),
-        Scalar::Integer(i) => Value::Number((*i).into()),
-        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner())
-            .map_or_else(|| Value::String(f.to_string()), Value::Number),
-        Scalar::String(s) => Value::String(s.to_string()),
-    }
-}
-
-/// A scalar node's text.
-fn text_of<'n>(node: &'n MarkedYaml<'_>) -> Option<&'n str> {
-    match &node.data {
-        YamlData::Value(Scalar::String(s)) | YamlData::Representation(s, _, _) => Some(s),
-        YamlData::Tagged(_, inner) => text_of(inner),
-        _ => None,
-    }
-}
-
-/// The value of `key` in a mapping node.
-fn get<'n, 'a>(node: &'n MarkedYaml<'a>, key: &str) -> Option<&'n MarkedYaml<'a>> {
-    match &node.data {
-        YamlData::Mapping(m) => m
-            .iter()
-            .find(|(k, _)| text_of(k) == Some(key))
-            .map(|(_, v)| v),
-        _ => None,
-    }
-}
-
-/// The node's children, in document order (mapping values, sequence
-/// items), except the values of `skip` keys.
-fn children<'n, 'a>(node: &'n MarkedYaml<'a>, skip: &[&str]) -> Vec<&'n MarkedYaml<'a>> {
-    match &node.data {
-        YamlData::Mapping(m) => m
-            .iter()
-            .filter(|(k, _)| !text_of(k).is_some_and(|k| skip.contains(&k)))
-            .map(|(_, v)| v)
-            .collect(),
-        YamlData::Sequence(items) => items.iter().collect(),
-        YamlData::Tagged(_, inner) => vec![&**inner],
-        _ => Vec::new(),
-    }
-}
-
-/// The first node, depth first in document order, that `hit` accepts;
-/// `skip` keys are not descended into.
-fn search<'n, 'a>(
-    node: &'n MarkedYaml<'a>,
-    skip: &[&str],
-    hit: &mut impl FnMut(&'n MarkedYaml<'a>) -> bool,
-) -> Option<&'n MarkedYaml<'a>> {
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if hit(n) {
-            return Some(n);
-        }
-        stack.extend(children(n, skip).into_iter().rev());
-    }
-    None
-}
-
-fn line_of(node: &MarkedYaml<'_>) -> u32 {
-    u32::try_from(node.span.start.line()).unwrap_or(u32::MAX)
-}
-
-/// Finds where in a document each artifact came from. One pass indexes
-/// the objects (by `metadata.name`) and the mappings with an `Id` or a
-/// `digest`, so a document with many objects is not searched once per
-/// artifact.
-struct Locator<'n, 'a> {
-    doc: &'n MarkedYaml<'a>,
-    objects: HashMap<&'n str, Vec<&'n MarkedYaml<'a>>>,
-    keyed: HashMap<(&'static str, &'n str), Vec<&'n MarkedYaml<'a>>>,
-    /// Nodes already given to an artifact (by input offset).
-    used: HashSet<usize>,
-}
-
-impl<'n, 'a> Locator<'n, 'a> {
-    fn new(doc: &'n MarkedYaml<'a>) -> Self {
-        let mut l = Locator {
-            doc,
-            objects: HashMap::new(),
-            keyed: HashMap::new(),
-            used: HashSet::new(),
-        };
-        let mut stack = vec![doc];
-        while let Some(n) = stack.pop() {
-            if let Some(meta) = get(n, "metadata") {
-                let name = get(meta, "name").or_else(|| get(meta, "generateName"));
-                if let Some(name) = name.and_then(text_of) {
-                    l.objects.entry(name).or_default().push(n);
-                }
-            }
-            for key in ["Id", "digest"] {
-                if let Some(v) = get(n, key).and_then(text_of) {
-                    l.keyed.entry((key, v)).or_default().push(n);
-                }
-            }
-            stack.extend(children(n, &[]).into_iter().rev());
-        }
-        l
-    }
-
-    /// Where `a` came from: a container's `image` value (each used once,
-    /// so same-image containers get their own lines), the start of an
-    /// inspect record (found by `Id`) or index entry (by `digest`), else
-    /// the start of its Kubernetes object.
-    fn locate(&mut self, a: &Artifact) -> Option<u32> {
-        let field = |k: &str| a.fields.get(k).map(String::as_str);
-        let scope = field("k8s.name")
-            .and_then(|name| self.objects.get(name))
-            .and_then(|candidates| {
-                candidates.iter().copied().find(|n| {
-                    let kind_ok = match (field("k8s.kind"), get(n, "kind").and_then(text_of)) {
-                        (Some(want), Some(kind)) => want == kind,
-                        _ => true,
-                    };
-                    let ns = get(n, "metadata").and_then(|m| get(m, "namespace"));
-                    let ns_ok = match (field("k8s.namespace"), ns.and_then(text_of)) {
-                        (Some(want), Some(ns)) => want == ns,
-                        _ => true,
-                    };
-                    kind_ok && ns_ok
-                })
-            });
-        if let (Some(cname), Some(image)) = (field("container.name"), a.reference.as_deref()) {
-            let used = &self.used;
-            let found = search(scope.unwrap_or(self.doc), &["status"], &mut |n| {
-                get(n, "name").and_then(text_of) == Some(cname)
-                    && get(n, "image").is_some_and(|i| {
-                        text_of(i) == Some(image) && !used.contains(&i.span.start.index())
-                    })
-            })
-            .and_then(|n| get(n, "image"));
-            if let Some(image) = found {
-                self.used.insert(image.span.start.index());
-                return Some(line_of(image));
-            }
-        }
-        for (field_name, key) in [("id", "Id"), ("digest", "digest")] {
-            let Some(want) = field(field_name) else {
-                continue;
-            };
-            let found = self.keyed.get(&(key, want)).and_then(|nodes| {
-                nodes
-                    .iter()
-                    .copied()
-                    .find(|n| !self.used.contains(&n.span.start.index()))
-            });
-            if let Some(n) = found {
-                self.used.insert(n.span.start.index());
-                return Some(line_of(n));
-            }
-        }
-        scope.map(line_of)
-    }
 }

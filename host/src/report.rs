@@ -4,6 +4,7 @@
 use imprint_core::check::{CheckReport, Severity};
 use imprint_core::Policy;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Output formats of `imprint check`.
@@ -26,7 +27,59 @@ fn severity_word(s: Severity) -> &'static str {
     }
 }
 
-/// Human output.
+/// Whether `c` must not reach a terminal or log raw: control characters
+/// (C0, DEL, C1: newlines, escape sequences, OSC-8 links), line and
+/// paragraph separators, and bidirectional overrides and isolates.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if c.is_ascii() => {
+            let _ = write!(out, "\\x{:02x}", u32::from(c));
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
+}
+
+/// `s` for human output: control characters (C0, DEL, C1), line and
+/// paragraph separators and bidirectional overrides and isolates show as
+/// escapes (`\n`, `\x1b`, `\u{202e}`), so text from an artifact (a label,
+/// a container name, a file name) can neither forge a line nor send
+/// terminal escapes or links.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if needs_escape(c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Human output. Text from artifacts and policies is shown with
+/// [`visible`].
 pub fn human(r: &CheckReport) -> String {
     let mut out = String::new();
     for a in &r.artifacts {
@@ -42,9 +95,9 @@ pub fn human(r: &CheckReport) -> String {
             }
         }
         let title: &str = a.reference.as_deref().unwrap_or(&a.name);
-        let _ = write!(out, "{title}  ({where_})");
+        let _ = write!(out, "{}  ({})", visible(title), visible(&where_));
         if let Some(c) = &a.channel {
-            let _ = write!(out, "  channel: {c}");
+            let _ = write!(out, "  channel: {}", visible(c));
         }
         out.push('\n');
         if a.findings.is_empty() {
@@ -55,8 +108,8 @@ pub fn human(r: &CheckReport) -> String {
                 out,
                 "  {:<7} {}  {}",
                 severity_word(f.severity),
-                f.rule,
-                f.message
+                visible(&f.rule),
+                visible(&f.message)
             );
         }
     }
@@ -75,20 +128,55 @@ pub fn human(r: &CheckReport) -> String {
         let _ = writeln!(
             out,
             "skipped (they compare with derived values; pass --derive): {}",
-            r.skipped_rules.join(", ")
+            visible(&r.skipped_rules.join(", "))
         );
     }
     out
 }
 
+/// Workflow-command data: `%`, CR and LF as the runner's `%25`, `%0D`,
+/// `%0A` (so no value can end the command and start another), other
+/// characters [`needs_escape`] shown escaped as in [`visible`].
 fn gh_escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    gh_escape(s, false)
 }
 
+/// A workflow-command property: as [`gh_escape_data`], and `:` and `,`
+/// as `%3A` and `%2C`.
 fn gh_escape_prop(s: &str) -> String {
-    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    gh_escape(s, true)
+}
+
+fn gh_escape(s: &str, prop: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if prop => out.push_str("%3A"),
+            ',' if prop => out.push_str("%2C"),
+            c if needs_escape(c) => push_escaped(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `path` as a URI reference: every byte but RFC 3986's unreserved
+/// characters and `/` percent-encoded (a space, `#`, `%` or `?` in a file
+/// name would otherwise make SARIF's `artifactLocation.uri` invalid or
+/// point elsewhere).
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// GitHub workflow annotations, one line per finding.
@@ -136,7 +224,7 @@ pub fn sarif(r: &CheckReport, policy: &Policy) -> String {
         .map(|(a, f)| {
             let mut loc = json!({ "logicalLocations": [{ "name": a.name, "kind": a.kind }] });
             if let Some(file) = &f.file {
-                let mut phys = json!({ "artifactLocation": { "uri": file } });
+                let mut phys = json!({ "artifactLocation": { "uri": uri_path(file) } });
                 if let Some(l) = f.line {
                     phys["region"] = json!({ "startLine": l });
                 }
@@ -190,5 +278,25 @@ mod tests {
     fn github_escaping() {
         assert_eq!(gh_escape_data("50%\na"), "50%25%0Aa");
         assert_eq!(gh_escape_prop("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            gh_escape_data("\u{1b}]8;;x\u{7}\r\u{202e}"),
+            "\\x1b]8;;x\\x07%0D\\u{202e}"
+        );
+    }
+
+    #[test]
+    fn visible_escapes_controls_only() {
+        assert_eq!(visible("plain ü/é"), "plain ü/é");
+        assert_eq!(
+            visible("a\n  channel\tb\u{1b}[31m\u{9b}\u{2066}"),
+            "a\\n  channel\\tb\\x1b[31m\\u{9b}\\u{2066}"
+        );
+    }
+
+    #[test]
+    fn uri_paths_are_percent_encoded() {
+        assert_eq!(uri_path("deploy/x402.yaml"), "deploy/x402.yaml");
+        assert_eq!(uri_path("a b#c%d?.yaml"), "a%20b%23c%25d%3F.yaml");
+        assert_eq!(uri_path("ü:x"), "%C3%BC%3Ax");
     }
 }

@@ -402,3 +402,20 @@ fn airunway_flag_on_the_wrong_package_fails() {
         r.stdout
     );
 }
+
+#[test]
+fn airunway_flag_under_a_package_pattern_counts_only_when_it_matches() {
+    let repo = provider_repo();
+    let flags = ldflags(&repo, &[]);
+    // `go build -ldflags=PATTERN=FLAGS` gives FLAGS to the linker only when
+    // PATTERN matches the main package (issue 11): build info records the
+    // flags either way.
+    let bin = go_build(&repo, Some(&format!("other/pkg={flags}")));
+    let r = check_binary(&repo, &bin, &[]).expect_code(1);
+    assert!(r.stdout.contains("airunway-shim-injected"), "{}", r.stdout);
+    let bin = go_build(
+        &repo,
+        Some(&format!("github.com/example/provider/...={flags}")),
+    );
+    check_binary(&repo, &bin, &[]).expect_code(0);
+}

@@ -749,7 +749,7 @@ fn malformed_inputs_name_the_file_and_line() {
     let e = read_err(&p, InputKind::Auto);
     assert!(
         e.starts_with(&format!(
-            "{p}:1: unsupported input (an object with keys `name`): expected `docker inspect`"
+            "{p}:1: unsupported input (an object of another shape): expected `docker inspect`"
         )),
         "{e}"
     );

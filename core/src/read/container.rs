@@ -156,24 +156,21 @@ pub fn read_oci(value: &Value, file: Option<&str>) -> Result<Vec<Artifact>, Read
     }
 }
 
-/// What a value is, for "unsupported" messages: its type, and an object's
-/// first few keys.
-fn describe(value: &Value) -> String {
+/// What `value` is, by type only: an unsupported input may be any file
+/// (a symlink to a secret), so none of its content (keys, values) is named.
+fn describe(value: &Value) -> &'static str {
     match value {
-        Value::Object(o) if o.is_empty() => "an empty object".to_owned(),
-        Value::Object(o) => {
-            let keys: Vec<String> = o.keys().take(5).map(|k| format!("`{k}`")).collect();
-            let more = if o.len() > 5 { ", …" } else { "" };
-            format!("an object with keys {}{more}", keys.join(", "))
-        }
+        Value::Object(o) if o.is_empty() => "an empty object",
+        Value::Object(_) => "an object of another shape",
         Value::Array(a) => match a.first() {
-            Some(first) => format!("an array whose first element is {}", describe(first)),
-            None => "an empty array".to_owned(),
+            Some(Value::Object(_)) => "an array of objects of another shape",
+            Some(_) => "an array of something other than objects",
+            None => "an empty array",
         },
-        Value::String(_) => "a string".to_owned(),
-        Value::Number(_) => "a number".to_owned(),
-        Value::Bool(_) => "a boolean".to_owned(),
-        Value::Null => "null".to_owned(),
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "null",
     }
 }
 

@@ -331,10 +331,12 @@ pub fn parse_version_m(text: &str) -> Result<GoBuildInfo, ReadError> {
             }
         }
         if !first {
-            return Err(at(format!(
-                "{line:?} is not a build info line (expected a tab, then `path`, `mod`, \
-                 `dep`, `=>` or `build` and a tab)"
-            )));
+            // The line is not echoed: the input may be any text file.
+            return Err(at(
+                "not a build info line (expected a tab, then `path`, `mod`, `dep`, `=>` or \
+                 `build` and a tab)"
+                    .to_owned(),
+            ));
         }
         lines.info.go_version = parse_header(line).map_err(at)?;
         header = Some(n);
@@ -356,8 +358,10 @@ fn is_modinfo_line(line: &str) -> bool {
 
 /// The Go version from a `FILE: goVERSION` line.
 fn parse_header(line: &str) -> Result<String, String> {
+    // The line is not echoed: the input may be any text file.
     let bad = || {
-        format!("expected `FILE: goVERSION` (the first line `go version -m` prints), got {line:?}")
+        "not `go version -m` output: expected `FILE: goVERSION` (the first line it prints)"
+            .to_owned()
     };
     let (_, version) = line.rsplit_once(": ").ok_or_else(bad)?;
     let version = version.trim();
@@ -551,7 +555,10 @@ impl GoBuildInfo {
     /// The `-ldflags` value is split as `go build` splits it
     /// (`cmd/internal/quoted.Split`: whitespace-separated fields, optionally
     /// in single or double quotes, no escapes), after a leading
-    /// `PATTERN=` (as in `-ldflags=all=-X …`); then the flags are read as
+    /// `PATTERN=` (as in `-ldflags=all=-X …`; a pattern that does not
+    /// match the main package, as `go build` matches per-package flags,
+    /// means the linker never got the flags, so there are none: see
+    /// `pkgpattern` for the cases assumed rather than known); then the flags are read as
     /// the linker reads them: `-X sym=value`, `-X=sym=value`, `--X …`, the
     /// arguments of the linker's other flags that take one are skipped, `--`
     /// ends the flags, and the last `-X` for a symbol wins. Text after an
@@ -581,21 +588,28 @@ impl GoBuildInfo {
             a.fields.insert(format!("build.{key}"), value);
         }
         if let Some(ldflags) = a.fields.get("build.-ldflags") {
-            a.xflags = x_flags(ldflags);
+            let main = a.fields.get("go.path").map_or("", String::as_str);
+            let module = a.fields.get("go.module").map(String::as_str);
+            a.xflags = x_flags(ldflags, main, module);
         }
         a
     }
 }
 
-/// The `-X symbol=value` definitions in an `-ldflags` value (see
+/// The `-X symbol=value` definitions in an `-ldflags` value that the
+/// linker applied to the main package `main` of module `module` (see
 /// [`GoBuildInfo::into_artifact`]).
-fn x_flags(ldflags: &str) -> BTreeMap<String, String> {
+fn x_flags(ldflags: &str, main: &str, module: Option<&str>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut v = ldflags.trim();
     if !v.starts_with('-') {
-        // `PATTERN=FLAGS`, as cmd/go's per-package flags accept.
+        // `PATTERN=FLAGS`, as cmd/go's per-package flags accept: they
+        // reach the linker only when the pattern matches the main package.
         match v.split_once('=') {
             Some((pattern, flags)) if !pattern.is_empty() && !v.starts_with(['\'', '"']) => {
+                if !super::pkgpattern::matches_main(pattern, main, module) {
+                    return out;
+                }
                 v = flags;
             }
             _ => return out,
@@ -1142,9 +1156,13 @@ mod tests {
         assert_eq!(e("\n \n").line, None);
         let x = e("a: go version not found\n");
         assert_eq!(x.line, Some(1));
-        assert!(x.message.starts_with("expected `FILE: goVERSION`"));
+        assert!(x
+            .message
+            .starts_with("not `go version -m` output: expected `FILE: goVERSION`"));
         let x = e("hello world\n");
-        assert!(x.message.starts_with("expected `FILE: goVERSION`"));
+        assert!(x
+            .message
+            .starts_with("not `go version -m` output: expected `FILE: goVERSION`"));
         let x = e("a: go1.22.1\n\tpath\tp\nb: go1.22.1\n\tpath\tq\n");
         assert_eq!(x.line, Some(3));
         assert!(x
@@ -1152,9 +1170,7 @@ mod tests {
             .contains("more than one binary (the first starts on line 1)"));
         let x = e("a: go1.22.1\n\tpath\tp\ngarbage\n");
         assert_eq!(x.line, Some(3));
-        assert!(x
-            .message
-            .starts_with("\"garbage\" is not a build info line"));
+        assert!(x.message.starts_with("not a build info line"));
         let cases = [
             ("\tmod\tm\n", "expected 2 or 3 columns; got 1"),
             ("\tdep\ta\tb\tc\td\n", "expected 2 or 3 columns; got 4"),
@@ -1227,7 +1243,9 @@ mod tests {
     }
 
     fn xf(ldflags: &str) -> Vec<(String, String)> {
-        x_flags(ldflags).into_iter().collect()
+        x_flags(ldflags, "example.com/m", Some("example.com/m"))
+            .into_iter()
+            .collect()
     }
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -1301,6 +1319,65 @@ mod tests {
         assert_eq!(xf(""), pairs(&[]));
         // An unterminated quote: the flags before it still count.
         assert_eq!(xf("-X a.b=1 -X 'c.d=2"), pairs(&[("a.b", "1")]));
+    }
+
+    /// The `-X` flags of `ldflags` for a binary whose main package is
+    /// `example.com/m/cmd/x` in module `example.com/m`.
+    fn xf_main(ldflags: &str) -> Vec<(String, String)> {
+        let info = GoBuildInfo {
+            go_version: "go1.22.5".into(),
+            path: "example.com/m/cmd/x".into(),
+            module: Some("example.com/m".into()),
+            settings: pairs(&[("-ldflags", ldflags)]),
+        };
+        info.into_artifact("x").xflags.into_iter().collect()
+    }
+
+    #[test]
+    fn per_package_flags_count_only_when_their_pattern_matches_the_main_package() {
+        let set = pairs(&[("main.version", "1")]);
+        // Checked against go1.19 `go build ./cmd/x` run in the module root:
+        // these set `main.version`…
+        for pattern in [
+            "example.com/m/cmd/x",
+            "example.com/m/...",
+            "example.com/m/cmd/x/...",
+            "example.com/m/cmd/...",
+            "example.com/.../x",
+            "...",
+            "all",
+            " all ",
+            "./...",
+            "./cmd/x",
+            "./cmd/...",
+            "../...",
+        ] {
+            assert_eq!(
+                xf_main(&format!("{pattern}=-X main.version=1")),
+                set,
+                "{pattern}"
+            );
+        }
+        // …and these do not: the linker never applied the flag.
+        for pattern in [
+            "other/pkg",
+            "example.com/m/cmd",
+            "example.com/m/cmd/x/",
+            "example.com/m/cmd/y",
+            "std",
+            "cmd",
+            "./cmd/y",
+            ".",
+        ] {
+            assert_eq!(
+                xf_main(&format!("{pattern}=-X main.version=1")),
+                pairs(&[]),
+                "{pattern}"
+            );
+        }
+        // Flags without a pattern apply to the packages named on the
+        // command line, which include the main package.
+        assert_eq!(xf_main("-X main.version=1"), set);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::check::Artifact;
 pub mod container;
 pub mod go;
 pub mod kube;
+mod pkgpattern;
 
 /// An input could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
