@@ -4,7 +4,19 @@
 /** A builtin policy. */
 export type PolicyInfo = { name: string, description: string };
 
-export type Answer = { "type": "derivation" } & Derivation | { "type": "derive_error" } & DeriveError | { "type": "policy_error" } & PolicyError | { "type": "policy", 
+export type Answer = { "type": "derivation" } & Derivation | { "type": "rendered", 
+/**
+ * The format.
+ */
+format: OutputFormat, 
+/**
+ * The exact text a host prints.
+ */
+text: string, 
+/**
+ * Values to persist with `--save` (the host writes them).
+ */
+persist: Array<Persisted>, } | { "type": "derive_error" } & DeriveError | { "type": "policy_error" } & PolicyError | { "type": "policy", 
 /**
  * Its name.
  */
@@ -176,6 +188,8 @@ trace: Array<ValueTrace>,
  */
 bake_target: string, };
 
+export type OutputFormat = "shell" | "shell-quoted" | "json" | "github" | "dotenv" | "bake" | "ldflags";
+
 export type BuildArg = { 
 /**
  * Argument name.
@@ -276,7 +290,7 @@ inputs: Array<string>,
  */
 message: string, };
 
-export type DeriveErrorCode = "required-empty" | "invalid-format" | "value-too-long" | "unknown-argument" | "fact-unavailable" | "contradicts-git" | "command-failed";
+export type DeriveErrorCode = "required-empty" | "invalid-format" | "value-too-long" | "unknown-argument" | "fact-unavailable" | "contradicts-git" | "command-failed" | "unrenderable";
 
 export type PolicyError = { 
 /**

@@ -19,8 +19,8 @@
 
 use crate::check::{cards, check, describe, Artifact, ArtifactCard, Card, CheckReport};
 use crate::{
-    derive, rewrite_pins, Context, Derivation, DeriveError, PinChange, Policy, PolicyError,
-    Reference,
+    derive, render, rewrite_pins, Context, Derivation, DeriveError, OutputFormat, Persisted,
+    PinChange, Policy, PolicyError, Reference,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -29,12 +29,15 @@ use std::collections::BTreeMap;
 /// fields beside it (`{"op": "derive", "policy": "…", "context": {…}}`).
 #[derive(Debug, Clone)]
 pub enum Request {
-    /// Load `policy` (JSON text) and derive with `context`.
+    /// Load `policy` (JSON text) and derive with `context`; with `format`,
+    /// answer the text of that output format ([`Answer::Rendered`]).
     Derive {
         /// The policy's JSON text.
         policy: String,
         /// The build context (absent: empty).
         context: Context,
+        /// The output format to render (absent: the derivation as data).
+        format: Option<OutputFormat>,
     },
     /// Load `policy`, derive with `context`, and explain how each value was derived.
     Explain {
@@ -161,6 +164,8 @@ mod wire {
         pub env: Option<BTreeMap<String, String>>,
         #[serde(default, deserialize_with = "present")]
         pub file: Option<Option<String>>,
+        #[serde(default, deserialize_with = "present")]
+        pub format: Option<crate::OutputFormat>,
     }
 
     impl Request {
@@ -178,6 +183,7 @@ mod wire {
                 ("labels", self.labels.is_some()),
                 ("env", self.env.is_some()),
                 ("file", self.file.is_some()),
+                ("format", self.format.is_some()),
             ]
             .into_iter()
             .filter_map(|(name, written)| written.then_some(name))
@@ -202,7 +208,7 @@ impl TryFrom<wire::Request> for Request {
     fn try_from(mut w: wire::Request) -> Result<Self, String> {
         use wire::Op;
         let (op, fields): (&str, &[&str]) = match w.op {
-            Op::Derive => ("derive", &["policy", "context"]),
+            Op::Derive => ("derive", &["policy", "context", "format"]),
             Op::Explain => ("explain", &["policy", "context"]),
             Op::Validate => ("validate", &["policy"]),
             Op::Pin => ("pin", &["text", "images", "tag", "also_tags"]),
@@ -231,7 +237,11 @@ impl TryFrom<wire::Request> for Request {
                     Some(None) => return Err(format!("`context` of op `{op}` is null")),
                 };
                 if matches!(w.op, Op::Derive) {
-                    Request::Derive { policy, context }
+                    Request::Derive {
+                        policy,
+                        context,
+                        format: w.format,
+                    }
                 } else {
                     Request::Explain { policy, context }
                 }
@@ -278,6 +288,15 @@ impl TryFrom<wire::Request> for Request {
 pub enum Answer {
     /// A successful derivation.
     Derivation(Derivation<'static>),
+    /// A successful derivation in the output format the request named.
+    Rendered {
+        /// The format.
+        format: OutputFormat,
+        /// The exact text a host prints.
+        text: String,
+        /// Values to persist with `--save` (the host writes them).
+        persist: Vec<Persisted<'static>>,
+    },
     /// Derivation failed.
     DeriveError(DeriveError),
     /// The policy did not load.
@@ -349,10 +368,22 @@ pub enum Answer {
 /// Answers one request.
 pub fn run(request: Request) -> Answer {
     match request {
-        Request::Derive { policy, context } => match Policy::from_json(&policy, "policy") {
-            Ok(p) => match derive(&p, &context) {
-                Ok(d) => Answer::Derivation(d.into_owned()),
-                Err(e) => Answer::DeriveError(e),
+        Request::Derive {
+            policy,
+            context,
+            format,
+        } => match Policy::from_json(&policy, "policy") {
+            Ok(p) => match (derive(&p, &context), format) {
+                (Ok(d), None) => Answer::Derivation(d.into_owned()),
+                (Ok(d), Some(format)) => match render(&d, format) {
+                    Ok(text) => Answer::Rendered {
+                        format,
+                        text,
+                        persist: d.into_owned().persist,
+                    },
+                    Err(e) => Answer::DeriveError(e),
+                },
+                (Err(e), _) => Answer::DeriveError(e),
             },
             Err(e) => Answer::PolicyError(e),
         },
@@ -540,7 +571,11 @@ pub fn answer_json(request: Request) -> String {
         }
     }
     match request {
-        Request::Derive { policy, context } => loaded(&policy, |p| derive_json(p, &context)),
+        Request::Derive {
+            policy,
+            context,
+            format: None,
+        } => loaded(&policy, |p| derive_json(p, &context)),
         Request::Check {
             policy,
             artifacts,
@@ -582,6 +617,7 @@ mod typescript {
             crate::Failed::decl(&cfg),
             crate::CommandOutcome::decl(&cfg),
             crate::Derivation::decl(&cfg),
+            crate::OutputFormat::decl(&cfg),
             crate::BuildArg::decl(&cfg),
             crate::LdFlag::decl(&cfg),
             crate::Persisted::decl(&cfg),
@@ -649,12 +685,30 @@ mod tests {
     fn requests_read_in_any_field_order() {
         let ctx = serde_json::json!({ "env": { "A": "1" } });
         match request(serde_json::json!({ "context": ctx, "policy": "P", "op": "derive" })) {
-            Ok(Request::Derive { policy, context }) => {
+            Ok(Request::Derive {
+                policy,
+                context,
+                format: None,
+            }) => {
                 assert_eq!(policy, "P");
                 assert_eq!(context.env["A"], "1");
             }
             other => panic!("{other:?}"),
         }
+        match request(
+            serde_json::json!({ "format": "shell-quoted", "policy": "P", "op": "derive" }),
+        ) {
+            Ok(Request::Derive { format, .. }) => {
+                assert_eq!(format, Some(crate::OutputFormat::ShellQuoted));
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = request(serde_json::json!({ "op": "explain", "policy": "P", "format": "json" }));
+        assert!(
+            e.as_ref()
+                .is_err_and(|m| m.contains("unknown field `format` for op `explain`")),
+            "{e:?}"
+        );
         match request(serde_json::json!({ "images": ["a"], "op": "pin", "tag": "t", "text": "x" }))
         {
             Ok(Request::Pin {

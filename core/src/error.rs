@@ -82,6 +82,9 @@ pub enum DeriveErrorCode {
     /// An allowed command was reached but gave no answer (it timed out, could
     /// not be started, or printed too much or non-UTF-8 output).
     CommandFailed,
+    /// The requested output format cannot carry a derived value
+    /// unambiguously (see [`crate::render`]).
+    Unrenderable,
 }
 
 impl DeriveErrorCode {
@@ -95,6 +98,7 @@ impl DeriveErrorCode {
             Self::FactUnavailable => "fact-unavailable",
             Self::ContradictsGit => "contradicts-git",
             Self::CommandFailed => "command-failed",
+            Self::Unrenderable => "unrenderable",
         }
     }
 }

@@ -74,6 +74,7 @@ mod policy;
 mod re;
 pub mod read;
 mod reference;
+mod render;
 mod semver;
 mod template;
 mod transform;
@@ -93,6 +94,7 @@ pub use policy::{
     ArgDecl, GitFact, Inputs, Limits, PinSpec, Policy, FORMAT_VERSION, TOP_LEVEL_KEYS,
 };
 pub use reference::{is_valid_tag, sanitize_tag, Reference, ReferenceError};
+pub use render::{render, shell_quote, OutputFormat};
 pub use semver::{highest_tag, semver_precedence};
 pub use transform::epoch_to_rfc3339;
 pub use url::strip_url_credentials;

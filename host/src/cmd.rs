@@ -4,10 +4,10 @@ use crate::cli::{CardFormat, CheckArgs, Cmd, ContextArgs, DeriveArgs, DescribeAr
 use crate::engine::Engine;
 use crate::error::{HostError, Status};
 use crate::gather::{gather, GatherOptions};
-use crate::output::{render, Format};
+use crate::output::Format;
 use crate::persist::{read_original, replace, replaceable, write_atomic};
 use imprint_core::{
-    is_valid_tag, pin_file_matches, rewrite_pins_bytes, Context, Derivation, Policy,
+    is_valid_tag, pin_file_matches, rewrite_pins_bytes, Context, Derivation, OutputFormat, Policy,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -248,15 +248,6 @@ fn gathered(c: &ContextArgs) -> Result<(Loaded, Context), HostError> {
     Ok((loaded, ctx))
 }
 
-fn derive_with(
-    c: &ContextArgs,
-    engine: &mut dyn Engine,
-) -> Result<(Loaded, Derivation<'static>), HostError> {
-    let loaded = load_policy_text(&c.policy.policy)?;
-    let d = derive_loaded(&loaded, c, engine)?;
-    Ok((loaded, d))
-}
-
 /// Gathers the context of an already loaded policy and derives.
 fn derive_loaded(
     loaded: &Loaded,
@@ -273,8 +264,12 @@ fn derive_cmd(
     engine: &mut dyn Engine,
     out: &mut impl Write,
 ) -> Result<Status, HostError> {
-    let (_, d) = derive_with(&a.context, engine)?;
-    let mut text = render(&d, a.format)?;
+    let loaded = load_policy_text(&a.context.policy.policy)?;
+    let ctx = gather(&loaded.policy, &options(&a.context)?)?;
+    let format = OutputFormat::from(a.format);
+    let req = json!({ "op": "derive", "policy": loaded.text, "context": ctx, "format": format });
+    let rendered: Rendered = decode(ask(engine, &req, &loaded.origin)?)?;
+    let mut text = rendered.text;
     if let Some(dir) = &a.save {
         if !dir.is_dir() {
             return Err(HostError::io(
@@ -285,7 +280,7 @@ fn derive_cmd(
                 ),
             ));
         }
-        for p in &d.persist {
+        for p in &rendered.persist {
             write_atomic(&dir.join(&*p.file), p.content.as_bytes(), 0o600)?;
         }
     }
@@ -293,6 +288,13 @@ fn derive_cmd(
         text.push('\n');
     }
     write_out(out, &text)
+}
+
+/// The engine's `rendered` answer.
+#[derive(serde::Deserialize)]
+struct Rendered {
+    text: String,
+    persist: Vec<imprint_core::Persisted<'static>>,
 }
 
 fn yaml_files(dir: &Path, exts: &[String], out: &mut Vec<PathBuf>) -> Result<(), HostError> {

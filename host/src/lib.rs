@@ -3,7 +3,7 @@
 //!
 //! - [`gather`] reads the outside world into an [`imprint_core::Context`],
 //!   with [`git`] for git facts and [`run`] for bounded program runs;
-//! - [`output`] renders a derivation (shell, json, github, dotenv, bake, ldflags);
+//! - [`output`] names the output formats of a derivation (the engine renders them);
 //! - [`diag`] writes warnings and errors to stderr, never panicking;
 //! - [`persist`] writes files atomically;
 //! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts

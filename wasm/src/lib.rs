@@ -139,7 +139,32 @@ pub fn derive(
 ) -> JsValue {
     answer_with_policy(&policy, |policy| {
         let context = from_js_or_default("context", &context)?;
-        Ok(api::Request::Derive { policy, context })
+        Ok(api::Request::Derive {
+            policy,
+            context,
+            format: None,
+        })
+    })
+}
+
+/// Derives and renders one output format (`shell`, `shell-quoted`, `json`,
+/// `github`, `dotenv`, `bake`, `ldflags`): `{ type: "rendered", text,
+/// persist }`, byte for byte what `imprint derive --format` prints, or the
+/// `derive_error` (`unrenderable` when the format cannot carry a value).
+#[wasm_bindgen(js_name = deriveFormatted, unchecked_return_type = "Answer")]
+pub fn derive_formatted(
+    #[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Partial<Context>")] context: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "OutputFormat")] format: JsValue,
+) -> JsValue {
+    answer_with_policy(&policy, |policy| {
+        let context = from_js_or_default("context", &context)?;
+        let format = required_from_js("format", &format)?;
+        Ok(api::Request::Derive {
+            policy,
+            context,
+            format: Some(format),
+        })
     })
 }
 

@@ -168,3 +168,22 @@ test("strings cross the boundary whole: non-ASCII, lone surrogates, sizes; non-s
   assert.match(engine.describe("vllm", "a:b", { k: 1 }).message, /^malformed labels: /);
   assert.equal(engine.derive("vllm", undefined).type, "derivation");
 });
+
+test("deriveFormatted renders what `imprint derive --format` prints", () => {
+  const ctx = { env: { BUILDKITE: "1", BUILDKITE_COMMIT: "abc123", RELEASE_VERSION: "v0.20.0" },
+    args: { variant: "cu129" }, arch: "x86_64" };
+  const shell = engine.deriveFormatted("vllm", ctx, "shell");
+  assert.equal(shell.type, "rendered");
+  // upstream-behaviour (a): four build args, then the staging tag, each word followed by a space.
+  assert.equal(shell.text,
+    "--build-arg VLLM_BUILD_COMMIT=abc123 --build-arg VLLM_BUILD_PIPELINE=local --build-arg VLLM_BUILD_URL= " +
+    "--build-arg VLLM_IMAGE_TAG=vllm/vllm-openai:v0.20.0-cu129 " +
+    "--tag public.ecr.aws/q9t5s3a7/vllm-release-repo:abc123-x86_64-cu129 ");
+  // A value the unquoted form would split is refused, and named.
+  const split = engine.deriveFormatted("vllm", { ...ctx, env: { ...ctx.env, VLLM_BUILD_URL: "a b" } }, "shell");
+  assert.equal(split.type, "derive_error");
+  assert.equal(split.code, "unrenderable");
+  assert.equal(split.subject, "VLLM_BUILD_URL");
+  // An unknown format is a bad request naming the argument.
+  assert.match(engine.deriveFormatted("vllm", ctx, "yaml").message, /^malformed format: unknown variant `yaml`/);
+});
