@@ -16,7 +16,31 @@ text: string,
 /**
  * Values to persist with `--save` (the host writes them).
  */
-persist: Array<Persisted>, } | { "type": "derive_error" } & DeriveError | { "type": "policy_error" } & PolicyError | { "type": "policy", 
+persist: Array<Persisted>, } | { "type": "rendered_report", 
+/**
+ * The format.
+ */
+format: ReportFormat, 
+/**
+ * The exact text a host prints.
+ */
+text: string, 
+/**
+ * Number of error findings (a host exits 1 when there are any).
+ */
+errors: number, 
+/**
+ * Number of warning findings.
+ */
+warnings: number, } | { "type": "rendered_card", 
+/**
+ * The format.
+ */
+format: CardFormat, 
+/**
+ * The exact text a host prints.
+ */
+text: string, } | { "type": "derive_error" } & DeriveError | { "type": "policy_error" } & PolicyError | { "type": "policy", 
 /**
  * Its name.
  */
@@ -189,6 +213,10 @@ trace: Array<ValueTrace>,
 bake_target: string, };
 
 export type OutputFormat = "shell" | "shell-quoted" | "json" | "github" | "dotenv" | "bake" | "ldflags";
+
+export type ReportFormat = "human" | "json" | "github" | "sarif";
+
+export type CardFormat = "human" | "json";
 
 export type BuildArg = { 
 /**

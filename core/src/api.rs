@@ -19,8 +19,8 @@
 
 use crate::check::{cards, check, describe, Artifact, ArtifactCard, Card, CheckReport};
 use crate::{
-    derive, render, rewrite_pins, Context, Derivation, DeriveError, OutputFormat, Persisted,
-    PinChange, Policy, PolicyError, Reference,
+    derive, render, render_card, render_report, rewrite_pins, CardFormat, Context, Derivation,
+    DeriveError, OutputFormat, Persisted, PinChange, Policy, PolicyError, Reference, ReportFormat,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -68,7 +68,8 @@ pub enum Request {
         reference: String,
     },
     /// Check artifacts against the policy's rules. With `context`, the
-    /// policy is derived first so rules can compare with derived values.
+    /// policy is derived first so rules can compare with derived values;
+    /// with `format`, answer the report's text ([`Answer::RenderedReport`]).
     Check {
         /// The policy's JSON text.
         policy: String,
@@ -76,6 +77,8 @@ pub enum Request {
         artifacts: Vec<Artifact>,
         /// Build context for rules that use `{value:NAME}`.
         context: Option<Context>,
+        /// The output format to render (absent: the report as data).
+        format: Option<ReportFormat>,
     },
     /// The provenance card of one image.
     Describe {
@@ -89,6 +92,8 @@ pub enum Request {
         env: BTreeMap<String, String>,
         /// Build context for rules that use `{value:NAME}`.
         context: Option<Context>,
+        /// The output format to render (absent: the card as data).
+        format: Option<CardFormat>,
     },
     /// The provenance cards of many artifacts (one policy load, one
     /// derivation when `context` is given).
@@ -164,8 +169,9 @@ mod wire {
         pub env: Option<BTreeMap<String, String>>,
         #[serde(default, deserialize_with = "present")]
         pub file: Option<Option<String>>,
+        /// An output format's name, read as the op's format type.
         #[serde(default, deserialize_with = "present")]
-        pub format: Option<crate::OutputFormat>,
+        pub format: Option<String>,
     }
 
     impl Request {
@@ -213,10 +219,10 @@ impl TryFrom<wire::Request> for Request {
             Op::Validate => ("validate", &["policy"]),
             Op::Pin => ("pin", &["text", "images", "tag", "also_tags"]),
             Op::ParseReference => ("parse_reference", &["reference"]),
-            Op::Check => ("check", &["policy", "artifacts", "context"]),
+            Op::Check => ("check", &["policy", "artifacts", "context", "format"]),
             Op::Describe => (
                 "describe",
-                &["policy", "reference", "labels", "env", "context"],
+                &["policy", "reference", "labels", "env", "context", "format"],
             ),
             Op::Cards => ("cards", &["policy", "artifacts", "context"]),
             Op::Read => ("read", &["text", "file"]),
@@ -228,6 +234,14 @@ impl TryFrom<wire::Request> for Request {
             v.ok_or_else(|| format!("missing field `{field}` for op `{op}`"))
         }
         let mut policy = || required(w.policy.take(), "policy", op);
+        let format = w.format.take();
+        fn format_of<T>(
+            name: Option<String>,
+            parse: fn(&str) -> Result<T, String>,
+        ) -> Result<Option<T>, String> {
+            name.map(|n| parse(&n).map_err(|e| format!("`format`: {e}")))
+                .transpose()
+        }
         Ok(match w.op {
             Op::Derive | Op::Explain => {
                 let policy = policy()?;
@@ -240,7 +254,7 @@ impl TryFrom<wire::Request> for Request {
                     Request::Derive {
                         policy,
                         context,
-                        format: w.format,
+                        format: format_of(format, OutputFormat::from_name)?,
                     }
                 } else {
                     Request::Explain { policy, context }
@@ -251,6 +265,7 @@ impl TryFrom<wire::Request> for Request {
                 policy: policy()?,
                 artifacts: required(w.artifacts, "artifacts", op)?,
                 context: w.context.flatten(),
+                format: format_of(format, ReportFormat::from_name)?,
             },
             Op::Cards => Request::Cards {
                 policy: policy()?,
@@ -263,6 +278,7 @@ impl TryFrom<wire::Request> for Request {
                 labels: w.labels.unwrap_or_default(),
                 env: w.env.unwrap_or_default(),
                 context: w.context.flatten(),
+                format: format_of(format, CardFormat::from_name)?,
             },
             Op::Pin => Request::Pin {
                 text: required(w.text, "text", op)?,
@@ -296,6 +312,24 @@ pub enum Answer {
         text: String,
         /// Values to persist with `--save` (the host writes them).
         persist: Vec<Persisted<'static>>,
+    },
+    /// A check report in the output format the request named.
+    RenderedReport {
+        /// The format.
+        format: ReportFormat,
+        /// The exact text a host prints.
+        text: String,
+        /// Number of error findings (a host exits 1 when there are any).
+        errors: u32,
+        /// Number of warning findings.
+        warnings: u32,
+    },
+    /// A provenance card in the output format the request named.
+    RenderedCard {
+        /// The format.
+        format: CardFormat,
+        /// The exact text a host prints.
+        text: String,
     },
     /// Derivation failed.
     DeriveError(DeriveError),
@@ -421,8 +455,18 @@ pub fn run(request: Request) -> Answer {
             policy,
             artifacts,
             context,
+            format,
         } => with_policy(&policy, context.as_ref(), |p, d| {
-            Answer::Report(check(p, &artifacts, d).into_owned())
+            let report = check(p, &artifacts, d);
+            match format {
+                None => Answer::Report(report.into_owned()),
+                Some(format) => Answer::RenderedReport {
+                    format,
+                    text: render_report(&report, p, format),
+                    errors: report.errors,
+                    warnings: report.warnings,
+                },
+            }
         }),
         Request::Describe {
             policy,
@@ -430,8 +474,16 @@ pub fn run(request: Request) -> Answer {
             labels,
             env,
             context,
+            format,
         } => with_policy(&policy, context.as_ref(), |p, d| {
-            Answer::Card(describe(p, &reference, &labels, &env, d))
+            let card = describe(p, &reference, &labels, &env, d);
+            match format {
+                None => Answer::Card(card),
+                Some(format) => Answer::RenderedCard {
+                    format,
+                    text: render_card(&card, format),
+                },
+            }
         }),
         Request::Cards {
             policy,
@@ -580,6 +632,7 @@ pub fn answer_json(request: Request) -> String {
             policy,
             artifacts,
             context,
+            format: None,
         } => loaded(&policy, |p| check_json(p, &artifacts, context.as_ref())),
         Request::Cards {
             policy,
@@ -618,6 +671,8 @@ mod typescript {
             crate::CommandOutcome::decl(&cfg),
             crate::Derivation::decl(&cfg),
             crate::OutputFormat::decl(&cfg),
+            crate::ReportFormat::decl(&cfg),
+            crate::CardFormat::decl(&cfg),
             crate::BuildArg::decl(&cfg),
             crate::LdFlag::decl(&cfg),
             crate::Persisted::decl(&cfg),

@@ -94,7 +94,10 @@ pub use policy::{
     ArgDecl, GitFact, Inputs, Limits, PinSpec, Policy, FORMAT_VERSION, TOP_LEVEL_KEYS,
 };
 pub use reference::{is_valid_tag, sanitize_tag, Reference, ReferenceError};
-pub use render::{render, shell_quote, OutputFormat};
+pub use render::{
+    render, render_card, render_report, shell_quote, visible, CardFormat, OutputFormat,
+    ReportFormat,
+};
 pub use semver::{highest_tag, semver_precedence};
 pub use transform::epoch_to_rfc3339;
 pub use url::strip_url_credentials;

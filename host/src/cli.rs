@@ -1,9 +1,8 @@
 //! Command-line definition (clap).
 
 use crate::engine::EngineKind;
-use crate::output::Format;
+use crate::output::{CardFormat, CheckFormat, Format};
 use crate::read::InputKind;
-use crate::report::CheckFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -164,15 +163,6 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
-}
-
-/// Output formats of `imprint describe`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CardFormat {
-    /// A card for people.
-    Human,
-    /// The card as JSON.
-    Json,
 }
 
 /// `imprint describe`.

@@ -1,6 +1,6 @@
 //! One function per subcommand.
 
-use crate::cli::{CardFormat, CheckArgs, Cmd, ContextArgs, DeriveArgs, DescribeArgs, PinArgs};
+use crate::cli::{CheckArgs, Cmd, ContextArgs, DeriveArgs, DescribeArgs, PinArgs};
 use crate::engine::Engine;
 use crate::error::{HostError, Status};
 use crate::gather::{gather, GatherOptions};
@@ -411,19 +411,23 @@ fn check_cmd(
     } else {
         (load_policy_text(&a.context.policy.policy)?, None)
     };
-    let req =
-        json!({ "op": "check", "policy": loaded.text, "artifacts": artifacts, "context": context });
-    let report: imprint_core::check::CheckReport<'static> =
-        decode(ask(engine, &req, &loaded.origin)?)?;
-    write_out(
-        out,
-        &crate::report::render(&report, &loaded.policy, a.format),
-    )?;
+    let format = imprint_core::ReportFormat::from(a.format);
+    let req = json!({ "op": "check", "policy": loaded.text, "artifacts": artifacts,
+                      "context": context, "format": format });
+    let report: RenderedReport = decode(ask(engine, &req, &loaded.origin)?)?;
+    write_out(out, &report.text)?;
     Ok(if report.errors > 0 {
         Status::CheckFailed
     } else {
         Status::Ok
     })
+}
+
+/// The engine's `rendered_report` answer.
+#[derive(serde::Deserialize)]
+struct RenderedReport {
+    text: String,
+    errors: u32,
 }
 
 /// Labels and env for `describe --labels-from`.
@@ -493,60 +497,15 @@ fn describe_cmd(
         "reference": a.reference,
         "labels": labels,
         "env": env,
+        "format": imprint_core::CardFormat::from(a.format),
     });
-    let card: imprint_core::check::Card = decode(ask(engine, &req, &loaded.origin)?)?;
-    let text = match a.format {
-        CardFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&card).unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        CardFormat::Human => card_text(&card),
-    };
-    write_out(out, &text)?;
+    let card: RenderedCard = decode(ask(engine, &req, &loaded.origin)?)?;
+    write_out(out, &card.text)?;
     Ok(Status::Ok)
 }
 
-/// The card for people: text from the image (labels, env, the reference)
-/// is shown with [`crate::report::visible`], so it cannot forge a row or
-/// reach the terminal as escape sequences.
-fn card_text(c: &imprint_core::check::Card) -> String {
-    use crate::report::visible;
-    let mut s = visible(&c.reference).into_owned();
-    match &c.name {
-        Some(n) => s.push_str(&format!("  ({})\n", visible(n))),
-        None => s.push_str("  (not a valid reference)\n"),
-    }
-    let row = |s: &mut String, k: &str, v: &Option<String>| {
-        if let Some(v) = v {
-            s.push_str(&format!("  {k:<9} {}\n", visible(v)));
-        }
-    };
-    row(&mut s, "channel", &c.channel);
-    row(&mut s, "version", &c.version);
-    let commit = match (&c.commit, &c.commit_url) {
-        (Some(cm), Some(u)) => Some(format!("{cm}  {u}")),
-        (cm, _) => cm.clone(),
-    };
-    row(&mut s, "commit", &commit);
-    row(&mut s, "pipeline", &c.pipeline);
-    row(&mut s, "build", &c.build_url);
-    row(&mut s, "variant", &c.variant);
-    row(&mut s, "source", &c.source);
-    row(&mut s, "digest", &c.digest);
-    if c.findings.is_empty() {
-        s.push_str("  no findings\n");
-    }
-    for f in &c.findings {
-        let sev = match f.severity {
-            imprint_core::check::Severity::Error => "error",
-            imprint_core::check::Severity::Warning => "warning",
-        };
-        s.push_str(&format!(
-            "  {sev:<7} {}  {}\n",
-            visible(&f.rule),
-            visible(&f.message)
-        ));
-    }
-    s
+/// The engine's `rendered_card` answer.
+#[derive(serde::Deserialize)]
+struct RenderedCard {
+    text: String,
 }

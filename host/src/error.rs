@@ -39,7 +39,7 @@ pub enum HostError {
     Gather(String),
     /// A file or directory could not be read or written. The path is shown
     /// with control characters escaped (a file name is repository content).
-    #[error("{}: {source}", crate::report::visible(&path.display().to_string()))]
+    #[error("{}: {source}", imprint_core::visible(&path.display().to_string()))]
     Io {
         /// The path involved.
         path: PathBuf,

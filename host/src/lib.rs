@@ -3,7 +3,7 @@
 //!
 //! - [`gather`] reads the outside world into an [`imprint_core::Context`],
 //!   with [`git`] for git facts and [`run`] for bounded program runs;
-//! - [`output`] names the output formats of a derivation (the engine renders them);
+//! - [`output`] names the `--format`s of `derive`, `check` and `describe` (the engine renders them);
 //! - [`diag`] writes warnings and errors to stderr, never panicking;
 //! - [`persist`] writes files atomically;
 //! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts
@@ -27,7 +27,6 @@ pub mod git;
 pub mod output;
 pub mod persist;
 pub mod read;
-pub mod report;
 pub mod run;
 mod yaml;
 

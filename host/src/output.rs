@@ -1,9 +1,10 @@
-//! The `--format` of `imprint derive`: the names the CLI accepts. The
-//! rendering itself is the engine's ([`imprint_core::render`]), so the CLI
-//! on either engine, the WebAssembly package and any JavaScript host print
-//! the same bytes.
+//! The `--format` names the CLI accepts for `derive`, `check` and
+//! `describe`. The rendering itself is the engine's
+//! ([`imprint_core::render`], [`imprint_core::render_report`],
+//! [`imprint_core::render_card`]), so the CLI on either engine, the
+//! WebAssembly package and any JavaScript host print the same bytes.
 
-use imprint_core::OutputFormat;
+use imprint_core::{CardFormat as EngineCardFormat, OutputFormat, ReportFormat};
 
 /// Output formats of `imprint derive`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,18 +46,86 @@ impl From<Format> for OutputFormat {
     }
 }
 
+/// Output formats of `imprint check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Findings grouped by artifact, for people.
+    Human,
+    /// The whole report as JSON.
+    Json,
+    /// GitHub workflow annotations (`::error file=…,line=…::…`).
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+impl From<CheckFormat> for ReportFormat {
+    fn from(f: CheckFormat) -> Self {
+        match f {
+            CheckFormat::Human => Self::Human,
+            CheckFormat::Json => Self::Json,
+            CheckFormat::Github => Self::Github,
+            CheckFormat::Sarif => Self::Sarif,
+        }
+    }
+}
+
+/// Output formats of `imprint describe`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CardFormat {
+    /// A card for people.
+    Human,
+    /// The card as JSON.
+    Json,
+}
+
+impl From<CardFormat> for EngineCardFormat {
+    fn from(f: CardFormat) -> Self {
+        match f {
+            CardFormat::Human => Self::Human,
+            CardFormat::Json => Self::Json,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::ValueEnum;
+
+    fn name<T: ValueEnum>(v: &T) -> String {
+        v.to_possible_value()
+            .map(|p| p.get_name().to_owned())
+            .unwrap_or_default()
+    }
 
     /// The CLI's names are the engine's (`--format NAME` is the `format` of
     /// the JSON boundary).
     #[test]
     fn cli_names_are_the_engines() {
         for f in Format::value_variants() {
-            let name = f.to_possible_value().map(|v| v.get_name().to_owned());
-            assert_eq!(name.as_deref(), Some(OutputFormat::from(*f).as_str()));
+            assert_eq!(
+                OutputFormat::from_name(&name(f)),
+                Ok(OutputFormat::from(*f))
+            );
         }
+        assert_eq!(Format::value_variants().len(), OutputFormat::ALL.len());
+        for f in CheckFormat::value_variants() {
+            assert_eq!(
+                ReportFormat::from_name(&name(f)),
+                Ok(ReportFormat::from(*f))
+            );
+        }
+        assert_eq!(CheckFormat::value_variants().len(), ReportFormat::ALL.len());
+        for f in CardFormat::value_variants() {
+            assert_eq!(
+                EngineCardFormat::from_name(&name(f)),
+                Ok(EngineCardFormat::from(*f))
+            );
+        }
+        assert_eq!(
+            CardFormat::value_variants().len(),
+            EngineCardFormat::ALL.len()
+        );
     }
 }

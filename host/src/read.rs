@@ -18,10 +18,10 @@ pub use files::open_regular;
 pub(crate) use files::{read_file, too_large};
 
 use crate::error::HostError;
-use crate::report::visible;
 use crate::yaml::{resolve_merges, to_json, Locator};
 use files::{is_executable, not_regular_message, read_prefix, walk};
 use imprint_core::read::{container, go, kube, read_json_value, ReadError};
+use imprint_core::visible;
 use imprint_core::Artifact;
 use nothing::{note_empty, nothing_found, Seen};
 use saphyr::{LoadableYamlNode, MarkedYaml};

@@ -193,29 +193,39 @@ pub fn read(
 }
 
 /// Checks artifacts against the policy's rules. With a context, rules may
-/// compare with derived values.
+/// compare with derived values; with a format (`human`, `json`, `github`,
+/// `sarif`), the answer is `{ type: "rendered_report", text, errors,
+/// warnings }`, what `imprint check --format` prints.
 #[wasm_bindgen(unchecked_return_type = "Answer")]
 pub fn check(
     #[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Partial<Artifact>[]")] artifacts: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Partial<Context> | undefined")] context: JsValue,
+    format: Option<String>,
 ) -> JsValue {
     answer_with_policy(&policy, |policy| {
         Ok(api::Request::Check {
             policy,
             artifacts: required_from_js("artifacts", &artifacts)?,
             context: from_js("context", &context)?,
+            format: format
+                .map(|f| imprint_core::ReportFormat::from_name(&f))
+                .transpose()
+                .map_err(|e| bad_request(format!("`format`: {e}")))?,
         })
     })
 }
 
-/// The provenance card of one image.
+/// The provenance card of one image; with a format (`human`, `json`), the
+/// answer is `{ type: "rendered_card", text }`, what `imprint describe
+/// --format` prints.
 #[wasm_bindgen(unchecked_return_type = "Answer")]
 pub fn describe(
     #[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue,
     reference: &str,
     #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")] labels: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")] env: JsValue,
+    format: Option<String>,
 ) -> JsValue {
     answer_with_policy(&policy, |policy| {
         Ok(api::Request::Describe {
@@ -224,6 +234,10 @@ pub fn describe(
             labels: from_js_or_default("labels", &labels)?,
             env: from_js_or_default("env", &env)?,
             context: None,
+            format: format
+                .map(|f| imprint_core::CardFormat::from_name(&f))
+                .transpose()
+                .map_err(|e| bad_request(format!("`format`: {e}")))?,
         })
     })
 }

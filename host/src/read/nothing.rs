@@ -3,8 +3,8 @@
 
 use super::files::{open_regular, read_prefix};
 use super::{find, InputKind, GO_BUILDINFO_MAGIC};
-use crate::report::visible;
 use imprint_core::read::kube;
+use imprint_core::visible;
 use serde_json::Value;
 use std::io::Read;
 use std::path::PathBuf;

@@ -1,86 +1,63 @@
-//! Renders a check report: for people, as JSON, as GitHub workflow
-//! annotations, and as SARIF 2.1.0 for code scanning.
+//! The formats of a check report: `human` (findings grouped by artifact),
+//! `json`, `github` (workflow-command annotations) and `sarif` (SARIF 2.1.0
+//! for code scanning).
 
-use imprint_core::check::{CheckReport, Severity};
-use imprint_core::Policy;
+use super::text::{needs_escape, push_escaped, visible};
+use super::{parse_name, severity_word};
+use crate::check::CheckReport;
+use crate::Policy;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// Output formats of `imprint check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CheckFormat {
-    /// Findings grouped by artifact, errors first.
+/// An output format of `imprint check`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportFormat {
+    /// Findings grouped by artifact, for people; artifact text escaped.
     Human,
-    /// The whole report as JSON.
+    /// The report as pretty-printed JSON.
     Json,
     /// GitHub workflow commands (`::error file=…,line=…::…`).
     Github,
-    /// SARIF 2.1.0, for code-scanning upload.
+    /// SARIF 2.1.0.
     Sarif,
 }
 
-fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+impl ReportFormat {
+    /// Every format, by name.
+    pub const ALL: [(&'static str, Self); 4] = [
+        ("human", Self::Human),
+        ("json", Self::Json),
+        ("github", Self::Github),
+        ("sarif", Self::Sarif),
+    ];
+
+    /// The format called `name`.
+    pub fn from_name(name: &str) -> Result<Self, String> {
+        parse_name(name, &Self::ALL)
     }
 }
 
-/// Whether `c` must not reach a terminal or log raw: control characters
-/// (C0, DEL, C1: newlines, escape sequences, OSC-8 links), line and
-/// paragraph separators, and bidirectional overrides and isolates.
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061c}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-        )
-}
-
-fn push_escaped(out: &mut String, c: char) {
-    match c {
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        c if c.is_ascii() => {
-            let _ = write!(out, "\\x{:02x}", u32::from(c));
+/// Renders `r` (checked against `policy`) in `format`.
+pub fn render_report(r: &CheckReport<'_>, policy: &Policy, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Human => human(r),
+        ReportFormat::Json => {
+            let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
+            s.push('\n');
+            s
         }
-        c => {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        }
+        ReportFormat::Github => github(r),
+        ReportFormat::Sarif => sarif(r, policy),
     }
 }
 
-/// `s` for human output: control characters (C0, DEL, C1), line and
-/// paragraph separators and bidirectional overrides and isolates show as
-/// escapes (`\n`, `\x1b`, `\u{202e}`), so text from an artifact (a label,
-/// a container name, a file name) can neither forge a line nor send
-/// terminal escapes or links.
-pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if needs_escape(c) {
-            push_escaped(&mut out, c);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Human output. Text from artifacts and policies is shown with
-/// [`visible`].
-pub fn human(r: &CheckReport) -> String {
+/// The report for people. Text from artifacts (names, channels, messages
+/// that quote labels) is shown with [`visible`], so a label cannot forge a
+/// line or send terminal escapes.
+fn human(r: &CheckReport<'_>) -> String {
     let mut out = String::new();
     for a in &r.artifacts {
         let mut where_ = a.kind.to_string();
@@ -134,19 +111,9 @@ pub fn human(r: &CheckReport) -> String {
     out
 }
 
-/// Workflow-command data: `%`, CR and LF as the runner's `%25`, `%0D`,
-/// `%0A` (so no value can end the command and start another), other
-/// characters [`needs_escape`] shown escaped as in [`visible`].
-fn gh_escape_data(s: &str) -> String {
-    gh_escape(s, false)
-}
-
-/// A workflow-command property: as [`gh_escape_data`], and `:` and `,`
-/// as `%3A` and `%2C`.
-fn gh_escape_prop(s: &str) -> String {
-    gh_escape(s, true)
-}
-
+/// Escapes text for a GitHub workflow command: `%`, CR and LF as GitHub
+/// decodes them, `:` and `,` too in a property, and other control
+/// characters shown escaped (GitHub would pass them to the log).
 fn gh_escape(s: &str, prop: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -163,10 +130,9 @@ fn gh_escape(s: &str, prop: bool) -> String {
     out
 }
 
-/// `path` as a URI reference: every byte but RFC 3986's unreserved
-/// characters and `/` percent-encoded (a space, `#`, `%` or `?` in a file
-/// name would otherwise make SARIF's `artifactLocation.uri` invalid or
-/// point elsewhere).
+/// A relative path as a URI reference (RFC 3986): unreserved characters
+/// and `/` as they are, every other byte percent-encoded, so a space, `#`
+/// or `%` in a file name keeps the SARIF document valid.
 fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
@@ -179,36 +145,36 @@ fn uri_path(path: &str) -> String {
     out
 }
 
-/// GitHub workflow annotations, one line per finding.
-pub fn github(r: &CheckReport) -> String {
+/// One annotation per finding.
+fn github(r: &CheckReport<'_>) -> String {
     let mut out = String::new();
     for a in &r.artifacts {
         for f in &a.findings {
             let mut props = Vec::new();
             if let Some(file) = &f.file {
-                props.push(format!("file={}", gh_escape_prop(file)));
+                props.push(format!("file={}", gh_escape(file, true)));
                 if let Some(l) = f.line {
                     props.push(format!("line={l}"));
                 }
             }
             props.push(format!(
                 "title={}",
-                gh_escape_prop(&format!("{} ({})", f.rule, a.name))
+                gh_escape(&format!("{} ({})", f.rule, a.name), true)
             ));
             let _ = writeln!(
                 out,
                 "::{} {}::{}",
                 severity_word(f.severity),
                 props.join(","),
-                gh_escape_data(&f.message)
+                gh_escape(&f.message, false)
             );
         }
     }
     out
 }
 
-/// SARIF 2.1.0.
-pub fn sarif(r: &CheckReport, policy: &Policy) -> String {
+/// SARIF 2.1.0: the policy's rules as the tool's rules, one result per finding.
+fn sarif(r: &CheckReport<'_>, policy: &Policy) -> String {
     let mut rules: Vec<Value> = policy
         .rules()
         .map(|(id, d)| {
@@ -256,40 +222,17 @@ pub fn sarif(r: &CheckReport, policy: &Policy) -> String {
     s
 }
 
-/// Renders `r` in `format`.
-pub fn render(r: &CheckReport, policy: &Policy, format: CheckFormat) -> String {
-    match format {
-        CheckFormat::Human => human(r),
-        CheckFormat::Json => {
-            let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        CheckFormat::Github => github(r),
-        CheckFormat::Sarif => sarif(r, policy),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn github_escaping() {
-        assert_eq!(gh_escape_data("50%\na"), "50%25%0Aa");
-        assert_eq!(gh_escape_prop("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(gh_escape("50%\na", false), "50%25%0Aa");
+        assert_eq!(gh_escape("a:b,c", true), "a%3Ab%2Cc");
         assert_eq!(
-            gh_escape_data("\u{1b}]8;;x\u{7}\r\u{202e}"),
+            gh_escape("\u{1b}]8;;x\u{7}\r\u{202e}", false),
             "\\x1b]8;;x\\x07%0D\\u{202e}"
-        );
-    }
-
-    #[test]
-    fn visible_escapes_controls_only() {
-        assert_eq!(visible("plain ü/é"), "plain ü/é");
-        assert_eq!(
-            visible("a\n  channel\tb\u{1b}[31m\u{9b}\u{2066}"),
-            "a\\n  channel\\tb\\x1b[31m\\u{9b}\\u{2066}"
         );
     }
 

@@ -1,6 +1,5 @@
 //! The output formats of a derivation: the bytes every host prints for
-//! `imprint derive --format FORMAT`, computed here so the CLI, the
-//! WebAssembly package and any JavaScript host print the same.
+//! `imprint derive --format FORMAT`.
 //!
 //! Every format says exactly what was derived or refuses: a value a format
 //! cannot carry unambiguously (a word an unquoted shell expansion would
@@ -39,6 +38,22 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// Every format, by name.
+    pub const ALL: [(&'static str, Self); 7] = [
+        ("shell", Self::Shell),
+        ("shell-quoted", Self::ShellQuoted),
+        ("json", Self::Json),
+        ("github", Self::Github),
+        ("dotenv", Self::Dotenv),
+        ("bake", Self::Bake),
+        ("ldflags", Self::Ldflags),
+    ];
+
+    /// The format called `name`.
+    pub fn from_name(name: &str) -> Result<Self, String> {
+        super::parse_name(name, &Self::ALL)
+    }
+
     /// The format's name as the CLI and the JSON boundary write it.
     pub fn as_str(self) -> &'static str {
         match self {
