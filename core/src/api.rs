@@ -299,7 +299,7 @@ impl TryFrom<wire::Request> for Request {
 
 /// An answer.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Answer {
     /// A successful derivation.

@@ -6,6 +6,7 @@ use crate::error::{HostError, Status};
 use crate::gather::{gather, GatherOptions};
 use crate::output::Format;
 use crate::persist::{read_original, replace, replaceable, write_atomic};
+use imprint_core::api::Answer;
 use imprint_core::{
     is_valid_tag, pin_file_matches, rewrite_pins_bytes, Context, Derivation, OutputFormat, Policy,
 };
@@ -15,34 +16,31 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Sends one request to the engine; turns error answers into errors.
-fn ask(engine: &mut dyn Engine, request: &Value, origin: &str) -> Result<Value, HostError> {
+/// Sends one request to the engine and reads its typed [`Answer`]; a
+/// derive error, a policy error (attributed to `origin`) or a refused
+/// request is an error.
+fn ask(engine: &mut dyn Engine, request: &Value, origin: &str) -> Result<Answer, HostError> {
     let text = engine.run_json(&request.to_string())?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| {
-        HostError::Engine(format!(
-            "the engine answered something that is not JSON: {e}"
-        ))
-    })?;
-    let bad =
-        |e: serde_json::Error| HostError::Engine(format!("cannot decode the engine's answer: {e}"));
-    match v.get("type").and_then(Value::as_str) {
-        Some("derive_error") => Err(HostError::Derive(serde_json::from_value(v).map_err(bad)?)),
-        Some("policy_error") => {
-            let mut e: imprint_core::PolicyError = serde_json::from_value(v).map_err(bad)?;
+    let answer: Answer = serde_json::from_str(&text)
+        .map_err(|e| HostError::Engine(format!("cannot decode the engine's answer: {e}")))?;
+    match answer {
+        Answer::DeriveError(e) => Err(HostError::Derive(e)),
+        Answer::PolicyError(mut e) => {
             origin.clone_into(&mut e.origin);
             Err(HostError::Policy(e))
         }
-        Some("bad_request") => Err(HostError::Engine(format!(
-            "the engine refused the request: {}",
-            v.get("message").and_then(Value::as_str).unwrap_or("")
+        Answer::BadRequest { message } => Err(HostError::Engine(format!(
+            "the engine refused the request: {message}"
         ))),
-        _ => Ok(v),
+        a => Ok(a),
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, HostError> {
-    serde_json::from_value(v)
-        .map_err(|e| HostError::Engine(format!("cannot decode the engine's answer: {e}")))
+/// An answer of another kind than the request asks for.
+fn unexpected(op: &str) -> HostError {
+    HostError::Engine(format!(
+        "the engine answered a `{op}` request with an answer of another kind"
+    ))
 }
 
 /// Runs a subcommand with `engine`, writing its output to `out`.
@@ -52,21 +50,23 @@ pub fn run(cmd: Cmd, engine: &mut dyn Engine, out: &mut impl Write) -> Result<St
         Cmd::Explain(c) => {
             let (p, ctx) = gathered(&c)?;
             let req = json!({ "op": "explain", "policy": p.text, "context": ctx });
-            let v = ask(engine, &req, &p.origin)?;
-            write_out(out, v.get("text").and_then(Value::as_str).unwrap_or(""))
+            match ask(engine, &req, &p.origin)? {
+                Answer::Explanation { text } => write_out(out, &text),
+                _ => Err(unexpected("explain")),
+            }
         }
         Cmd::Pin(a) => pin_cmd(&a, engine, out),
         Cmd::Check(a) => check_cmd(&a, engine, out),
         Cmd::Describe(a) => describe_cmd(&a, engine, out),
         Cmd::Validate(p) => {
             let loaded = load_policy_text(&p.policy)?;
-            let v = ask(
-                engine,
-                &json!({ "op": "validate", "policy": loaded.text }),
-                &loaded.origin,
-            )?;
-            let name = v.get("name").and_then(Value::as_str).unwrap_or("");
-            write_out(out, &format!("policy `{name}` is valid\n"))
+            let req = json!({ "op": "validate", "policy": loaded.text });
+            match ask(engine, &req, &loaded.origin)? {
+                Answer::Policy { name, .. } => {
+                    write_out(out, &format!("policy `{name}` is valid\n"))
+                }
+                _ => Err(unexpected("validate")),
+            }
         }
         Cmd::Policies { name: None } => {
             let mut s = String::new();
@@ -256,7 +256,10 @@ fn derive_loaded(
 ) -> Result<Derivation<'static>, HostError> {
     let ctx = gather(&loaded.policy, &options(c)?)?;
     let req = json!({ "op": "derive", "policy": loaded.text, "context": ctx });
-    decode(ask(engine, &req, &loaded.origin)?)
+    match ask(engine, &req, &loaded.origin)? {
+        Answer::Derivation(d) => Ok(d),
+        _ => Err(unexpected("derive")),
+    }
 }
 
 fn derive_cmd(
@@ -268,8 +271,12 @@ fn derive_cmd(
     let ctx = gather(&loaded.policy, &options(&a.context)?)?;
     let format = OutputFormat::from(a.format);
     let req = json!({ "op": "derive", "policy": loaded.text, "context": ctx, "format": format });
-    let rendered: Rendered = decode(ask(engine, &req, &loaded.origin)?)?;
-    let mut text = rendered.text;
+    let Answer::Rendered {
+        mut text, persist, ..
+    } = ask(engine, &req, &loaded.origin)?
+    else {
+        return Err(unexpected("derive"));
+    };
     if let Some(dir) = &a.save {
         if !dir.is_dir() {
             return Err(HostError::io(
@@ -280,7 +287,7 @@ fn derive_cmd(
                 ),
             ));
         }
-        for p in &rendered.persist {
+        for p in &persist {
             write_atomic(&dir.join(&*p.file), p.content.as_bytes(), 0o600)?;
         }
     }
@@ -288,13 +295,6 @@ fn derive_cmd(
         text.push('\n');
     }
     write_out(out, &text)
-}
-
-/// The engine's `rendered` answer.
-#[derive(serde::Deserialize)]
-struct Rendered {
-    text: String,
-    persist: Vec<imprint_core::Persisted<'static>>,
 }
 
 fn yaml_files(dir: &Path, exts: &[String], out: &mut Vec<PathBuf>) -> Result<(), HostError> {
@@ -414,20 +414,15 @@ fn check_cmd(
     let format = imprint_core::ReportFormat::from(a.format);
     let req = json!({ "op": "check", "policy": loaded.text, "artifacts": artifacts,
                       "context": context, "format": format });
-    let report: RenderedReport = decode(ask(engine, &req, &loaded.origin)?)?;
-    write_out(out, &report.text)?;
-    Ok(if report.errors > 0 {
+    let Answer::RenderedReport { text, errors, .. } = ask(engine, &req, &loaded.origin)? else {
+        return Err(unexpected("check"));
+    };
+    write_out(out, &text)?;
+    Ok(if errors > 0 {
         Status::CheckFailed
     } else {
         Status::Ok
     })
-}
-
-/// The engine's `rendered_report` answer.
-#[derive(serde::Deserialize)]
-struct RenderedReport {
-    text: String,
-    errors: u32,
 }
 
 /// Labels and env for `describe --labels-from`.
@@ -499,13 +494,9 @@ fn describe_cmd(
         "env": env,
         "format": imprint_core::CardFormat::from(a.format),
     });
-    let card: RenderedCard = decode(ask(engine, &req, &loaded.origin)?)?;
-    write_out(out, &card.text)?;
+    let Answer::RenderedCard { text, .. } = ask(engine, &req, &loaded.origin)? else {
+        return Err(unexpected("describe"));
+    };
+    write_out(out, &text)?;
     Ok(Status::Ok)
-}
-
-/// The engine's `rendered_card` answer.
-#[derive(serde::Deserialize)]
-struct RenderedCard {
-    text: String,
 }
