@@ -1,0 +1,113 @@
+//! Answers: every outcome of a request is an answer, never a panic or an
+//! exception; a bad policy or an invalid derived value is data.
+
+use super::*;
+
+/// An answer.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Answer {
+    /// A successful derivation.
+    Derivation(Derivation<'static>),
+    /// A successful derivation in the output format the request named.
+    Rendered {
+        /// The format.
+        format: OutputFormat,
+        /// The exact text a host prints.
+        text: String,
+        /// Values to persist with `--save` (the host writes them).
+        persist: Vec<Persisted<'static>>,
+    },
+    /// A check report in the output format the request named.
+    RenderedReport {
+        /// The format.
+        format: ReportFormat,
+        /// The exact text a host prints.
+        text: String,
+        /// Number of error findings (a host exits 1 when there are any).
+        errors: u32,
+        /// Number of warning findings.
+        warnings: u32,
+    },
+    /// A provenance card in the output format the request named.
+    RenderedCard {
+        /// The format.
+        format: CardFormat,
+        /// The exact text a host prints.
+        text: String,
+    },
+    /// Derivation failed.
+    DeriveError(DeriveError),
+    /// The policy did not load.
+    PolicyError(PolicyError),
+    /// A policy that loaded.
+    Policy {
+        /// Its name.
+        name: String,
+        /// Its description.
+        description: String,
+        /// Declared argument names.
+        args: Vec<String>,
+        /// Value names in declaration order.
+        values: Vec<String>,
+    },
+    /// Pins rewritten.
+    Pinned {
+        /// The new text.
+        text: String,
+        /// What changed.
+        changes: Vec<PinChange>,
+    },
+    /// A parsed reference.
+    Reference {
+        /// The reference as parsed.
+        reference: Reference,
+        /// With docker's defaults applied.
+        normalized: String,
+    },
+    /// The reference is not valid.
+    InvalidReference {
+        /// Why.
+        message: String,
+    },
+    /// A check report.
+    Report(CheckReport<'static>),
+    /// The trace for people.
+    Explanation {
+        /// The text `imprint explain` prints.
+        text: String,
+    },
+    /// A provenance card.
+    Card(Card),
+    /// Provenance cards, one per artifact, in input order.
+    Cards {
+        /// The cards.
+        cards: Vec<ArtifactCard>,
+    },
+    /// Artifacts read from input.
+    Artifacts {
+        /// The artifacts.
+        artifacts: Vec<Artifact>,
+    },
+    /// Input could not be read.
+    ReadError {
+        /// Why.
+        message: String,
+        /// Line, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line: Option<u32>,
+    },
+    /// The request itself is malformed.
+    BadRequest {
+        /// Why.
+        message: String,
+    },
+}
+
+impl Answer {
+    /// The answer as JSON text, as the JSON boundary writes it.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| CANNOT_ENCODE.to_owned())
+    }
+}
