@@ -339,7 +339,7 @@ impl<'de, 'a> Deserialize<'de> for Trace<'a> {
     }
 }
 
-/// The result of [`derive`].
+/// The result of [`derive()`].
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Derivation<'a> {
