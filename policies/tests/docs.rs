@@ -126,3 +126,204 @@ fn fence_extraction() {
         vec![(2, "{\"x\": 1}\n".to_owned()), (11, "[]\n".to_owned())]
     );
 }
+
+/// The codes of the two tables under "## Error codes" in README.md: the
+/// load problems (`PolicyError`) and the derivation errors (`DeriveError`),
+/// each in table order.
+fn documented_codes(markdown: &str) -> (Vec<String>, Vec<String>) {
+    let (mut load, mut derive) = (Vec::new(), Vec::new());
+    let mut section = false;
+    let mut table: Option<&mut Vec<String>> = None;
+    for line in markdown.lines() {
+        if line.starts_with("## ") {
+            section = line == "## Error codes";
+            table = None;
+            continue;
+        }
+        if !section {
+            continue;
+        }
+        if line.contains("(`PolicyError`)") {
+            table = Some(&mut load);
+        } else if line.contains("(`DeriveError`") {
+            table = Some(&mut derive);
+        } else if let Some(rest) = line.strip_prefix("| `") {
+            let code = rest.split('`').next().unwrap_or_default().to_owned();
+            table
+                .as_mut()
+                .expect("a code row before its table's heading paragraph")
+                .push(code);
+        }
+    }
+    (load, derive)
+}
+
+/// Every `.rs` file under `dir`, recursively, sorted.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            out.extend(rust_files(&p));
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The string literals a Rust text passes as a problem code: the first
+/// argument of a `problem(` call and the value of a `code: "…"` field.
+fn problem_code_literals(rust: &str) -> BTreeSet<String> {
+    let mut codes = BTreeSet::new();
+    for opener in ["problem(", "code: "] {
+        for (at, _) in rust.match_indices(opener) {
+            let rest = rust[at + opener.len()..].trim_start();
+            if let Some(lit) = rest.strip_prefix('"') {
+                codes.insert(lit.split('"').next().unwrap_or_default().to_owned());
+            }
+        }
+    }
+    codes
+}
+
+/// The problem codes the loader and the CLI's policy reader write, by
+/// scanning their sources (the loader, `core/src/policy/`, and the host,
+/// which reports an oversized policy file before the engine sees it).
+fn codes_in_sources() -> BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut codes = BTreeSet::new();
+    for dir in ["core/src/policy", "host/src"] {
+        for file in rust_files(&root.join(dir)) {
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            // Unit tests assert codes; they do not produce them.
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+            codes.extend(problem_code_literals(text));
+        }
+    }
+    codes
+}
+
+#[test]
+fn documented_problem_codes_are_the_loaders() {
+    let (load, _) = documented_codes(&read("README.md"));
+    let documented: BTreeSet<&str> = load.iter().map(String::as_str).collect();
+    assert_eq!(documented.len(), load.len(), "a code is documented twice");
+    let listed: BTreeSet<&str> = imprint_core::PROBLEM_CODES.iter().copied().collect();
+    assert_eq!(
+        documented, listed,
+        "README.md's PolicyError table and imprint_core::PROBLEM_CODES differ"
+    );
+    let written = codes_in_sources();
+    let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
+    assert_eq!(
+        written, listed,
+        "the codes the loader writes and imprint_core::PROBLEM_CODES differ"
+    );
+}
+
+#[test]
+fn documented_derive_error_codes_are_the_enum() {
+    let (_, derive) = documented_codes(&read("README.md"));
+    let code_set: Vec<&str> = imprint_core::DeriveErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(
+        derive, code_set,
+        "README.md's DeriveError table and DeriveErrorCode::ALL differ (order too)"
+    );
+}
+
+/// Every vector file of the conformance suite, parsed.
+fn vector_files() -> Vec<(String, serde_json::Value)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("vector file");
+            let name = p.file_name().unwrap_or_default().to_string_lossy().into();
+            (
+                name,
+                serde_json::from_str(&text).expect("vector file is JSON"),
+            )
+        })
+        .collect()
+}
+
+/// The `expect` objects of a vector file's cases.
+fn expectations(file: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+    file["cases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| &c["expect"])
+}
+
+#[test]
+fn every_problem_code_has_a_validate_vector() {
+    let files = vector_files();
+    let (_, errors) = files
+        .iter()
+        .find(|(name, _)| name == "policy-errors.json")
+        .expect("tests/vectors/policy-errors.json");
+    assert_eq!(errors["op"], "validate");
+    let asserted: BTreeSet<&str> = expectations(errors)
+        .flat_map(|e| e["problems"].as_array().into_iter().flatten())
+        .filter_map(|p| p["code"].as_str())
+        .collect();
+    let missing: Vec<&str> = imprint_core::PROBLEM_CODES
+        .iter()
+        .copied()
+        .filter(|c| !asserted.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "policy-errors.json asserts no problem with these codes: {missing:?}"
+    );
+}
+
+#[test]
+fn every_derive_error_code_has_a_vector() {
+    let files = vector_files();
+    let asserted: BTreeSet<&str> = files
+        .iter()
+        .flat_map(|(_, f)| expectations(f))
+        .filter(|e| e["type"] == "derive_error")
+        .filter_map(|e| e["code"].as_str())
+        .collect();
+    let missing: Vec<&str> = imprint_core::DeriveErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !asserted.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no vector expects a derive_error with these codes: {missing:?}"
+    );
+}
+
+#[test]
+fn code_extraction() {
+    let md = "## Error codes\n\nProblems (`PolicyError`), each:\n\n| code | meaning |\n|---|---|\n| `a-b` | x |\n\nDerivation errors (`DeriveError`: …):\n\n| code | meaning |\n|---|---|\n| `c` | y |\n\n## Next\n\n| `z` | no |\n";
+    assert_eq!(
+        documented_codes(md),
+        (vec!["a-b".to_owned()], vec!["c".to_owned()])
+    );
+    let rust = "self.problem(\n    \"x-y\", p, m);\nProblem { code: \"z\".into() }\nfn problem(code: &str)";
+    assert_eq!(
+        problem_code_literals(rust),
+        BTreeSet::from(["x-y".to_owned(), "z".to_owned()])
+    );
+}
