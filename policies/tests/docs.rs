@@ -327,3 +327,91 @@ fn code_extraction() {
         BTreeSet::from(["x-y".to_owned(), "z".to_owned()])
     );
 }
+
+/// The anchors of a Markdown text: `<a id="…"></a>` elements.
+fn anchors(markdown: &str) -> BTreeSet<String> {
+    markdown
+        .match_indices("<a id=\"")
+        .filter_map(|(at, open)| {
+            let rest = markdown.get(at + open.len()..)?;
+            rest.split('"').next().map(str::to_owned)
+        })
+        .collect()
+}
+
+/// The anchors a text cites as `BEHAVIOUR.md#a`, `… and #b`.
+fn cited_anchors(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, name) in text.match_indices("BEHAVIOUR.md#") {
+        let mut rest = &text[at + name.len()..];
+        loop {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .unwrap_or(rest.len());
+            out.push(rest[..end].to_owned());
+            match rest[end..].strip_prefix(" and #") {
+                Some(more) => rest = more,
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+/// Every vector's `source` (and every file's `about`) that cites the
+/// behaviour specification names an anchor it has, and none cites the
+/// specification outside the repository any more.
+#[test]
+fn vectors_cite_behaviour_anchors_that_exist() {
+    let known = anchors(&read("BEHAVIOUR.md"));
+    assert!(known.contains("v1") && known.contains("a9"), "{known:?}");
+    let mut cited = 0;
+    let mut problems = Vec::new();
+    for (name, file) in vector_files() {
+        let texts = std::iter::once(&file["about"]).chain(
+            file["cases"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| &c["source"]),
+        );
+        for text in texts.filter_map(serde_json::Value::as_str) {
+            if text.contains("upstream-behaviour") || text.starts_with("reference (") {
+                problems.push(format!("{name}: cites outside the repository: {text}"));
+            }
+            for anchor in cited_anchors(text) {
+                cited += 1;
+                if !known.contains(&anchor) {
+                    problems.push(format!(
+                        "{name}: no anchor `{anchor}` in BEHAVIOUR.md: {text}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(cited > 100, "only {cited} citations of BEHAVIOUR.md");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The links inside BEHAVIOUR.md lead to anchors it has.
+#[test]
+fn behaviour_links_are_anchors() {
+    let text = read("BEHAVIOUR.md");
+    let known = anchors(&text);
+    for (at, _) in text.match_indices("](#") {
+        let anchor = text[at + 3..].split(')').next().unwrap_or_default();
+        assert!(known.contains(anchor), "BEHAVIOUR.md links to #{anchor}");
+    }
+}
+
+#[test]
+fn anchor_extraction() {
+    assert_eq!(
+        anchors("<a id=\"v1\"></a>x <a id=\"obol-pin\"></a>"),
+        BTreeSet::from(["v1".to_owned(), "obol-pin".to_owned()])
+    );
+    assert_eq!(
+        cited_anchors("policies/BEHAVIOUR.md#v4 and #v12: x; BEHAVIOUR.md#a5)"),
+        vec!["v4", "v12", "a5"]
+    );
+}
