@@ -191,13 +191,13 @@ fn problem_code_literals(rust: &str) -> BTreeSet<String> {
     codes
 }
 
-/// The problem codes the loader and the CLI's policy reader write, by
-/// scanning their sources (the loader, `core/src/policy/`, and the host,
-/// which reports an oversized policy file before the engine sees it).
+/// The problem codes the engine and the CLI write, by scanning their
+/// sources (the loader in `core/src/policy/`, wherever it moves, and the
+/// host, which reports an oversized policy file before the engine sees it).
 fn codes_in_sources() -> BTreeSet<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut codes = BTreeSet::new();
-    for dir in ["core/src/policy", "host/src"] {
+    for dir in ["core/src", "host/src"] {
         for file in rust_files(&root.join(dir)) {
             let text = std::fs::read_to_string(&file)
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
