@@ -299,7 +299,7 @@ impl TryFrom<wire::Request> for Request {
 
 /// An answer.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Answer {
     /// A successful derivation.
@@ -519,7 +519,7 @@ pub fn run(request: Request) -> Answer {
 fn with_policy(
     policy: &str,
     context: Option<&Context>,
-    f: impl FnOnce(&Policy, Option<&Derivation<'_>>) -> Answer,
+    f: impl FnOnce(&Policy, Option<&crate::Pairs<'_>>) -> Answer,
 ) -> Answer {
     let p = match Policy::from_json(policy, "policy") {
         Ok(p) => p,
@@ -527,7 +527,7 @@ fn with_policy(
     };
     match context {
         Some(ctx) => match derive(&p, ctx) {
-            Ok(d) => f(&p, Some(&d)),
+            Ok(d) => f(&p, Some(&d.values)),
             Err(e) => Answer::DeriveError(e),
         },
         None => f(&p, None),
@@ -574,7 +574,10 @@ pub fn derive_json(policy: &Policy, context: &Context) -> String {
 /// (`report`, or `derive_error` when the context does not derive).
 pub fn check_json(policy: &Policy, artifacts: &[Artifact], context: Option<&Context>) -> String {
     match context.map(|c| derive(policy, c)).transpose() {
-        Ok(d) => to_text("report", &check(policy, artifacts, d.as_ref())),
+        Ok(d) => to_text(
+            "report",
+            &check(policy, artifacts, d.as_ref().map(|d| &d.values)),
+        ),
         Err(e) => to_text("derive_error", &e),
     }
 }
@@ -591,7 +594,7 @@ pub fn cards_json(policy: &Policy, artifacts: &[Artifact], context: Option<&Cont
         Ok(d) => to_text(
             "cards",
             &CardList {
-                cards: &cards(policy, artifacts, d.as_ref()),
+                cards: &cards(policy, artifacts, d.as_ref().map(|d| &d.values)),
             },
         ),
         Err(e) => to_text("derive_error", &e),

@@ -52,6 +52,31 @@
 //! this crate: they are requests the host may refuse.
 //!
 //! The policy language is documented in `policies/README.md`.
+//!
+//! ## Crate map
+//!
+//! Leaves first; each module depends only on those above it.
+//!
+//! | module | what it is |
+//! |---|---|
+//! | `strs`, `re`, `glob`, `reference`, `semver`, `url` | text: borrowed strings, the portable regex dialect, globs, OCI references, semver precedence, URLs without credentials |
+//! | [`Context`] (`context`), `inputs` | the facts a host gathers, and the parsers of the files they come from (dotenv, `go.mod`) |
+//! | `condition`, `template`, `transform` | the small languages inside a policy: `when`, `{value}` templates, `transform` steps |
+//! | `rule` | the rule language: `rules` and `card`, as data |
+//! | [`Artifact`] (`artifact`), [`read`] | the artifact model, and the readers that build artifacts from inspect output, OCI, Kubernetes and Go binaries |
+//! | [`Policy`] (`policy`, `policy/load/`) | a loaded policy, and the loader that validates JSON text into it (`load/sources.rs`: value sources; `load/rules.rs`: rules) |
+//! | [`derive()`] (`derive`) | evaluating a policy's values and outputs against a context |
+//! | [`check`] | evaluating rules against artifacts: reports and provenance cards |
+//! | `pin` | rewriting digest pins |
+//! | `render` | every output format, byte for byte (derive, check, describe) |
+//! | [`api`] | the JSON boundary every host speaks: one request in, one answer out |
+//!
+//! Where new things go: an output format is a variant of [`OutputFormat`],
+//! [`ReportFormat`] or [`CardFormat`] and a function in `render/`; a source
+//! kind is a `policy::Source` variant, loaded in `policy/load/sources.rs`
+//! and resolved in `derive`; a rule kind is a `rule::RuleKind` variant,
+//! loaded in `policy/load/rules.rs` and evaluated in `check/rules.rs`; a
+//! new host speaks [`api`] (natively, or through the WebAssembly package).
 
 #![deny(missing_docs)]
 // In wasm a panic is a trap: library code returns errors instead.
@@ -61,6 +86,7 @@
 )]
 
 pub mod api;
+mod artifact;
 pub mod check;
 mod condition;
 mod context;
@@ -75,7 +101,9 @@ mod re;
 pub mod read;
 mod reference;
 mod render;
+mod rule;
 mod semver;
+mod strs;
 mod template;
 mod transform;
 mod url;

@@ -109,7 +109,9 @@ fn forged_cwasm() -> Vec<u8> {
     config.wasm_backtrace_max_frames(None);
     let engine = wasmtime::Engine::new(&config).unwrap();
     engine
-        .precompile_module(&forged_wasm(r#"{"type":"valid","name":"FORGED"}"#))
+        .precompile_module(&forged_wasm(
+            r#"{"type":"policy","name":"FORGED","description":"","args":[],"values":[]}"#,
+        ))
         .unwrap()
 }
 
@@ -123,7 +125,9 @@ impl Cache {
         let home = tempdir();
         std::fs::write(
             home.path().join("genuine.wasm"),
-            forged_wasm(r#"{"type":"valid","name":"GENUINE"}"#),
+            forged_wasm(
+                r#"{"type":"policy","name":"GENUINE","description":"","args":[],"values":[]}"#,
+            ),
         )
         .unwrap();
         Self { home }

@@ -1,10 +1,11 @@
 //! The provenance card of one image: the display model the web page and
 //! the Headlamp plugin show, computed here so every target shows the same.
 
-use super::expr::{Expr, Values};
-use super::rules::{check_artifact, Finding, Rule};
-use super::Artifact;
+use super::rules::{check_artifact, Finding};
+use crate::artifact::Artifact;
 use crate::reference::Reference;
+use crate::rule::expr::Values;
+use crate::rule::{CardSpec, Rule};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -73,31 +74,6 @@ pub struct ArtifactCard {
     #[serde(flatten)]
     pub card: Card,
 }
-
-/// The card fields a policy can map, in order.
-pub(crate) const CARD_FIELDS: &[&str] = &[
-    "version",
-    "commit",
-    "pipeline",
-    "build_url",
-    "variant",
-    "source",
-];
-
-/// Default mapping: the standard OCI annotations.
-pub(crate) const DEFAULT_CARD: &[(&str, &[&str])] = &[
-    (
-        "version",
-        &["{label:org.opencontainers.image.version}", "{ref.tag}"],
-    ),
-    ("commit", &["{label:org.opencontainers.image.revision}"]),
-    ("build_url", &["{label:org.opencontainers.image.url}"]),
-    ("source", &["{label:org.opencontainers.image.source}"]),
-];
-
-/// Where each card field comes from: first expression that evaluates to
-/// a non-empty text.
-pub(crate) type CardSpec = Vec<(String, Vec<Expr>)>;
 
 fn commit_url(source: &str, commit: &str) -> Option<String> {
     let hex = (7..=64).contains(&commit.len()) && commit.bytes().all(|b| b.is_ascii_hexdigit());

@@ -22,33 +22,35 @@
 //! assert_eq!(card.findings[0].rule, "no-dirty-release");
 //! ```
 
-mod artifact;
 pub(crate) mod describe;
-pub(crate) mod expr;
 pub(crate) mod rules;
 
-pub use artifact::Artifact;
+pub use crate::artifact::Artifact;
 pub use describe::{ArtifactCard, Card};
 pub use rules::{ArtifactReport, CheckReport, Finding, Severity};
 
-use crate::{Derivation, Policy};
+use crate::rule::expr::Values;
+use crate::strs::Pairs;
+use crate::Policy;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-fn values_of<'d>(d: Option<&'d Derivation<'_>>) -> Option<Vec<&'d str>> {
-    d.map(|d| d.values.0.iter().map(|(_, v)| &**v).collect())
+/// The derived values in declaration order, as rules index them.
+fn values_of<'d>(values: Option<&'d Pairs<'_>>) -> Option<Vec<&'d str>> {
+    values.map(|p| p.0.iter().map(|(_, v)| &**v).collect())
 }
 
-/// Checks `artifacts` against the policy's rules. `derivation`, when given
-/// (derived from the same policy), lets rules compare with derived values
-/// (`{value:NAME}`); rules that need it are skipped and listed otherwise.
+/// Checks `artifacts` against the policy's rules. `values`, when given
+/// (the [`crate::Derivation::values`] of the same policy), lets rules
+/// compare with derived values (`{value:NAME}`); rules that need them are
+/// skipped and listed otherwise.
 pub fn check<'a>(
     policy: &'a Policy,
     artifacts: &'a [Artifact],
-    derivation: Option<&Derivation<'_>>,
+    values: Option<&Pairs<'_>>,
 ) -> CheckReport<'a> {
-    let values = values_of(derivation);
-    let vals: Option<&dyn expr::Values> = values.as_ref().map(|v| v as &dyn expr::Values);
+    let values = values_of(values);
+    let vals: Option<&dyn Values> = values.as_ref().map(|v| v as &dyn Values);
     let mut skipped = Vec::new();
     let mut errors = 0u32;
     let mut warnings = 0u32;
@@ -89,19 +91,15 @@ pub fn describe(
     reference: &str,
     labels: &BTreeMap<String, String>,
     env: &BTreeMap<String, String>,
-    derivation: Option<&Derivation<'_>>,
+    values: Option<&Pairs<'_>>,
 ) -> Card {
-    describe_artifact(policy, &describe::image(reference, labels, env), derivation)
+    describe_artifact(policy, &describe::image(reference, labels, env), values)
 }
 
 /// The provenance card of any artifact with a reference.
-pub fn describe_artifact(
-    policy: &Policy,
-    artifact: &Artifact,
-    derivation: Option<&Derivation<'_>>,
-) -> Card {
-    let values = values_of(derivation);
-    let vals: Option<&dyn expr::Values> = values.as_ref().map(|v| v as &dyn expr::Values);
+pub fn describe_artifact(policy: &Policy, artifact: &Artifact, values: Option<&Pairs<'_>>) -> Card {
+    let values = values_of(values);
+    let vals: Option<&dyn Values> = values.as_ref().map(|v| v as &dyn Values);
     describe::card(&policy.rules, &policy.card, artifact, vals)
 }
 
@@ -110,7 +108,7 @@ pub fn describe_artifact(
 pub fn cards(
     policy: &Policy,
     artifacts: &[Artifact],
-    derivation: Option<&Derivation<'_>>,
+    values: Option<&Pairs<'_>>,
 ) -> Vec<ArtifactCard> {
     artifacts
         .iter()
@@ -119,7 +117,7 @@ pub fn cards(
             kind: a.kind.clone(),
             file: a.file.clone(),
             line: a.line,
-            card: describe_artifact(policy, a, derivation),
+            card: describe_artifact(policy, a, values),
         })
         .collect()
 }

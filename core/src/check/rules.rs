@@ -17,25 +17,14 @@
 //! Whatever the policy says, an artifact whose reference is not a valid
 //! OCI reference gets an `invalid-reference` error.
 
-use super::expr::{Expr, FactPath, Values};
-use super::Artifact;
-use crate::condition::{Condition, Test};
-use crate::derive::Str;
-use crate::re::Regex;
+use crate::artifact::Artifact;
 use crate::reference::Reference;
+use crate::rule::expr::{Expr, FactPath, Values};
+pub use crate::rule::Severity;
+use crate::rule::{Rule, RuleKind};
+use crate::strs::Str;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-
-/// How bad a finding is.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Fails the check.
-    Error,
-    /// Reported, does not fail the check.
-    Warning,
-}
 
 /// One problem found in one artifact. Borrows from the policy and the
 /// artifact; [`Finding::into_owned`] detaches it.
@@ -77,57 +66,6 @@ impl Finding<'_> {
             file: self.file.map(own),
             line: self.line,
         }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Rule {
-    pub id: String,
-    pub description: String,
-    pub severity: Severity,
-    pub applies_to: Vec<String>,
-    pub when: Option<Condition<FactPath>>,
-    pub message: Option<String>,
-    pub kind: RuleKind,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum RuleKind {
-    Classify {
-        fact: FactPath,
-        channels: Vec<(String, Regex)>,
-    },
-    Require(Vec<FactPath>),
-    Agree {
-        items: Vec<Expr>,
-        as_reference: bool,
-    },
-    Forbid {
-        fact: FactPath,
-        test: Test,
-        test_text: String,
-    },
-    Match {
-        fact: FactPath,
-        pattern: Regex,
-    },
-}
-
-impl Rule {
-    /// Whether the rule cannot run without derived values.
-    pub(crate) fn needs_values(&self) -> bool {
-        let mut subjects = Vec::new();
-        if let Some(w) = &self.when {
-            w.subjects(&mut subjects);
-        }
-        subjects.iter().any(|f| f.needs_values())
-            || match &self.kind {
-                RuleKind::Classify { fact, .. }
-                | RuleKind::Forbid { fact, .. }
-                | RuleKind::Match { fact, .. } => fact.needs_values(),
-                RuleKind::Require(facts) => facts.iter().any(FactPath::needs_values),
-                RuleKind::Agree { items, .. } => items.iter().any(Expr::needs_values),
-            }
     }
 }
 

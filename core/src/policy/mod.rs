@@ -41,8 +41,8 @@ pub struct Policy {
     pub(crate) order: Vec<usize>,
     pub(crate) outputs: Outputs,
     pub(crate) pin: Option<PinSpec>,
-    pub(crate) rules: Vec<crate::check::rules::Rule>,
-    pub(crate) card: crate::check::describe::CardSpec,
+    pub(crate) rules: Vec<crate::rule::Rule>,
+    pub(crate) card: crate::rule::CardSpec,
     /// Longest derived value, in bytes.
     pub(crate) value_limit: usize,
     /// Most bytes one derivation may compute.

@@ -20,7 +20,7 @@
 //! annotation, and the fields `media_type`, `digest`, `platform`.
 
 use super::{index_path, key_path, opt_obj, opt_str, str_map, wrong_type, ReadError};
-use crate::check::Artifact;
+use crate::artifact::Artifact;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 

@@ -18,7 +18,7 @@
 //! or `\n` is quoted with `strconv.Quote` (and is unquoted here).
 
 use super::ReadError;
-use crate::check::Artifact;
+use crate::artifact::Artifact;
 use std::collections::BTreeMap;
 
 /// What a Go binary says about how it was built.

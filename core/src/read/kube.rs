@@ -29,7 +29,7 @@
 //! kinds give no artifacts.
 
 use super::{index_path, key_path, opt_obj, opt_str, str_map, wrong_type, ReadError};
-use crate::check::Artifact;
+use crate::artifact::Artifact;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 

@@ -10,7 +10,7 @@
 //!   StatefulSets, DaemonSets, Jobs, CronJobs, `InferenceProviderConfig`);
 //! - [`go`]: Go binaries' embedded build info, and `go version -m` text.
 
-use crate::check::Artifact;
+use crate::artifact::Artifact;
 
 pub mod container;
 pub mod go;

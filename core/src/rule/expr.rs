@@ -8,7 +8,7 @@
 //! `value:NAME`: `"{field:k8s.name}-provider:{value:shim_version}"`.
 //! `{{` and `}}` are literal braces.
 
-use super::Artifact;
+use crate::artifact::Artifact;
 use crate::reference::Parts;
 use std::borrow::Cow;
 

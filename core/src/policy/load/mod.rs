@@ -4,13 +4,9 @@
 //! The loader is hand-written over `serde_json::Value` rather than derived,
 //! so it can keep going after the first problem and name each one's place.
 
-#[path = "conditions.rs"]
 mod conditions;
-#[path = "outputs.rs"]
 mod outputs;
-#[path = "rules.rs"]
 mod rules;
-#[path = "sources.rs"]
 mod sources;
 
 use super::*;

@@ -2,10 +2,8 @@
 //! their JSON paths like everything else.
 
 use super::Loader;
-use crate::check::describe::{CardSpec, CARD_FIELDS, DEFAULT_CARD};
-use crate::check::expr::{is_fact_path, pieces, Expr, ExprPart, FactPath, PathPart};
-use crate::check::rules::{Rule, RuleKind};
-use crate::check::Severity;
+use crate::rule::expr::{is_fact_path, pieces, Expr, ExprPart, FactPath, PathPart};
+use crate::rule::{CardSpec, Rule, RuleKind, Severity, CARD_FIELDS, DEFAULT_CARD};
 use serde_json::Value;
 
 const RULE_KINDS: &[&str] = &["classify", "require", "agree", "forbid", "match"];

@@ -1,0 +1,106 @@
+//! `imprint check` and `imprint describe`: read artifacts, ask the engine
+//! for the rendered report or card.
+
+use super::*;
+
+pub(super) fn check_cmd(
+    a: &CheckArgs,
+    engine: &mut dyn Engine,
+    out: &mut impl Write,
+) -> Result<Status, HostError> {
+    let artifacts = crate::read::read_inputs(&a.inputs, a.kind)?;
+    let (loaded, context) = if a.derive {
+        let (l, ctx) = gathered(&a.context)?;
+        (l, Some(ctx))
+    } else {
+        (load_policy_text(&a.context.policy.policy)?, None)
+    };
+    let format = imprint_core::ReportFormat::from(a.format);
+    let req = json!({ "op": "check", "policy": loaded.text, "artifacts": artifacts,
+                      "context": context, "format": format });
+    let Answer::RenderedReport { text, errors, .. } = ask(engine, &req, &loaded.origin)? else {
+        return Err(unexpected("check"));
+    };
+    write_out(out, &text)?;
+    Ok(if errors > 0 {
+        Status::CheckFailed
+    } else {
+        Status::Ok
+    })
+}
+
+/// Labels and env for `describe --labels-from`.
+fn labels_from(path: &str) -> Result<imprint_core::Artifact, HostError> {
+    let bytes = if path == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), crate::read::INPUT_LIMIT + 1),
+            &mut b,
+        )
+        .map_err(|e| HostError::io("<stdin>", e))?;
+        if b.len() as u64 > crate::read::INPUT_LIMIT {
+            return Err(HostError::io("<stdin>", crate::read::too_large()));
+        }
+        b
+    } else {
+        crate::read::read_file(Path::new(path))?
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| HostError::Usage(format!("--labels-from `{path}`: not UTF-8")))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| HostError::Usage(format!("--labels-from `{path}`: not valid JSON: {e}")))?;
+    // A flat object of strings is a label map.
+    if let Some(m) = value.as_object() {
+        if !m.is_empty() && m.values().all(serde_json::Value::is_string) {
+            let labels = m
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect();
+            return Ok(imprint_core::Artifact {
+                labels,
+                ..imprint_core::Artifact::default()
+            });
+        }
+    }
+    let mut found = imprint_core::read::read_json_value(&value, Some(path))
+        .map_err(|e| HostError::Usage(format!("--labels-from `{path}`: {e}")))?;
+    if found.is_empty() {
+        let why = if value.as_array().is_some_and(Vec::is_empty) {
+            ": docker inspect printed [] (the image does not exist?)"
+        } else {
+            ""
+        };
+        return Err(HostError::Usage(format!(
+            "--labels-from `{path}`: no image in it{why}"
+        )));
+    }
+    Ok(found.swap_remove(0))
+}
+
+pub(super) fn describe_cmd(
+    a: &DescribeArgs,
+    engine: &mut dyn Engine,
+    out: &mut impl Write,
+) -> Result<Status, HostError> {
+    let loaded = load_policy_text(&a.policy)?;
+    let (labels, env) = match &a.labels_from {
+        Some(p) => {
+            let art = labels_from(p)?;
+            (art.labels, art.env)
+        }
+        None => Default::default(),
+    };
+    let req = json!({
+        "op": "describe",
+        "policy": loaded.text,
+        "reference": a.reference,
+        "labels": labels,
+        "env": env,
+        "format": imprint_core::CardFormat::from(a.format),
+    });
+    let Answer::RenderedCard { text, .. } = ask(engine, &req, &loaded.origin)? else {
+        return Err(unexpected("describe"));
+    };
+    write_out(out, &text)?;
+    Ok(Status::Ok)
+}

@@ -1,0 +1,122 @@
+//! One function per subcommand, each in its own module, over the shared
+//! pieces here: [`ask`] the engine for a typed answer, write the output.
+
+mod check;
+mod context;
+mod derive;
+mod pin;
+mod policy;
+
+use check::{check_cmd, describe_cmd};
+use context::{gathered, options};
+use derive::{derive_cmd, derive_loaded};
+use pin::pin_cmd;
+use policy::unknown_builtin;
+pub use policy::{load_policy_text, Loaded};
+
+use crate::cli::{CheckArgs, Cmd, ContextArgs, DeriveArgs, DescribeArgs, PinArgs};
+use crate::engine::Engine;
+use crate::error::{HostError, Status};
+use crate::gather::{gather, GatherOptions};
+use crate::output::Format;
+use crate::persist::{read_original, replace, replaceable, write_atomic};
+use imprint_core::api::Answer;
+use imprint_core::{
+    is_valid_tag, pin_file_matches, rewrite_pins_bytes, Context, Derivation, OutputFormat, Policy,
+};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Sends one request to the engine and reads its typed [`Answer`]; a
+/// derive error, a policy error (attributed to `origin`) or a refused
+/// request is an error.
+pub(super) fn ask(
+    engine: &mut dyn Engine,
+    request: &Value,
+    origin: &str,
+) -> Result<Answer, HostError> {
+    let text = engine.run_json(&request.to_string())?;
+    let answer: Answer = serde_json::from_str(&text)
+        .map_err(|e| HostError::Engine(format!("cannot decode the engine's answer: {e}")))?;
+    match answer {
+        Answer::DeriveError(e) => Err(HostError::Derive(e)),
+        Answer::PolicyError(mut e) => {
+            origin.clone_into(&mut e.origin);
+            Err(HostError::Policy(e))
+        }
+        Answer::BadRequest { message } => Err(HostError::Engine(format!(
+            "the engine refused the request: {message}"
+        ))),
+        a => Ok(a),
+    }
+}
+
+/// An answer of another kind than the request asks for.
+pub(super) fn unexpected(op: &str) -> HostError {
+    HostError::Engine(format!(
+        "the engine answered a `{op}` request with an answer of another kind"
+    ))
+}
+
+/// Runs a subcommand with `engine`, writing its output to `out`.
+pub fn run(cmd: Cmd, engine: &mut dyn Engine, out: &mut impl Write) -> Result<Status, HostError> {
+    match cmd {
+        Cmd::Derive(a) => derive_cmd(&a, engine, out),
+        Cmd::Explain(c) => {
+            let (p, ctx) = gathered(&c)?;
+            let req = json!({ "op": "explain", "policy": p.text, "context": ctx });
+            match ask(engine, &req, &p.origin)? {
+                Answer::Explanation { text } => write_out(out, &text),
+                _ => Err(unexpected("explain")),
+            }
+        }
+        Cmd::Pin(a) => pin_cmd(&a, engine, out),
+        Cmd::Check(a) => check_cmd(&a, engine, out),
+        Cmd::Describe(a) => describe_cmd(&a, engine, out),
+        Cmd::Validate(p) => {
+            let loaded = load_policy_text(&p.policy)?;
+            let req = json!({ "op": "validate", "policy": loaded.text });
+            match ask(engine, &req, &loaded.origin)? {
+                Answer::Policy { name, .. } => {
+                    write_out(out, &format!("policy `{name}` is valid\n"))
+                }
+                _ => Err(unexpected("validate")),
+            }
+        }
+        Cmd::Policies { name: None } => {
+            let mut s = String::new();
+            for (name, text) in imprint_policies::BUILTIN {
+                let desc = Policy::from_json(text, name)
+                    .map(|p| p.description().to_owned())
+                    .unwrap_or_default();
+                s.push_str(&format!("{name:<12} {}\n", first_sentence(&desc)));
+            }
+            write_out(out, &s)
+        }
+        Cmd::Policies { name: Some(n) } => match imprint_policies::builtin(&n) {
+            Some(t) => write_out(out, t),
+            None => Err(unknown_builtin(&n)),
+        },
+    }
+}
+
+pub(super) fn first_sentence(s: &str) -> &str {
+    s.split(": ").next().unwrap_or(s)
+}
+
+pub(super) fn write_out(out: &mut impl Write, s: &str) -> Result<Status, HostError> {
+    out.write_all(s.as_bytes())
+        .and_then(|()| out.flush())
+        .or_else(|e| {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
+        .map_err(|e| HostError::io("<stdout>", e))?;
+    Ok(Status::Ok)
+}
