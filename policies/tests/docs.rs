@@ -415,3 +415,33 @@ fn anchor_extraction() {
         vec!["v4", "v12", "a5"]
     );
 }
+
+/// The explain example of README.md ("The trace", `imprint explain`) is
+/// the text the explain vector `the README's example` expects, so the
+/// documented layout and the conformance suite cannot drift apart.
+#[test]
+fn readme_explain_example_is_the_vectors() {
+    let readme = read("README.md");
+    let section = readme
+        .split("### `imprint explain`")
+        .nth(1)
+        .expect("README.md has a ### `imprint explain` section");
+    let example = section
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("the section has a ```text example");
+    let files = vector_files();
+    let (_, explain) = files
+        .iter()
+        .find(|(name, _)| name == "explain.json")
+        .expect("tests/vectors/explain.json");
+    let expected = explain["cases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == "the README's example")
+        .and_then(|c| c["expect"]["text"].as_str())
+        .expect("explain.json has the case `the README's example`");
+    assert_eq!(format!("{example}\n"), expected);
+}
