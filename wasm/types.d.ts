@@ -133,7 +133,7 @@ files: { [key in string]: string },
 /**
  * Results of commands the policy asked for, keyed by argv joined with
  * spaces. A command the derivation reaches but finds no entry for is
- * reported in [`crate::Derivation::pending_commands`].
+ * reported in [`crate::Policy::pending_commands`].
  */
 commands: { [key in string]: CommandOutcome }, 
 /**

@@ -29,7 +29,7 @@ pub struct Context {
     pub files: BTreeMap<String, String>,
     /// Results of commands the policy asked for, keyed by argv joined with
     /// spaces. A command the derivation reaches but finds no entry for is
-    /// reported in [`crate::Derivation::pending_commands`].
+    /// reported in [`crate::Policy::pending_commands`].
     pub commands: BTreeMap<String, CommandOutcome>,
     /// Persisted values read back with `--load`, by value name; `None`
     /// means the file is missing (a host fails on one it cannot read). A
@@ -117,7 +117,7 @@ enum OutcomeKind {
     Failed,
 }
 
-/// Read in one pass through the flat [`WireOutcome`]: serde buffers an
+/// Read in one pass through the flat `WireOutcome`: serde buffers an
 /// internally tagged enum before it can dispatch, which doubles the
 /// deserializing code (and the WebAssembly module) and is slower.
 impl<'de> Deserialize<'de> for CommandOutcome {

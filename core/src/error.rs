@@ -32,6 +32,50 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Every code a [`Problem`] can have, in the order of the "Error codes"
+/// table of `policies/README.md`. A test (`policies/tests/docs.rs`) keeps
+/// this list, that table, the codes the loader writes and the conformance
+/// vectors in step.
+pub const PROBLEM_CODES: &[&str] = &[
+    "json-syntax",
+    "too-large",
+    "wrong-type",
+    "unknown-key",
+    "missing-key",
+    "unsupported-version",
+    "invalid-name",
+    "too-many",
+    "missing-source",
+    "ambiguous-source",
+    "unknown-argument",
+    "invalid-pattern",
+    "unknown-git-fact",
+    "unknown-machine-fact",
+    "unknown-read-mode",
+    "unknown-format",
+    "unknown-transform",
+    "unknown-value",
+    "out-of-range",
+    "invalid-command",
+    "invalid-path",
+    "invalid-format",
+    "invalid-template",
+    "invalid-option",
+    "unknown-verify",
+    "invalid-condition",
+    "too-deep",
+    "invalid-transform",
+    "invalid-regex",
+    "regex-too-large",
+    "invalid-file-name",
+    "duplicate",
+    "invalid-reference",
+    "invalid-tag",
+    "cycle",
+    "invalid-fact",
+    "invalid-rule",
+];
+
 /// A policy could not be loaded. Holds every problem found, not just the first.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -88,6 +132,19 @@ pub enum DeriveErrorCode {
 }
 
 impl DeriveErrorCode {
+    /// Every code, in declaration order (the order of the `DeriveError`
+    /// table in `policies/README.md`).
+    pub const ALL: [Self; 8] = [
+        Self::RequiredEmpty,
+        Self::InvalidFormat,
+        Self::ValueTooLong,
+        Self::UnknownArgument,
+        Self::FactUnavailable,
+        Self::ContradictsGit,
+        Self::CommandFailed,
+        Self::Unrenderable,
+    ];
+
     /// The code as the string used in JSON answers and vectors.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -135,5 +192,37 @@ mod tests {
         assert_eq!(p(4, 2).to_string(), "4:2: $: m [c]");
         assert_eq!(p(4, 0).to_string(), "4: $: m [c]");
         assert_eq!(p(0, 0).to_string(), "$: m [c]");
+    }
+
+    /// `ALL` holds every variant once. The match has no `_` arm, so a new
+    /// variant fails to compile here until it is given a place in `ALL`.
+    #[test]
+    fn all_derive_error_codes_are_listed() {
+        let place = |c: DeriveErrorCode| match c {
+            DeriveErrorCode::RequiredEmpty => 0,
+            DeriveErrorCode::InvalidFormat => 1,
+            DeriveErrorCode::ValueTooLong => 2,
+            DeriveErrorCode::UnknownArgument => 3,
+            DeriveErrorCode::FactUnavailable => 4,
+            DeriveErrorCode::ContradictsGit => 5,
+            DeriveErrorCode::CommandFailed => 6,
+            DeriveErrorCode::Unrenderable => 7,
+        };
+        for (i, c) in DeriveErrorCode::ALL.into_iter().enumerate() {
+            assert_eq!(place(c), i, "{c:?} is out of place in ALL");
+        }
+    }
+
+    /// The problem codes are distinct and kebab-case.
+    #[test]
+    fn problem_codes_are_distinct() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in PROBLEM_CODES {
+            assert!(seen.insert(c), "{c} twice");
+            assert!(
+                c.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{c}"
+            );
+        }
     }
 }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 pub enum Status {
     /// Everything worked.
     Ok = 0,
-    /// A check failed (`pin --check` found references to rewrite).
+    /// A check failed: `check` found an error (a finding of severity
+    /// `error`; warnings alone exit 0), or `pin --check` found references
+    /// to rewrite.
     CheckFailed = 1,
     /// An error: bad policy, bad argument, unreadable input, invalid derived value.
     Error = 2,

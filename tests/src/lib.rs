@@ -6,7 +6,7 @@
 //! ```jsonc
 //! {
 //!   "about": "what the file covers and where its expectations come from",
-//!   "op": "derive",               // the request kind: derive | validate | pin | parse_reference
+//!   "op": "derive",               // the request kind, as the api module names it: derive, explain, validate, read, check …
 //!   "defaults": { "policy": "vllm" },  // request fields shared by every case
 //!   "cases": [
 //!     {

@@ -20,7 +20,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-#[cfg(target_arch = "wasm32")]
+// Documented natively too (`cargo doc`), built only for wasm32.
+#[cfg(any(target_arch = "wasm32", doc))]
 pub mod abi;
 mod text;
 

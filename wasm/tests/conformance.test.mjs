@@ -174,7 +174,7 @@ test("deriveFormatted renders what `imprint derive --format` prints", () => {
     args: { variant: "cu129" }, arch: "x86_64" };
   const shell = engine.deriveFormatted("vllm", ctx, "shell");
   assert.equal(shell.type, "rendered");
-  // upstream-behaviour (a): four build args, then the staging tag, each word followed by a space.
+  // policies/BEHAVIOUR.md#vllm-invocation: four build args, then the staging tag, each word followed by a space.
   assert.equal(shell.text,
     "--build-arg VLLM_BUILD_COMMIT=abc123 --build-arg VLLM_BUILD_PIPELINE=local --build-arg VLLM_BUILD_URL= " +
     "--build-arg VLLM_IMAGE_TAG=vllm/vllm-openai:v0.20.0-cu129 " +

@@ -175,7 +175,7 @@ mod wire {
     }
 }
 
-/// Read in one pass through the flat form in [`wire`]: serde buffers an
+/// Read in one pass through the flat form in `wire`: serde buffers an
 /// internally tagged enum before it can dispatch, which doubles the
 /// deserializing code (and the WebAssembly module) and is slower.
 impl<'de> Deserialize<'de> for Request {

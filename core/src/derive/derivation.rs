@@ -36,7 +36,7 @@ pub struct Persisted<'a> {
     pub content: Str<'a>,
 }
 
-/// The result of [`derive`].
+/// The result of [`derive()`](super::derive()).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Derivation<'a> {

@@ -1,5 +1,5 @@
 //! One function per subcommand, each in its own module, over the shared
-//! pieces here: [`ask`] the engine for a typed answer, write the output.
+//! pieces here: `ask` the engine for a typed answer, write the output.
 
 mod check;
 mod context;

@@ -5,13 +5,13 @@
 //! Temporary files have unpredictable names and are created exclusively
 //! (`O_EXCL`, a new name on a collision), so a stale file of any name is
 //! never reused, never a reason to fail, and never deleted: imprint only
-//! removes a temporary file it created itself ([`temp`]).
+//! removes a temporary file it created itself (`persist/temp.rs`).
 //!
 //! [`write_atomic`] writes a file that belongs to the user running imprint
 //! (`derive --save`, the module cache). [`replace`] rewrites a file that
 //! exists (`pin`): it keeps its owner, group and mode, refuses a file with
 //! hard links, and refuses a file that changed since it was read
-//! ([`rewrite`]).
+//! (`persist/rewrite.rs`).
 
 mod rewrite;
 mod temp;
