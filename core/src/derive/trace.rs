@@ -35,7 +35,7 @@ impl SkipReason {
             Self::ConditionFalse => "condition is false",
             Self::Unset => "not set",
             Self::Empty => "empty",
-            Self::FileMissing => "file missing or unreadable",
+            Self::FileMissing => "file missing",
             Self::KeyMissing => "key not in file",
             Self::NoModule => "no module directive",
             Self::NotAllowed => "command not allowed (use --allow-command)",
