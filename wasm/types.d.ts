@@ -40,7 +40,45 @@ format: CardFormat,
 /**
  * The exact text a host prints.
  */
-text: string, } | { "type": "derive_error" } & DeriveError | { "type": "policy_error" } & PolicyError | { "type": "policy", 
+text: string, } | { "type": "derive_error" } & DeriveError | { "type": "policy_error" } & PolicyError | { "type": "inputs", 
+/**
+ * Environment variable names.
+ */
+env: Array<string>, 
+/**
+ * Git facts, by the keys of `Context::git` (`sha`, `short=12`,
+ * `dirty`, `tag=v*`, `tags`, `branch`, `is_repo`, `name`,
+ * `remote_url`).
+ */
+git: Array<string>, 
+/**
+ * Whether the machine architecture is read.
+ */
+arch: boolean, 
+/**
+ * Files, by paths relative to the repository directory.
+ */
+files: Array<string>, 
+/**
+ * Commands (argv) the policy may ask for, when the caller allows
+ * their program. Run only those in `pending_commands`.
+ */
+commands: Array<Array<string>>, 
+/**
+ * With a context: the commands the derivation reaches that the
+ * context has no outcome for yet. A host runs (or refuses) them,
+ * records the outcomes in the context's `commands`, and asks
+ * again until none is left, so a command runs only when reached.
+ */
+pending_commands: Array<Array<string>>, 
+/**
+ * Declared `--arg` names.
+ */
+args: Array<string>, 
+/**
+ * Persisted values: value name and file name (`--save`, `--load`).
+ */
+persisted: Array<[string, string]>, } | { "type": "policy", 
 /**
  * Its name.
  */

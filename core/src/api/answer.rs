@@ -41,6 +41,32 @@ pub enum Answer {
     DeriveError(DeriveError),
     /// The policy did not load.
     PolicyError(PolicyError),
+    /// What a host must gather into the context for a policy, so a host in
+    /// any language needs no knowledge of the policy language.
+    Inputs {
+        /// Environment variable names.
+        env: Vec<String>,
+        /// Git facts, by the keys of `Context::git` (`sha`, `short=12`,
+        /// `dirty`, `tag=v*`, `tags`, `branch`, `is_repo`, `name`,
+        /// `remote_url`).
+        git: Vec<String>,
+        /// Whether the machine architecture is read.
+        arch: bool,
+        /// Files, by paths relative to the repository directory.
+        files: Vec<String>,
+        /// Commands (argv) the policy may ask for, when the caller allows
+        /// their program. Run only those in `pending_commands`.
+        commands: Vec<Vec<String>>,
+        /// With a context: the commands the derivation reaches that the
+        /// context has no outcome for yet. A host runs (or refuses) them,
+        /// records the outcomes in the context's `commands`, and asks
+        /// again until none is left, so a command runs only when reached.
+        pending_commands: Vec<Vec<String>>,
+        /// Declared `--arg` names.
+        args: Vec<String>,
+        /// Persisted values: value name and file name (`--save`, `--load`).
+        persisted: Vec<(String, String)>,
+    },
     /// A policy that loaded.
     Policy {
         /// Its name.

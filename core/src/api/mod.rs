@@ -60,6 +60,26 @@ pub fn run(request: Request) -> Answer {
             },
             Err(e) => Answer::PolicyError(e),
         },
+        Request::Inputs { policy, context } => match Policy::from_json(&policy, "policy") {
+            Ok(p) => {
+                let i = p.inputs();
+                let pending_commands = context.map(|c| p.pending_commands(&c)).unwrap_or_default();
+                Answer::Inputs {
+                    env: i.env,
+                    git: i.git.iter().map(crate::GitFact::key).collect(),
+                    arch: i.arch,
+                    files: i.files,
+                    commands: i.commands,
+                    pending_commands,
+                    args: p.args().iter().map(|a| a.name.clone()).collect(),
+                    persisted: p
+                        .persisted()
+                        .map(|(v, f)| (v.to_owned(), f.to_owned()))
+                        .collect(),
+                }
+            }
+            Err(e) => Answer::PolicyError(e),
+        },
         Request::Validate { policy } => match Policy::from_json(&policy, "policy") {
             Ok(p) => Answer::Policy {
                 name: p.name().to_owned(),

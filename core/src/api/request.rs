@@ -29,6 +29,15 @@ pub enum Request {
         /// The policy's JSON text.
         policy: String,
     },
+    /// Load `policy` and say what a host must gather for it
+    /// ([`Answer::Inputs`]); with `context`, also which allowed commands
+    /// the derivation reaches that the context has no outcome for yet.
+    Inputs {
+        /// The policy's JSON text.
+        policy: String,
+        /// The context gathered so far.
+        context: Option<Context>,
+    },
     /// Rewrite digest pins in `text`.
     Pin {
         /// The file's text.
@@ -110,6 +119,7 @@ mod wire {
         Derive,
         Explain,
         Validate,
+        Inputs,
         Pin,
         ParseReference,
         Check,
@@ -195,6 +205,7 @@ impl TryFrom<wire::Request> for Request {
             Op::Derive => ("derive", &["policy", "context", "format"]),
             Op::Explain => ("explain", &["policy", "context"]),
             Op::Validate => ("validate", &["policy"]),
+            Op::Inputs => ("inputs", &["policy", "context"]),
             Op::Pin => ("pin", &["text", "images", "tag", "also_tags"]),
             Op::ParseReference => ("parse_reference", &["reference"]),
             Op::Check => ("check", &["policy", "artifacts", "context", "format"]),
@@ -239,6 +250,10 @@ impl TryFrom<wire::Request> for Request {
                 }
             }
             Op::Validate => Request::Validate { policy: policy()? },
+            Op::Inputs => Request::Inputs {
+                policy: policy()?,
+                context: w.context.flatten(),
+            },
             Op::Check => Request::Check {
                 policy: policy()?,
                 artifacts: required(w.artifacts, "artifacts", op)?,
