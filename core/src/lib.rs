@@ -60,7 +60,7 @@
 //! | module | what it is |
 //! |---|---|
 //! | `strs`, `re`, `glob`, `reference`, `semver`, `url` | text: borrowed strings, the portable regex dialect, globs, OCI references, semver precedence, URLs without credentials |
-//! | [`Context`] (`context`), `inputs` | the facts a host gathers, and the parsers of the files they come from (dotenv, `go.mod`) |
+//! | [`Context`] (`context`), `file_values` | the facts a host gathers, and the parsers of the files they come from (dotenv, `go.mod`) |
 //! | `condition`, `template`, `transform` | the small languages inside a policy: `when`, `{value}` templates, `transform` steps |
 //! | `rule` | the rule language: `rules` and `card`, as data |
 //! | [`Artifact`] (`artifact`), [`read`] | the artifact model, and the readers that build artifacts from inspect output, OCI, Kubernetes and Go binaries |
@@ -92,9 +92,8 @@ mod condition;
 mod context;
 mod derive;
 mod error;
+mod file_values;
 mod glob;
-mod inputs;
-mod locate;
 mod pin;
 mod policy;
 mod re;
@@ -115,8 +114,8 @@ pub use derive::{
     TraceEntry, ValueTrace,
 };
 pub use error::{DeriveError, DeriveErrorCode, PolicyError, Problem, PROBLEM_CODES};
+pub use file_values::{dotenv_value, go_module_path};
 pub use glob::glob_match;
-pub use inputs::{dotenv_value, go_module_path};
 pub use pin::{pin_file_matches, rewrite_pins, rewrite_pins_bytes, PinChange};
 pub use policy::{
     ArgDecl, GitFact, Inputs, Limits, PinSpec, Policy, FORMAT_VERSION, TOP_LEVEL_KEYS,

@@ -13,7 +13,7 @@
 
 use crate::context::{CommandOutcome, Context};
 use crate::error::{DeriveError, DeriveErrorCode};
-use crate::inputs::{dotenv_value, go_module_path};
+use crate::file_values::{dotenv_value, go_module_path};
 use crate::policy::{
     Candidate, Entry, FileRead, Format, GitFact, Policy, Source, ValueDef, Verify,
 };

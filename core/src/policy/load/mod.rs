@@ -6,16 +6,17 @@
 
 mod conditions;
 mod outputs;
+mod positions;
 mod rules;
 mod sources;
 
 use super::*;
 use crate::condition::Test;
 use crate::error::{PolicyError, Problem};
-use crate::locate::{key_segment, positions};
 use crate::re::Regex;
 use crate::template::{self, Part, RawPart};
 use crate::transform::{Replacement, MAX_REPLACEMENT_REFS};
+use positions::{key_segment, positions};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
