@@ -615,17 +615,4 @@ mod tests {
         let e = Policy::from_json(&unclosed, "p").unwrap_err();
         assert_eq!(e.problems[0].code, "json-syntax", "{e}");
     }
-
-    #[test]
-    fn suggestions_prefer_transpositions() {
-        assert_eq!(edit_distance("form", "from"), 1);
-        assert_eq!(edit_distance("form", "format"), 2);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(
-            suggest("form", ["format", "from"]),
-            " (did you mean `from`?)"
-        );
-        assert_eq!(suggest("zzzzzz", ["from"]), "");
-    }
 }

@@ -45,3 +45,21 @@ pub(super) fn suggest<'a>(word: &str, options: impl IntoIterator<Item = &'a str>
         .min()
         .map_or(String::new(), |(_, o)| format!(" (did you mean `{o}`?)"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_prefer_transpositions() {
+        assert_eq!(edit_distance("form", "from"), 1);
+        assert_eq!(edit_distance("form", "format"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(
+            suggest("form", ["format", "from"]),
+            " (did you mean `from`?)"
+        );
+        assert_eq!(suggest("zzzzzz", ["from"]), "");
+    }
+}
