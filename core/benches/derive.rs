@@ -4,6 +4,15 @@
 //! Runs 101 batches of N calls each (N sized so a batch takes ~10 ms) and
 //! prints the median per-call time, with the min and max batch for spread.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a bench that cannot run stops with a message"
+)]
+
 use imprint_core::{derive, Context, Policy};
 use std::hint::black_box;
 

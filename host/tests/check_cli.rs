@@ -2,7 +2,14 @@
 //! input files, every output format, exit codes, and AIRunway's CI
 //! read-back done by imprint on a real Go binary.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a failing test panics"
+)]
 
 mod common;
 

@@ -3,7 +3,14 @@
 //! other non-regular files are refused without blocking (#13), and an
 //! unsupported input's content is never echoed (#17).
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a failing test panics"
+)]
 
 mod common;
 

@@ -12,7 +12,14 @@
 //! imprint as `nobody` (`setpriv`). Where this sandbox allows neither, the
 //! test says so on stderr and skips that part.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a failing test panics"
+)]
 
 mod common;
 

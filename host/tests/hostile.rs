@@ -7,7 +7,14 @@
 //! of each engine, so the WebAssembly engine meets the hostile policy
 //! itself. Needs the module `wasm/build.sh` builds.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a failing test panics"
+)]
 
 mod common;
 

@@ -7,8 +7,8 @@
 //! machine's git config nor stray `GIT_DIR`/`BUILDKITE*`/`VLLM_*`/
 //! `SHIM_VERSION` variables can leak into a test.
 
-// Not every test binary uses every helper; helpers fail a test by panicking.
-#![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+// Helpers fail a test by panicking (allowed at each test binary's root).
+#![allow(dead_code, reason = "not every test binary uses every helper")]
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
