@@ -10,6 +10,11 @@
     clippy::string_slice,
     reason = "a bench that cannot run stops with a message"
 )]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    reason = "a bench reads the clock and prints its figures"
+)]
 
 use imprint_core::check::check;
 use imprint_core::{Artifact, Policy};

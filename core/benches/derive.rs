@@ -12,6 +12,11 @@
     clippy::string_slice,
     reason = "a bench that cannot run stops with a message"
 )]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    reason = "a bench reads the clock and prints its figures"
+)]
 
 use imprint_core::{derive, Context, Policy};
 use std::hint::black_box;

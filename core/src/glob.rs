@@ -133,6 +133,10 @@ mod tests {
     }
 
     #[test]
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a test of running time reads the clock"
+    )]
     fn hostile_patterns_take_linear_time() {
         // The backtracking matcher this replaced took ~10 s on the first.
         let text = "a".repeat(200_000);

@@ -10,6 +10,8 @@
 //! The host (the `imprint` CLI, a browser, a wasmtime guest) gathers the
 //! context first — [`Policy::inputs`] says exactly what to gather — and the
 //! same policy and context give the same answer on every target.
+//! `core/clippy.toml` enforces it: `std::env`, `std::fs`, processes,
+//! clocks, threads and printing are disallowed here.
 //!
 //! ```
 //! use imprint_core::{derive, Context, Policy};

@@ -156,6 +156,7 @@ fn check_reference(policy: &str, t: &str) -> Result<(), TestCaseError> {
 }
 
 #[test]
+#[allow(clippy::disallowed_macros, reason = "the test reports its coverage")]
 fn every_tag_a_builtin_policy_emits_is_a_valid_reference() {
     for name in BUILTINS {
         let policy = builtin(name);
