@@ -3,16 +3,7 @@
 //! and artifacts located in big lists in linear time with the right lines
 //! (issue 11 #10).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{tempdir, write, Imprint};
 use imprint_core::Artifact;

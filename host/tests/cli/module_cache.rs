@@ -12,16 +12,7 @@
 //! module, made with imprint's own wasmtime configuration, that answers
 //! `FORGED`: where it were used, `validate` would say so.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{tempdir, Imprint};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};

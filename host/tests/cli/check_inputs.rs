@@ -3,16 +3,7 @@
 //! other non-regular files are refused without blocking (#13), and an
 //! unsupported input's content is never echoed (#17).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{hermetic, tempdir, write, Imprint, Run, BIN};
 use std::path::Path;

@@ -2,16 +2,7 @@
 //! both) on a full device, imprint must still exit with the code the run
 //! deserves (2 for an error, 0 after a warning), never panic (exit 101).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{hermetic, tempdir, write, BIN};
 use std::path::Path;

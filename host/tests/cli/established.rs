@@ -5,16 +5,7 @@
 //! derived. One test per finding of the issue, each reproduced as CI runs
 //! imprint: a one-commit repository with an annotated tag `v1.1.0` on HEAD.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{git, tempdir, write, write_script, Imprint, Repo, Run};
 use std::path::Path;

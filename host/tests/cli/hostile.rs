@@ -7,16 +7,7 @@
 //! of each engine, so the WebAssembly engine meets the hostile policy
 //! itself. Needs the module `wasm/build.sh` builds.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{tempdir, wasm_module, write, Imprint, Run};
 use imprint_host::engine::{Engine, Native, Wasm};

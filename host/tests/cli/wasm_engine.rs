@@ -3,16 +3,7 @@
 //! memory exhaustion as clear errors. Needs the module `wasm/build.sh`
 //! builds (`.ci/run` builds it first).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{tempdir, write, Imprint};
 use imprint_host::engine::{Engine, Wasm};

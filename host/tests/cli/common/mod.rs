@@ -7,9 +7,6 @@
 //! machine's git config nor stray `GIT_DIR`/`BUILDKITE*`/`VLLM_*`/
 //! `SHIM_VERSION` variables can leak into a test.
 
-// Helpers fail a test by panicking (allowed at each test binary's root).
-#![allow(dead_code, reason = "not every test binary uses every helper")]
-
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

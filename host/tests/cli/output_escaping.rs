@@ -4,16 +4,7 @@
 //! formats and cannot end a GitHub workflow command; SARIF URIs are
 //! percent-encoded.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{tempdir, write, Imprint};
 use serde_json::Value;

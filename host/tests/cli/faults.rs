@@ -12,16 +12,7 @@
 //! imprint as `nobody` (`setpriv`). Where this sandbox allows neither, the
 //! test says so on stderr and skips that part.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{
     git, hermetic, snapshot, tempdir, write, write_script, Imprint, Repo, Run, Snapshot, BIN,

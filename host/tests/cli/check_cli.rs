@@ -2,16 +2,7 @@
 //! input files, every output format, exit codes, and AIRunway's CI
 //! read-back done by imprint on a real Go binary.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{hermetic, tempdir, write, Imprint, Repo};
 use serde_json::Value;

@@ -4,14 +4,6 @@
 
 // Helpers outside `#[test]` functions fail the test by panicking, as the
 // tests themselves do.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
 
 use imprint_host::read::{read_inputs, InputKind, INPUT_LIMIT};
 use imprint_host::HostError;

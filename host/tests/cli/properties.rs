@@ -5,16 +5,7 @@
 //! requests. Case counts are modest: each case starts processes or
 //! instantiates the module. Needs the module `wasm/build.sh` builds.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
-
-mod common;
+use crate::common;
 
 use common::{snapshot, tempdir, wasm_module, Imprint};
 use imprint_core::{command_key, Policy};

@@ -4,16 +4,8 @@
 
 // Helpers outside `#[test]` functions fail the test by panicking, as the
 // tests themselves do (clippy.toml allows it only inside `#[test]`).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a failing test panics"
-)]
 
-mod common;
+use crate::common;
 
 use common::{git, jstr, mode, tempdir, write, Imprint, Repo};
 use std::path::{Path, PathBuf};
