@@ -29,6 +29,7 @@ mod output_escaping;
 mod pin;
 mod properties;
 mod read_inputs;
+mod readme;
 mod shell_roundtrip;
 mod streams;
 mod vllm_upstream;
