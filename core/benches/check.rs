@@ -2,6 +2,20 @@
 //! `docker inspect` record against the builtin `vllm` policy, and the time
 //! to check 100,000 image references.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a bench that cannot run stops with a message"
+)]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    reason = "a bench reads the clock and prints its figures"
+)]
+
 use imprint_core::check::check;
 use imprint_core::{Artifact, Policy};
 use std::hint::black_box;

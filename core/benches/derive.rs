@@ -4,6 +4,20 @@
 //! Runs 101 batches of N calls each (N sized so a batch takes ~10 ms) and
 //! prints the median per-call time, with the min and max batch for spread.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a bench that cannot run stops with a message"
+)]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    reason = "a bench reads the clock and prints its figures"
+)]
+
 use imprint_core::{derive, Context, Policy};
 use std::hint::black_box;
 

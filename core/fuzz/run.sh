@@ -7,12 +7,14 @@
 #   core/fuzz/run.sh [seconds-per-target]        # default 60
 #   TARGETS="reference derive" core/fuzz/run.sh 300
 #   TIMEOUT=60 core/fuzz/run.sh 600   # seconds one input may take (default 5)
+#   host/fuzz/run.sh 60                # the host's yaml_read target (runs this script)
 #
 # New inputs go to scratch/<target>/ (gitignored); corpus/<target>/ holds
 # the committed seeds and is only read. Each run's numbers are appended to
 # scratch/stats.tsv (target, seconds, executions, exit status).
 set -u
-cd "$(dirname "$0")"
+# The fuzz crate's directory: this script's, or FUZZ_DIR (host/fuzz/run.sh).
+cd "${FUZZ_DIR:-$(dirname "$0")}" || exit 2
 secs=${1:-60}
 # No sanitizer: imprint is safe Rust (unsafe_code is denied), so the bugs
 # to find are panics, overflows, hangs and runaway memory, and without

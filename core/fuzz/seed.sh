@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Rebuilds the seed corpora under corpus/<target>/ from the repository's
 # real inputs: tests/data/*, the builtin policies (policies/*.json) and the
-# conformance vectors (tests/vectors/*.json). Needs python3; Go, when
+# conformance vectors (tests/vectors/*.json). The seeds of the host's
+# yaml_read target go to host/fuzz/corpus/yaml_read/. Needs python3; Go, when
 # present, gives the go_buildinfo target a real build-info header.
 #
 #   core/fuzz/seed.sh
 set -eu
 cd "$(dirname "$0")"
 root=../..
-rm -rf corpus
+rm -rf corpus "$root/host/fuzz/corpus/yaml_read"
 mkdir -p corpus
 
 python3 - "$root" <<'PY'
@@ -22,7 +23,7 @@ builtin = {p.stem: p.read_text() for p in (root / "policies").glob("*.json")
 def put(target, data, hint=""):
     if isinstance(data, str):
         data = data.encode()
-    d = corpus / target
+    d = (root / "host/fuzz/corpus" if target == "yaml_read" else corpus) / target
     d.mkdir(parents=True, exist_ok=True)
     name = (hint + "-" if hint else "") + hashlib.sha1(data).hexdigest()[:12]
     (d / name).write_bytes(data)
@@ -127,5 +128,5 @@ if i >= 0 and end > i:
 PY
     fi
 fi
-du -sh corpus
-for d in corpus/*; do echo "$(basename "$d"): $(ls "$d" | wc -l) files"; done
+du -sh corpus "$root/host/fuzz/corpus"
+for d in corpus/* "$root"/host/fuzz/corpus/*; do echo "$(basename "$d"): $(ls "$d" | wc -l) files"; done

@@ -5,7 +5,14 @@
 //! derivation is deterministic, digest pinning is idempotent, and glob
 //! matching agrees with a plain dynamic-programming matcher.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a failing test panics"
+)]
 
 use imprint_core::{
     api, command_key, derive, glob_match, rewrite_pins, sanitize_tag, CommandOutcome, Context,
@@ -149,6 +156,7 @@ fn check_reference(policy: &str, t: &str) -> Result<(), TestCaseError> {
 }
 
 #[test]
+#[allow(clippy::disallowed_macros, reason = "the test reports its coverage")]
 fn every_tag_a_builtin_policy_emits_is_a_valid_reference() {
     for name in BUILTINS {
         let policy = builtin(name);

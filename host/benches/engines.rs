@@ -7,6 +7,15 @@
 //! `wasm/build.sh` and `cargo build --release -p imprint-host` first
 //! (`.ci/bench` does both).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a bench that cannot run stops with a message"
+)]
+
 use imprint_host::engine::{Engine, Native, Wasm};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};

@@ -10,7 +10,10 @@
 //! The functions only call into `imprint_core::api`, which imports
 //! nothing: no clock, no randomness, no I/O.
 
-#![allow(unsafe_code)]
+#![allow(
+    unsafe_code,
+    reason = "an ABI of raw pointers into linear memory; each use has a SAFETY note"
+)]
 
 /// Reserves `len` bytes and returns their address.
 #[no_mangle]

@@ -15,10 +15,6 @@
 //! policy (`vllm`, `obol-stack`, `airunway`, `default`).
 
 #![deny(missing_docs)]
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
-)]
 
 // Documented natively too (`cargo doc`), built only for wasm32.
 #[cfg(any(target_arch = "wasm32", doc))]

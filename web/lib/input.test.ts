@@ -1,77 +1,84 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import * as engine from "@imprint/engine/web";
-import { detectKind, parseInput, referenceArtifacts, statusArtifacts, yamlToJson } from "./input";
-import { startTestEngine, testData } from "./testing";
+import * as engine from '@imprint/engine/web';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { detectKind, parseInput, referenceArtifacts, statusArtifacts, yamlToJson } from './input';
+import { startTestEngine, testData } from './testing';
 
 beforeAll(startTestEngine);
 
-describe("detectKind", () => {
-  it("tells the kinds apart", () => {
-    expect(detectKind("vllm/vllm-openai:v0.20.0\n")).toBe("references");
-    expect(detectKind("  [\n {\"Id\": \"sha256:1\"}]")).toBe("json");
-    expect(detectKind("{}")).toBe("json");
-    expect(detectKind("---\napiVersion: v1\nkind: Pod\n")).toBe("yaml");
-    expect(detectKind("status.version: vllm-provider:v0.3.0")).toBe("status");
+describe('detectKind', () => {
+  it('tells the kinds apart', () => {
+    expect(detectKind('vllm/vllm-openai:v0.20.0\n')).toBe('references');
+    expect(detectKind('  [\n {"Id": "sha256:1"}]')).toBe('json');
+    expect(detectKind('{}')).toBe('json');
+    expect(detectKind('---\napiVersion: v1\nkind: Pod\n')).toBe('yaml');
+    expect(detectKind('status.version: vllm-provider:v0.3.0')).toBe('status');
   });
 });
 
-describe("plain text", () => {
-  it("makes one image per meaningful line, keeping line numbers", () => {
-    const a = referenceArtifacts("# pasted\n\n  ghcr.io/o/a:v1  \nNot A Ref\n");
+describe('plain text', () => {
+  it('makes one image per meaningful line, keeping line numbers', () => {
+    const a = referenceArtifacts('# pasted\n\n  ghcr.io/o/a:v1  \nNot A Ref\n');
     expect(a).toEqual([
-      { kind: "image", name: "ghcr.io/o/a:v1", reference: "ghcr.io/o/a:v1", line: 3 },
-      { kind: "image", name: "Not A Ref", reference: "Not A Ref", line: 4 },
+      { kind: 'image', name: 'ghcr.io/o/a:v1', reference: 'ghcr.io/o/a:v1', line: 3 },
+      { kind: 'image', name: 'Not A Ref', reference: 'Not A Ref', line: 4 },
     ]);
   });
-  it("reads status.version lines with or without the key", () => {
+  it('reads status.version lines with or without the key', () => {
     const a = statusArtifacts('vllm-provider:v0.3.0\nstatus.version: "kaito-provider:dev"');
-    expect(a.map((x) => x.fields?.["status.version"])).toEqual(["vllm-provider:v0.3.0", "kaito-provider:dev"]);
-    expect(a[0].fields?.["k8s.kind"]).toBe("InferenceProviderConfig");
+    expect(a.map(x => x.fields?.['status.version'])).toEqual([
+      'vllm-provider:v0.3.0',
+      'kaito-provider:dev',
+    ]);
+    expect(a[0].fields?.['k8s.kind']).toBe('InferenceProviderConfig');
   });
 });
 
-describe("through the engine", () => {
-  it("reads docker inspect output", () => {
-    const r = parseInput(testData("docker-inspect-vllm.json"), "auto", engine);
-    expect(r.ok && r.kind).toBe("json");
+describe('through the engine', () => {
+  it('reads docker inspect output', () => {
+    const r = parseInput(testData('docker-inspect-vllm.json'), 'auto', engine);
+    expect(r.ok && r.kind).toBe('json');
     if (!r.ok) return;
     expect(r.artifacts).toHaveLength(1);
-    expect(r.artifacts[0].reference).toBe("vllm/vllm-openai:v0.20.0");
-    expect(r.artifacts[0].labels?.["ai.vllm.build.commit"]).toMatch(/^3f1a4bb6/);
+    expect(r.artifacts[0].reference).toBe('vllm/vllm-openai:v0.20.0');
+    expect(r.artifacts[0].labels?.['ai.vllm.build.commit']).toMatch(/^3f1a4bb6/);
   });
-  it("reads a multi-document YAML stream as one list (the ConfigMap gives nothing)", () => {
-    const r = parseInput(testData("manifests-obol.yaml"), "auto", engine);
-    expect(r.ok && r.kind).toBe("yaml");
+  it('reads a multi-document YAML stream as one list (the ConfigMap gives nothing)', () => {
+    const r = parseInput(testData('manifests-obol.yaml'), 'auto', engine);
+    expect(r.ok && r.kind).toBe('yaml');
     if (!r.ok) return;
     // Deployment: init + container; StatefulSet: init + container; CronJob: container.
-    expect(r.artifacts.map((a) => a.kind)).toEqual(Array(5).fill("container"));
+    expect(r.artifacts.map(a => a.kind)).toEqual(Array(5).fill('container'));
     // manifests-obol.yaml: namespace x402 (line 9), init container wait-for-verifier (line 25).
-    expect(r.artifacts[0].name).toBe("Deployment/x402/x402-buyer init container wait-for-verifier");
+    expect(r.artifacts[0].name).toBe('Deployment/x402/x402-buyer init container wait-for-verifier');
   });
   it("reads an InferenceProviderConfig's status.version", () => {
-    const r = parseInput(testData("inference-provider-config.yaml"), "yaml", engine);
+    const r = parseInput(testData('inference-provider-config.yaml'), 'yaml', engine);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.artifacts[0].fields?.["status.version"]).toBe("vllm-provider:v0.3.0");
+    expect(r.artifacts[0].fields?.['status.version']).toBe('vllm-provider:v0.3.0');
   });
-  it("says where JSON is broken", () => {
-    const r = parseInput('[\n {"Id": }\n]', "json", engine);
+  it('says where JSON is broken', () => {
+    const r = parseInput('[\n {"Id": }\n]', 'json', engine);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.message).toMatch(/not valid JSON/);
     expect(r.line).toBe(2);
   });
-  it("says where YAML is broken", () => {
+  it('says where YAML is broken', () => {
     // A key given twice: YAML 1.2 says keys are unique; the second `a` is on line 3.
-    const y = yamlToJson("a: 1\nb: 2\na: 3\n");
+    const y = yamlToJson('a: 1\nb: 2\na: 3\n');
     expect(y.ok).toBe(false);
     if (y.ok) return;
     expect(y.message).toMatch(/^YAML: .*unique/);
     expect(y.line).toBe(3);
   });
-  it("refuses an alias bomb instead of expanding it", () => {
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
-      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]", "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]"].join("\n");
+  it('refuses an alias bomb instead of expanding it', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
     const y = yamlToJson(bomb);
     expect(y.ok).toBe(false);
     if (y.ok) return;

@@ -5,19 +5,19 @@
 // kind of text it is, turns YAML into JSON (the YAML parser is the
 // browser's concern, not the engine's), and makes artifacts of the two
 // plain-text kinds: image references and `status.version` strings.
-import { parseAllDocuments } from "yaml";
-import type { Answer, Artifact } from "@imprint/engine/web";
+import type { Answer, Artifact } from '@imprint/engine/web';
+import { parseAllDocuments } from 'yaml';
 
 /** The kinds of input the page understands. */
-export type InputKind = "auto" | "references" | "json" | "yaml" | "status";
+export type InputKind = 'auto' | 'references' | 'json' | 'yaml' | 'status';
 
 /** Human names of the input kinds, for the selector. */
 export const INPUT_KINDS: Record<InputKind, string> = {
-  auto: "detect",
-  references: "image references, one per line",
-  json: "docker inspect / OCI / Kubernetes JSON",
-  yaml: "Kubernetes YAML",
-  status: "InferenceProviderConfig status.version, one per line",
+  auto: 'detect',
+  references: 'image references, one per line',
+  json: 'docker inspect / OCI / Kubernetes JSON',
+  yaml: 'Kubernetes YAML',
+  status: 'InferenceProviderConfig status.version, one per line',
 };
 
 /** The part of the engine this module needs. */
@@ -27,32 +27,32 @@ export interface Reader {
 
 /** The artifacts of an input, or why it could not be read. */
 export type ParsedInput =
-  | { ok: true; kind: Exclude<InputKind, "auto">; artifacts: Partial<Artifact>[] }
-  | { ok: false; kind: Exclude<InputKind, "auto">; message: string; line?: number | null };
+  | { ok: true; kind: Exclude<InputKind, 'auto'>; artifacts: Partial<Artifact>[] }
+  | { ok: false; kind: Exclude<InputKind, 'auto'>; message: string; line?: number | null };
 
 /** Which kind `text` is when the user did not say. */
-export function detectKind(text: string): Exclude<InputKind, "auto"> {
+export function detectKind(text: string): Exclude<InputKind, 'auto'> {
   const t = text.trimStart();
-  if (t.startsWith("{") || t.startsWith("[")) return "json";
-  if (/^\s*(apiVersion|kind)\s*:/m.test(text)) return "yaml";
-  if (/^\s*status\.version\s*[:=]/m.test(text)) return "status";
-  return "references";
+  if (t.startsWith('{') || t.startsWith('[')) return 'json';
+  if (/^\s*(apiVersion|kind)\s*:/m.test(text)) return 'yaml';
+  if (/^\s*status\.version\s*[:=]/m.test(text)) return 'status';
+  return 'references';
 }
 
 /** The meaningful lines of a plain-text input: trimmed, no blanks, no `#` comments. */
 function lines(text: string): { text: string; line: number }[] {
   const out: { text: string; line: number }[] = [];
-  const all = text.split("\n");
+  const all = text.split('\n');
   for (let i = 0; i < all.length; i++) {
     const t = all[i].trim();
-    if (t !== "" && !t.startsWith("#")) out.push({ text: t, line: i + 1 });
+    if (t !== '' && !t.startsWith('#')) out.push({ text: t, line: i + 1 });
   }
   return out;
 }
 
 /** One image artifact per line. */
 export function referenceArtifacts(text: string): Partial<Artifact>[] {
-  return lines(text).map((l) => ({ kind: "image", name: l.text, reference: l.text, line: l.line }));
+  return lines(text).map(l => ({ kind: 'image', name: l.text, reference: l.text, line: l.line }));
 }
 
 /**
@@ -60,25 +60,32 @@ export function referenceArtifacts(text: string): Partial<Artifact>[] {
  * (`vllm-provider:v0.3.0`, or `status.version: vllm-provider:v0.3.0`).
  */
 export function statusArtifacts(text: string): Partial<Artifact>[] {
-  return lines(text).map((l) => {
-    const version = l.text.replace(/^status\.version\s*[:=]\s*/, "").replace(/^"(.*)"$/, "$1");
+  return lines(text).map(l => {
+    const version = l.text.replace(/^status\.version\s*[:=]\s*/, '').replace(/^"(.*)"$/, '$1');
     return {
-      kind: "object",
+      kind: 'object',
       name: `status.version ${version}`,
-      fields: { "k8s.kind": "InferenceProviderConfig", "status.version": version },
+      fields: { 'k8s.kind': 'InferenceProviderConfig', 'status.version': version },
       line: l.line,
     };
   });
 }
 
 /** The JSON text of a YAML stream: one document as is, several as a `List`. */
-export function yamlToJson(text: string): { ok: true; json: string } | { ok: false; message: string; line?: number } {
+export function yamlToJson(
+  text: string
+): { ok: true; json: string } | { ok: false; message: string; line?: number } {
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [];
   const values: unknown[] = [];
   for (const d of list) {
     const err = d.errors[0];
-    if (err) return { ok: false, message: `YAML: ${err.message.split("\n")[0]}`, line: err.linePos?.[0]?.line };
+    if (err)
+      return {
+        ok: false,
+        message: `YAML: ${err.message.split('\n')[0]}`,
+        line: err.linePos?.[0]?.line,
+      };
     let v: unknown;
     try {
       // Bounded alias expansion: a "billion laughs" document is an error.
@@ -88,23 +95,29 @@ export function yamlToJson(text: string): { ok: true; json: string } | { ok: fal
     }
     if (v !== null && v !== undefined) values.push(v);
   }
-  const doc = values.length === 1 ? values[0] : { apiVersion: "v1", kind: "List", items: values };
+  const doc = values.length === 1 ? values[0] : { apiVersion: 'v1', kind: 'List', items: values };
   return { ok: true, json: JSON.stringify(doc) };
 }
 
 /** Reads `text` as `kind` (`auto`: detected) into artifacts. */
-export function parseInput(text: string, kind: InputKind, engine: Reader, file: string | null = null): ParsedInput {
-  const k = kind === "auto" ? detectKind(text) : kind;
-  if (k === "references") return { ok: true, kind: k, artifacts: referenceArtifacts(text) };
-  if (k === "status") return { ok: true, kind: k, artifacts: statusArtifacts(text) };
+export function parseInput(
+  text: string,
+  kind: InputKind,
+  engine: Reader,
+  file: string | null = null
+): ParsedInput {
+  const k = kind === 'auto' ? detectKind(text) : kind;
+  if (k === 'references') return { ok: true, kind: k, artifacts: referenceArtifacts(text) };
+  if (k === 'status') return { ok: true, kind: k, artifacts: statusArtifacts(text) };
   let json = text;
-  if (k === "yaml") {
+  if (k === 'yaml') {
     const y = yamlToJson(text);
     if (!y.ok) return { ok: false, kind: k, message: y.message, line: y.line };
     json = y.json;
   }
   const a = engine.read(json, file);
-  if (a.type === "artifacts") return { ok: true, kind: k, artifacts: a.artifacts };
-  if (a.type === "read_error") return { ok: false, kind: k, message: a.message, line: k === "yaml" ? null : a.line };
+  if (a.type === 'artifacts') return { ok: true, kind: k, artifacts: a.artifacts };
+  if (a.type === 'read_error')
+    return { ok: false, kind: k, message: a.message, line: k === 'yaml' ? null : a.line };
   return { ok: false, kind: k, message: `unexpected answer ${a.type}` };
 }

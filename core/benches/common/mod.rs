@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 /// The vLLM release build every bench derives (wasm/bench.mjs uses the same
 /// context): its environment, `--arg variant=…` and machine.
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every bench uses every item")]
 pub const VLLM_RELEASE_ENV: &[(&str, &str)] = &[
     ("BUILDKITE", "1"),
     ("BUILDKITE_COMMIT", "abc123"),
@@ -18,7 +18,7 @@ pub const VLLM_RELEASE_ENV: &[(&str, &str)] = &[
     ("RELEASE_VERSION", "v0.20.0"),
 ];
 /// See [`VLLM_RELEASE_ENV`].
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every bench uses every item")]
 pub const VLLM_RELEASE_VARIANT: &str = "cu130-ubuntu2404";
 
 fn per_call(batch: u32, f: &mut dyn FnMut()) -> Duration {
@@ -51,7 +51,7 @@ pub fn measure(key: &str, name: &str, f: &mut dyn FnMut()) -> Duration {
 }
 
 /// Prints a `result` line for a figure measured another way (in µs).
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every bench uses every item")]
 pub fn result(key: &str, micros: f64) {
     println!("result {key} {micros:.3}");
 }

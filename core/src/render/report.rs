@@ -188,13 +188,18 @@ fn sarif(r: &CheckReport<'_>, policy: &Policy) -> String {
         .iter()
         .flat_map(|a| a.findings.iter().map(move |f| (a, f)))
         .map(|(a, f)| {
-            let mut loc = json!({ "logicalLocations": [{ "name": a.name, "kind": a.kind }] });
+            let mut loc = serde_json::Map::new();
+            loc.insert(
+                "logicalLocations".into(),
+                json!([{ "name": a.name, "kind": a.kind }]),
+            );
             if let Some(file) = &f.file {
-                let mut phys = json!({ "artifactLocation": { "uri": uri_path(file) } });
+                let mut phys = serde_json::Map::new();
+                phys.insert("artifactLocation".into(), json!({ "uri": uri_path(file) }));
                 if let Some(l) = f.line {
-                    phys["region"] = json!({ "startLine": l });
+                    phys.insert("region".into(), json!({ "startLine": l }));
                 }
-                loc["physicalLocation"] = phys;
+                loc.insert("physicalLocation".into(), Value::Object(phys));
             }
             json!({
                 "ruleId": f.rule,

@@ -12,7 +12,10 @@
 //! Unix (no owners to check) there is no cache: modules are compiled in
 //! memory.
 
-#![cfg_attr(not(unix), allow(dead_code))]
+#![cfg_attr(
+    not(unix),
+    allow(dead_code, reason = "off Unix there is no cache, only its types")
+)]
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -148,7 +151,10 @@ fn own_entry(engine: &Engine, file: &Path) -> Result<Option<Module>, String> {
 }
 
 /// Maps a precompiled module from imprint's own cache.
-#[allow(unsafe_code)]
+#[allow(
+    unsafe_code,
+    reason = "wasmtime maps a precompiled module only through an unsafe call"
+)]
 fn deserialize(engine: &Engine, file: std::fs::File) -> wasmtime::Result<Module> {
     // SAFETY: wasmtime requires that the file be produced by
     // `Module::serialize` of a compatible engine and not be modified

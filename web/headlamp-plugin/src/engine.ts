@@ -8,10 +8,10 @@
 // plugin's own stack frames carry that name, which gives the folder
 // whatever it is called. Failing that, Headlamp's `plugins` list is
 // searched for this package's name.
-import { initSync } from "@imprint/engine/web";
+import { initSync } from '@imprint/engine/web';
 
 /** The name this plugin is installed under (package.json `name`). */
-export const PLUGIN_NAME = "imprint-headlamp-plugin";
+export const PLUGIN_NAME = 'imprint-headlamp-plugin';
 
 /** One entry of Headlamp's `GET <app>/plugins` answer. */
 export interface PluginEntry {
@@ -30,19 +30,22 @@ interface HeadlampWindow {
 
 /** Headlamp's app URL, as its own `getAppUrl` computes it (browser and desktop). */
 export function appUrl(win: Window & HeadlampWindow = window as Window & HeadlampWindow): string {
-  const electron = win.navigator.userAgent.toLowerCase().includes("electron") || win.desktopApi !== undefined;
-  let url = electron ? `http://localhost:${win.headlampBackendPort ?? 4466}` : win.location.origin;
-  let base = electron ? "" : (win.headlampBaseUrl ?? "");
-  if (base === "./" || base === "." || base === "/") base = "";
-  return url + (base ? base + "/" : "/");
+  const electron =
+    win.navigator.userAgent.toLowerCase().includes('electron') || win.desktopApi !== undefined;
+  const url = electron
+    ? `http://localhost:${win.headlampBackendPort ?? 4466}`
+    : win.location.origin;
+  let base = electron ? '' : win.headlampBaseUrl ?? '';
+  if (base === './' || base === '.' || base === '/') base = '';
+  return url + (base ? base + '/' : '/');
 }
 
 /** The served folder of this plugin, from Headlamp's plugin list. */
 export function pluginFolder(app: string, entries: PluginEntry[]): string | null {
   const mine = entries.find(
-    (e) => e.name === PLUGIN_NAME || e.path.replace(/\/+$/, "").endsWith(`/${PLUGIN_NAME}`),
+    e => e.name === PLUGIN_NAME || e.path.replace(/\/+$/, '').endsWith(`/${PLUGIN_NAME}`)
   );
-  return mine ? `${app}${mine.path.replace(/^\/+|\/+$/g, "")}/` : null;
+  return mine ? `${app}${mine.path.replace(/^\/+|\/+$/g, '')}/` : null;
 }
 
 /**
@@ -56,7 +59,11 @@ export function pluginPathFromStack(stack: string): string | null {
 }
 
 /** Where this plugin's `imprint_bg.wasm` is served. */
-export async function wasmUrl(app: string, fetcher: Fetch, stack = new Error().stack ?? ""): Promise<string> {
+export async function wasmUrl(
+  app: string,
+  fetcher: Fetch,
+  stack = new Error().stack ?? ''
+): Promise<string> {
   const own = pluginPathFromStack(stack);
   if (own) return `${app}${own}/imprint_bg.wasm`;
   const res = await fetcher(`${app}plugins`);
@@ -81,7 +88,7 @@ export function engineReady(): boolean {
 }
 
 /** Starts the engine once per page: fetches the plugin's own `.wasm` and instantiates it. */
-export function ensureEngine(fetcher: Fetch = (u) => fetch(u)): Promise<void> {
+export function ensureEngine(fetcher: Fetch = u => fetch(u)): Promise<void> {
   if (started) return Promise.resolve();
   starting ??= (async () => {
     const url = await wasmUrl(appUrl(), fetcher);

@@ -14,27 +14,34 @@ import {
   registerResourceTableColumnsProcessor,
   registerRoute,
   registerSidebarEntry,
-} from "@kinvolk/headlamp-plugin/lib";
-import { makeCustomResourceClass } from "@kinvolk/headlamp-plugin/lib/Crd";
-import { SectionBox } from "@kinvolk/headlamp-plugin/lib/CommonComponents";
-import { PodChannelCell, PodProvenanceSection, ProviderConfig, ProviderConfigSection, useEngine } from "./components";
-import { mainCard, type KubeJson } from "./provenance";
-import { engineReady } from "./engine";
+} from '@kinvolk/headlamp-plugin/lib';
+import { SectionBox } from '@kinvolk/headlamp-plugin/lib/CommonComponents';
+import { makeCustomResourceClass } from '@kinvolk/headlamp-plugin/lib/Crd';
+import {
+  PodChannelCell,
+  PodProvenanceSection,
+  ProviderConfig,
+  ProviderConfigSection,
+  useEngine,
+} from './components';
+import { engineReady } from './engine';
+import { type KubeJson, mainCard } from './provenance';
 
 registerDetailsViewSection(PodProvenanceSection);
 registerDetailsViewSection(ProviderConfigSection);
 
 registerResourceTableColumnsProcessor({
-  id: "imprint-pods-provenance",
+  id: 'imprint-pods-provenance',
   processor: ({ id, columns }) => {
-    if (id !== "headlamp-pods") return columns;
+    if (id !== 'headlamp-pods') return columns;
     return [
       ...columns,
       {
-        id: "imprint-provenance",
-        label: "Provenance",
-        gridTemplate: "min-content",
-        getValue: (pod: { jsonData: KubeJson }) => (engineReady() ? (mainCard(pod.jsonData)?.channel ?? "") : ""),
+        id: 'imprint-provenance',
+        label: 'Provenance',
+        gridTemplate: 'min-content',
+        getValue: (pod: { jsonData: KubeJson }) =>
+          engineReady() ? mainCard(pod.jsonData)?.channel ?? '' : '',
         render: (pod: { jsonData: KubeJson }) => <PodChannelCell pod={pod.jsonData} />,
       },
     ] as typeof columns;
@@ -42,10 +49,10 @@ registerResourceTableColumnsProcessor({
 });
 
 const InferenceProviderConfig = makeCustomResourceClass({
-  apiInfo: [{ group: "airunway.ai", version: "v1alpha1" }],
-  kind: "InferenceProviderConfig",
-  pluralName: "inferenceproviderconfigs",
-  singularName: "inferenceproviderconfig",
+  apiInfo: [{ group: 'airunway.ai', version: 'v1alpha1' }],
+  kind: 'InferenceProviderConfig',
+  pluralName: 'inferenceproviderconfigs',
+  singularName: 'inferenceproviderconfig',
   isNamespaced: false,
 });
 
@@ -63,7 +70,7 @@ function ProvidersPage() {
       ) : items.length === 0 ? (
         <p>No InferenceProviderConfig in this cluster.</p>
       ) : (
-        items.map((ipc) => (
+        items.map(ipc => (
           <SectionBox key={ipc.getName()} title={ipc.getName()}>
             <ProviderConfig ipc={ipc.jsonData as KubeJson} />
           </SectionBox>
@@ -75,16 +82,16 @@ function ProvidersPage() {
 
 registerSidebarEntry({
   parent: null,
-  name: "imprint-providers",
-  label: "Provider versions",
-  url: "/imprint/providers",
-  icon: "mdi:shield-check-outline",
+  name: 'imprint-providers',
+  label: 'Provider versions',
+  url: '/imprint/providers',
+  icon: 'mdi:shield-check-outline',
 });
 
 registerRoute({
-  path: "/imprint/providers",
-  sidebar: "imprint-providers",
-  name: "imprint-providers",
+  path: '/imprint/providers',
+  sidebar: 'imprint-providers',
+  name: 'imprint-providers',
   exact: true,
   component: () => <ProvidersPage />,
 });

@@ -3,17 +3,27 @@
 // image that is running. Kubernetes objects go to the engine as they are
 // (its Kubernetes reader names every container); nothing here decides what
 // is valid: that is the policy's job.
-import * as engine from "@imprint/engine/web";
-import type { Answer, Artifact, ArtifactCard, Finding } from "@imprint/engine/web";
+import type { Answer, Artifact, ArtifactCard, Finding } from '@imprint/engine/web';
+import * as engine from '@imprint/engine/web';
 
 /** A Kubernetes object as the API server returns it. */
-export type KubeJson = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: unknown };
+export type KubeJson = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [k: string]: unknown;
+};
 
 /** The annotation that names the policy for a Pod (else the plugin's default). */
-export const POLICY_ANNOTATION = "imprint.dev/policy";
+export const POLICY_ANNOTATION = 'imprint.dev/policy';
 
 /** The policy the plugin uses when a Pod does not name one. */
-export const DEFAULT_POLICY = "default";
+export const DEFAULT_POLICY = 'default';
 
 /** Which builtin policy applies to `pod`. */
 export function policyFor(pod: KubeJson): string {
@@ -22,17 +32,19 @@ export function policyFor(pod: KubeJson): string {
 }
 
 /** The result of asking the engine: cards, or what went wrong. */
-export type Cards = { ok: true; policy: string; cards: ArtifactCard[] } | { ok: false; message: string };
+export type Cards =
+  | { ok: true; policy: string; cards: ArtifactCard[] }
+  | { ok: false; message: string };
 
 function unexpected(a: Answer): string {
   switch (a.type) {
-    case "read_error":
-    case "bad_request":
-    case "invalid_reference":
+    case 'read_error':
+    case 'bad_request':
+    case 'invalid_reference':
       return a.message;
-    case "policy_error":
-      return a.problems.map((p) => `${p.path}: ${p.message}`).join("; ");
-    case "derive_error":
+    case 'policy_error':
+      return a.problems.map(p => `${p.path}: ${p.message}`).join('; ');
+    case 'derive_error':
       return a.message;
     default:
       return `unexpected answer ${a.type}`;
@@ -40,15 +52,21 @@ function unexpected(a: Answer): string {
 }
 
 /** The artifacts the engine reads from Kubernetes objects. */
-export function artifactsOf(objects: KubeJson[]): { ok: true; artifacts: Artifact[] } | { ok: false; message: string } {
-  const a = engine.read(JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }), null);
-  return a.type === "artifacts" ? { ok: true, artifacts: a.artifacts } : { ok: false, message: unexpected(a) };
+export function artifactsOf(
+  objects: KubeJson[]
+): { ok: true; artifacts: Artifact[] } | { ok: false; message: string } {
+  const a = engine.read(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }), null);
+  return a.type === 'artifacts'
+    ? { ok: true, artifacts: a.artifacts }
+    : { ok: false, message: unexpected(a) };
 }
 
 /** The cards of `artifacts` under `policy`. */
 export function cardsOf(policy: string, artifacts: Partial<Artifact>[]): Cards {
   const a = engine.cards(policy, artifacts, undefined);
-  return a.type === "cards" ? { ok: true, policy, cards: a.cards } : { ok: false, message: unexpected(a) };
+  return a.type === 'cards'
+    ? { ok: true, policy, cards: a.cards }
+    : { ok: false, message: unexpected(a) };
 }
 
 /** One card per container, init container and ephemeral container of `pod`. */
@@ -61,14 +79,17 @@ export function podCards(pod: KubeJson): Cards {
 export function mainCard(pod: KubeJson): ArtifactCard | null {
   const r = podCards(pod);
   if (!r.ok) return null;
-  const apps = r.cards.filter((c) => !/ (init|ephemeral) container /.test(c.artifact));
-  const wanted = pod.metadata?.annotations?.["kubectl.kubernetes.io/default-container"];
-  return (wanted && apps.find((c) => c.artifact.endsWith(` container ${wanted}`))) || apps[0] || null;
+  const apps = r.cards.filter(c => !/ (init|ephemeral) container /.test(c.artifact));
+  const wanted = pod.metadata?.annotations?.['kubectl.kubernetes.io/default-container'];
+  return (wanted && apps.find(c => c.artifact.endsWith(` container ${wanted}`))) || apps[0] || null;
 }
 
 /** Errors first, then warnings (the engine already orders them so; kept when cards are merged). */
 export function errorsFirst(findings: Finding[]): Finding[] {
-  return [...findings.filter((f) => f.severity === "error"), ...findings.filter((f) => f.severity !== "error")];
+  return [
+    ...findings.filter(f => f.severity === 'error'),
+    ...findings.filter(f => f.severity !== 'error'),
+  ];
 }
 
 /** A provider image running in the cluster: where, and which image. */
@@ -89,7 +110,7 @@ export function providerImages(providerName: string, pods: KubeJson[]): RunningI
   // Only images whose text names the provider can be its image: the engine
   // normalizes those (a whole cluster's containers need not be carded).
   const wanted = `${providerName}-provider`;
-  const candidates = read.artifacts.filter((a) => a.reference?.includes(wanted));
+  const candidates = read.artifacts.filter(a => a.reference?.includes(wanted));
   if (candidates.length === 0) return [];
   const cards = cardsOf(DEFAULT_POLICY, candidates);
   if (!cards.ok) return [];
@@ -117,9 +138,20 @@ export function checkProvider(ipc: KubeJson, pods: KubeJson[]): ProviderCheck {
   const read = artifactsOf([ipc]);
   if (!read.ok) return { statusVersion: null, running: [], result: read };
   const object = read.artifacts[0];
-  if (!object) return { statusVersion: null, running: [], result: { ok: false, message: "not an InferenceProviderConfig" } };
-  const name = object.fields["k8s.name"] ?? ipc.metadata?.name ?? "";
+  if (!object)
+    return {
+      statusVersion: null,
+      running: [],
+      result: { ok: false, message: 'not an InferenceProviderConfig' },
+    };
+  const name = object.fields['k8s.name'] ?? ipc.metadata?.name ?? '';
   const running = providerImages(name, pods);
-  const artifacts = running.length ? running.map((r) => ({ ...object, reference: r.reference })) : [object];
-  return { statusVersion: object.fields["status.version"] ?? null, running, result: cardsOf("airunway", artifacts) };
+  const artifacts = running.length
+    ? running.map(r => ({ ...object, reference: r.reference }))
+    : [object];
+  return {
+    statusVersion: object.fields['status.version'] ?? null,
+    running,
+    result: cardsOf('airunway', artifacts),
+  };
 }

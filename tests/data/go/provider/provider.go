@@ -3,7 +3,7 @@
 //
 //	go build -ldflags "-X github.com/example/provider.shimVersion=v1.2.3" ./cmd/provider
 //
-// host/tests/go_binary.rs builds it and reads the binary's build info.
+// host/tests/cli/go_binary.rs builds it and reads the binary's build info.
 package provider
 
 // Set with -X github.com/example/provider.shimVersion=….

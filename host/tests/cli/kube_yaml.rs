@@ -3,9 +3,7 @@
 //! and artifacts located in big lists in linear time with the right lines
 //! (issue 11 #10).
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{tempdir, write, Imprint};
 use imprint_core::Artifact;

@@ -12,9 +12,7 @@
 //! module, made with imprint's own wasmtime configuration, that answers
 //! `FORGED`: where it were used, `validate` would say so.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{tempdir, Imprint};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};

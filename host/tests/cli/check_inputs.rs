@@ -3,9 +3,7 @@
 //! other non-regular files are refused without blocking (#13), and an
 //! unsupported input's content is never echoed (#17).
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{hermetic, tempdir, write, Imprint, Run, BIN};
 use std::path::Path;

@@ -11,9 +11,8 @@
 
 // Helpers outside `#[test]` functions fail the test by panicking, as the
 // tests themselves do (clippy.toml allows it only inside `#[test]`).
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{git, hermetic, tempdir};
 use imprint_core::read::go::{parse_buildinfo, parse_version_m, GoBuildInfo};

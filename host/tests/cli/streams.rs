@@ -2,9 +2,7 @@
 //! both) on a full device, imprint must still exit with the code the run
 //! deserves (2 for an error, 0 after a warning), never panic (exit 101).
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{hermetic, tempdir, write, BIN};
 use std::path::Path;

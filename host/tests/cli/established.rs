@@ -5,9 +5,7 @@
 //! derived. One test per finding of the issue, each reproduced as CI runs
 //! imprint: a one-commit repository with an annotated tag `v1.1.0` on HEAD.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{git, tempdir, write, write_script, Imprint, Repo, Run};
 use std::path::Path;

@@ -7,9 +7,7 @@
 //! of each engine, so the WebAssembly engine meets the hostile policy
 //! itself. Needs the module `wasm/build.sh` builds.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{tempdir, wasm_module, write, Imprint, Run};
 use imprint_host::engine::{Engine, Native, Wasm};

@@ -2,13 +2,12 @@
 //! with every word intact (spec (a), quirks V1/V2: imprint's output is
 //! shell-safe), and the `shell` format keeps upstream's byte layout for
 //! well-formed values (a value the unquoted form would split or glob is
-//! refused there: tests/established.rs).
+//! refused there: established.rs).
 
 // Helpers outside `#[test]` functions fail the test by panicking, as the
 // tests themselves do (clippy.toml allows it only inside `#[test]`).
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{hermetic, tempdir, Imprint, BIN};
 use std::path::Path;

@@ -3,9 +3,7 @@
 //! memory exhaustion as clear errors. Needs the module `wasm/build.sh`
 //! builds (`.ci/run` builds it first).
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{tempdir, write, Imprint};
 use imprint_host::engine::{Engine, Wasm};

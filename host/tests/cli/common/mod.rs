@@ -7,9 +7,6 @@
 //! machine's git config nor stray `GIT_DIR`/`BUILDKITE*`/`VLLM_*`/
 //! `SHIM_VERSION` variables can leak into a test.
 
-// Not every test binary uses every helper; helpers fail a test by panicking.
-#![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@
 //! `imprint` first on `PATH`; the blocks marked ```` ```LANG file=NAME ````
 //! before it in the README are written there first.
 
-mod common;
+use crate::common;
 
 use common::{hermetic, host_path, tempdir, BIN};
 use std::path::Path;

@@ -4,9 +4,7 @@
 //! formats and cannot end a GitHub workflow command; SARIF URIs are
 //! percent-encoded.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{tempdir, write, Imprint};
 use serde_json::Value;

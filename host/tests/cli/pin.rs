@@ -4,9 +4,8 @@
 
 // Helpers outside `#[test]` functions fail the test by panicking, as the
 // tests themselves do (clippy.toml allows it only inside `#[test]`).
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{jstr, mode, tempdir, write, Imprint, Repo};
 use std::collections::BTreeMap;

@@ -12,9 +12,7 @@
 //! imprint as `nobody` (`setpriv`). Where this sandbox allows neither, the
 //! test says so on stderr and skips that part.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{
     git, hermetic, snapshot, tempdir, write, write_script, Imprint, Repo, Run, Snapshot, BIN,

@@ -2,9 +2,7 @@
 //! input files, every output format, exit codes, and AIRunway's CI
 //! read-back done by imprint on a real Go binary.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{hermetic, tempdir, write, Imprint, Repo};
 use serde_json::Value;

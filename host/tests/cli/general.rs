@@ -3,9 +3,8 @@
 
 // Helpers outside `#[test]` functions fail the test by panicking, as the
 // tests themselves do (clippy.toml allows it only inside `#[test]`).
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{jstr, tempdir, write, Imprint, Repo};
 use std::path::Path;
@@ -375,7 +374,7 @@ fn github_format_uses_heredoc_for_multi_line_values() {
     );
 
     // A multi-line value from the environment (in no list: a list item with
-    // a line break is an error, see tests/established.rs).
+    // a line break is an error, see established.rs).
     let dir = tempdir();
     let url = "line one\nline two";
     let policy = write(

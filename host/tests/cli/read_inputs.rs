@@ -4,7 +4,6 @@
 
 // Helpers outside `#[test]` functions fail the test by panicking, as the
 // tests themselves do.
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use imprint_host::read::{read_inputs, InputKind, INPUT_LIMIT};
 use imprint_host::HostError;

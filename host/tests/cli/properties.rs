@@ -5,9 +5,7 @@
 //! requests. Case counts are modest: each case starts processes or
 //! instantiates the module. Needs the module `wasm/build.sh` builds.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
-
-mod common;
+use crate::common;
 
 use common::{snapshot, tempdir, wasm_module, Imprint};
 use imprint_core::{command_key, Policy};

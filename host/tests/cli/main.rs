@@ -1,0 +1,36 @@
+//! The integration tests of the `imprint` CLI, as one test binary (one link
+//! of the host and wasmtime instead of one per file). Each module is one
+//! area; `common` holds the shared helpers (a hermetic environment,
+//! temporary git repositories, a runner for the built binary). Run one area
+//! with `cargo test --release -p imprint-host --test cli -- <module>::`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a failing test panics"
+)]
+
+mod common;
+
+mod check_cli;
+mod check_inputs;
+mod established;
+mod faults;
+mod general;
+mod git_repos;
+mod go_binary;
+mod hostile;
+mod kube_yaml;
+mod module_cache;
+mod output_escaping;
+mod pin;
+mod properties;
+mod read_inputs;
+mod readme;
+mod shell_roundtrip;
+mod streams;
+mod vllm_upstream;
+mod wasm_engine;
