@@ -165,7 +165,7 @@ fn read_walked(
             seen.files_read += 1;
             let text = std::str::from_utf8(&bytes).map(|t| t.strip_prefix('\u{feff}').unwrap_or(t));
             match text {
-                Ok(text) if first_line(text).and_then(go_header).is_some() => {
+                Ok(text) if first_line(text).and_then(go::version_m_header).is_some() => {
                     read_go_version(&name, text, out)
                 }
                 _ => Ok(()),
@@ -240,7 +240,7 @@ fn read_bytes(
         ));
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let go_text = first_line(text).and_then(go_header).is_some();
+    let go_text = first_line(text).and_then(go::version_m_header).is_some();
     if kind == InputKind::GoVersion || (kind == InputKind::Auto && go_text) {
         return read_go_version(name, text, out);
     }
@@ -260,56 +260,12 @@ fn first_line(text: &str) -> Option<&str> {
     text.lines().find(|l| !l.trim().is_empty())
 }
 
-/// The binary's path when `line` is a `go version -m` header,
-/// `PATH: go1.22.5` (or `PATH: devel …`).
-fn go_header(line: &str) -> Option<&str> {
-    if line.starts_with(char::is_whitespace) {
-        return None;
-    }
-    let (path, version) = line.trim_end().rsplit_once(": ")?;
-    let is_version = version
-        .strip_prefix("go")
-        .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
-        || version.starts_with("devel");
-    (is_version && !path.is_empty()).then_some(path)
-}
-
-/// `go version -m` text: one artifact per binary (a header line and its
-/// indented lines), named by the binary's path. Text without a header is
-/// read as one binary's module info, named by the input.
+/// `go version -m` text: one artifact per binary (the splitting and
+/// parsing are the engine's: [`go::read_version_m`]).
 fn read_go_version(name: &str, text: &str, out: &mut Vec<Artifact>) -> Result<(), HostError> {
-    let mut blocks: Vec<(&str, u32, String)> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        match (go_header(line), blocks.last_mut()) {
-            (Some(path), _) => blocks.push((path, n, format!("{line}\n"))),
-            (None, Some((_, _, block))) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-            (None, None) if line.trim().is_empty() => {}
-            (None, None) => blocks.push((name, n, format!("{line}\n"))),
-        }
-    }
-    if blocks.is_empty() {
-        return Err(content_error(
-            name,
-            None,
-            "no Go build info: the `go version -m` text is empty",
-        ));
-    }
-    for (path, line, block) in blocks {
-        let info = go::parse_version_m(&block).map_err(|e| {
-            let at = e
-                .line
-                .map_or(line, |l| line.saturating_add(l.saturating_sub(1)));
-            content_error(name, Some(at), e.message)
-        })?;
-        let mut a = info.into_artifact(path);
-        a.file = Some(name.to_owned());
-        a.line = Some(line);
-        out.push(a);
-    }
+    let artifacts =
+        go::read_version_m(name, text).map_err(|e| content_error(name, e.line, e.message))?;
+    out.extend(artifacts);
     Ok(())
 }
 

@@ -293,6 +293,69 @@ fn strip_sentinels(modinfo: &[u8]) -> Result<&[u8], ReadError> {
     Ok(modinfo)
 }
 
+/// The binary's path when `line` is a `go version -m` header,
+/// `PATH: go1.22.5` (or `PATH: devel …`).
+pub fn version_m_header(line: &str) -> Option<&str> {
+    if line.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let (path, version) = line.trim_end().rsplit_once(": ")?;
+    let is_version = version
+        .strip_prefix("go")
+        .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+        || version.starts_with("devel");
+    (is_version && !path.is_empty()).then_some(path)
+}
+
+/// `go version -m` text of one or many binaries (`go version -m bin/`):
+/// one artifact per binary (a header line and its indented lines), named
+/// by the binary's path, with `file` set to `name` and `line` to its
+/// header's line. Text without a header is read as one binary's module
+/// info, named `name`. Errors carry the line in the whole text.
+///
+/// ```
+/// let text = "bin/a: go1.22.5\n\tpath\texample.com/a\n\tbuild\t-ldflags=\"-X main.v=1\"\n\
+///             bin/b: go1.22.5\n\tpath\texample.com/b\n";
+/// let arts = imprint_core::read::go::read_version_m("versions.txt", text).unwrap();
+/// assert_eq!(arts.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["bin/a", "bin/b"]);
+/// assert_eq!(arts[1].line, Some(4));
+/// ```
+pub fn read_version_m(name: &str, text: &str) -> Result<Vec<Artifact>, ReadError> {
+    let mut blocks: Vec<(&str, u32, String)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        match (version_m_header(line), blocks.last_mut()) {
+            (Some(path), _) => blocks.push((path, n, format!("{line}\n"))),
+            (None, Some((_, _, block))) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            (None, None) if line.trim().is_empty() => {}
+            (None, None) => blocks.push((name, n, format!("{line}\n"))),
+        }
+    }
+    if blocks.is_empty() {
+        return Err(ReadError::new(
+            "no Go build info: the `go version -m` text is empty",
+        ));
+    }
+    let mut out = Vec::with_capacity(blocks.len());
+    for (path, line, block) in blocks {
+        let info = parse_version_m(&block).map_err(|e| ReadError {
+            line: Some(
+                e.line
+                    .map_or(line, |l| line.saturating_add(l.saturating_sub(1))),
+            ),
+            message: e.message,
+        })?;
+        let mut a = info.into_artifact(path);
+        a.file = Some(name.to_owned());
+        a.line = Some(line);
+        out.push(a);
+    }
+    Ok(out)
+}
+
 /// Parses the text `go version -m FILE` prints.
 ///
 /// The first line is `FILE: goVERSION`, the module info lines follow, each
