@@ -372,7 +372,7 @@ export type Problem = {
 /**
  * Stable machine-readable code, such as `unknown-key` or `cycle`.
  */
-code: string, 
+code: ProblemCode, 
 /**
  * JSON path of the offending node, such as `$.values.tag.from[1].env`.
  */
@@ -389,6 +389,8 @@ column: number,
  * Human-readable message.
  */
 message: string, };
+
+export type ProblemCode = "json-syntax" | "too-large" | "wrong-type" | "unknown-key" | "missing-key" | "unsupported-version" | "invalid-name" | "too-many" | "missing-source" | "ambiguous-source" | "unknown-argument" | "invalid-pattern" | "unknown-git-fact" | "unknown-machine-fact" | "unknown-read-mode" | "unknown-format" | "unknown-transform" | "unknown-value" | "out-of-range" | "invalid-command" | "invalid-path" | "invalid-format" | "invalid-template" | "invalid-option" | "unknown-verify" | "invalid-condition" | "too-deep" | "invalid-transform" | "invalid-regex" | "regex-too-large" | "invalid-file-name" | "duplicate" | "invalid-reference" | "invalid-tag" | "cycle" | "invalid-fact" | "invalid-rule";
 
 export type PinChange = { 
 /**

@@ -10,7 +10,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// Stable machine-readable code, such as `unknown-key` or `cycle`.
-    pub code: String,
+    pub code: ProblemCode,
     /// JSON path of the offending node, such as `$.values.tag.from[1].env`.
     pub path: String,
     /// 1-based line in the policy text, 0 when unknown.
@@ -32,49 +32,183 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Every code a [`Problem`] can have, in the order of the "Error codes"
-/// table of `policies/README.md`. A test (`policies/tests/docs.rs`) keeps
-/// this list, that table, the codes the loader writes and the conformance
-/// vectors in step.
-pub const PROBLEM_CODES: &[&str] = &[
-    "json-syntax",
-    "too-large",
-    "wrong-type",
-    "unknown-key",
-    "missing-key",
-    "unsupported-version",
-    "invalid-name",
-    "too-many",
-    "missing-source",
-    "ambiguous-source",
-    "unknown-argument",
-    "invalid-pattern",
-    "unknown-git-fact",
-    "unknown-machine-fact",
-    "unknown-read-mode",
-    "unknown-format",
-    "unknown-transform",
-    "unknown-value",
-    "out-of-range",
-    "invalid-command",
-    "invalid-path",
-    "invalid-format",
-    "invalid-template",
-    "invalid-option",
-    "unknown-verify",
-    "invalid-condition",
-    "too-deep",
-    "invalid-transform",
-    "invalid-regex",
-    "regex-too-large",
-    "invalid-file-name",
-    "duplicate",
-    "invalid-reference",
-    "invalid-tag",
-    "cycle",
-    "invalid-fact",
-    "invalid-rule",
-];
+/// The stable code of a [`Problem`], one per kind of problem, in the order
+/// of the "Error codes" table of `policies/README.md` (where each is
+/// explained). Written as its kebab-case name (`unknown-key`); in
+/// TypeScript a union of those names. A test (`policies/tests/docs.rs`)
+/// keeps the enum, that table, the codes the loader writes and the
+/// conformance vectors in step.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemCode {
+    /// `json-syntax`.
+    JsonSyntax,
+    /// `too-large`.
+    TooLarge,
+    /// `wrong-type`.
+    WrongType,
+    /// `unknown-key`.
+    UnknownKey,
+    /// `missing-key`.
+    MissingKey,
+    /// `unsupported-version`.
+    UnsupportedVersion,
+    /// `invalid-name`.
+    InvalidName,
+    /// `too-many`.
+    TooMany,
+    /// `missing-source`.
+    MissingSource,
+    /// `ambiguous-source`.
+    AmbiguousSource,
+    /// `unknown-argument`.
+    UnknownArgument,
+    /// `invalid-pattern`.
+    InvalidPattern,
+    /// `unknown-git-fact`.
+    UnknownGitFact,
+    /// `unknown-machine-fact`.
+    UnknownMachineFact,
+    /// `unknown-read-mode`.
+    UnknownReadMode,
+    /// `unknown-format`.
+    UnknownFormat,
+    /// `unknown-transform`.
+    UnknownTransform,
+    /// `unknown-value`.
+    UnknownValue,
+    /// `out-of-range`.
+    OutOfRange,
+    /// `invalid-command`.
+    InvalidCommand,
+    /// `invalid-path`.
+    InvalidPath,
+    /// `invalid-format`.
+    InvalidFormat,
+    /// `invalid-template`.
+    InvalidTemplate,
+    /// `invalid-option`.
+    InvalidOption,
+    /// `unknown-verify`.
+    UnknownVerify,
+    /// `invalid-condition`.
+    InvalidCondition,
+    /// `too-deep`.
+    TooDeep,
+    /// `invalid-transform`.
+    InvalidTransform,
+    /// `invalid-regex`.
+    InvalidRegex,
+    /// `regex-too-large`.
+    RegexTooLarge,
+    /// `invalid-file-name`.
+    InvalidFileName,
+    /// `duplicate`.
+    Duplicate,
+    /// `invalid-reference`.
+    InvalidReference,
+    /// `invalid-tag`.
+    InvalidTag,
+    /// `cycle`.
+    Cycle,
+    /// `invalid-fact`.
+    InvalidFact,
+    /// `invalid-rule`.
+    InvalidRule,
+}
+
+impl ProblemCode {
+    /// Every code, in the order of the documentation's table.
+    pub const ALL: [Self; 37] = [
+        Self::JsonSyntax,
+        Self::TooLarge,
+        Self::WrongType,
+        Self::UnknownKey,
+        Self::MissingKey,
+        Self::UnsupportedVersion,
+        Self::InvalidName,
+        Self::TooMany,
+        Self::MissingSource,
+        Self::AmbiguousSource,
+        Self::UnknownArgument,
+        Self::InvalidPattern,
+        Self::UnknownGitFact,
+        Self::UnknownMachineFact,
+        Self::UnknownReadMode,
+        Self::UnknownFormat,
+        Self::UnknownTransform,
+        Self::UnknownValue,
+        Self::OutOfRange,
+        Self::InvalidCommand,
+        Self::InvalidPath,
+        Self::InvalidFormat,
+        Self::InvalidTemplate,
+        Self::InvalidOption,
+        Self::UnknownVerify,
+        Self::InvalidCondition,
+        Self::TooDeep,
+        Self::InvalidTransform,
+        Self::InvalidRegex,
+        Self::RegexTooLarge,
+        Self::InvalidFileName,
+        Self::Duplicate,
+        Self::InvalidReference,
+        Self::InvalidTag,
+        Self::Cycle,
+        Self::InvalidFact,
+        Self::InvalidRule,
+    ];
+
+    /// The code as JSON answers and vectors write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::JsonSyntax => "json-syntax",
+            Self::TooLarge => "too-large",
+            Self::WrongType => "wrong-type",
+            Self::UnknownKey => "unknown-key",
+            Self::MissingKey => "missing-key",
+            Self::UnsupportedVersion => "unsupported-version",
+            Self::InvalidName => "invalid-name",
+            Self::TooMany => "too-many",
+            Self::MissingSource => "missing-source",
+            Self::AmbiguousSource => "ambiguous-source",
+            Self::UnknownArgument => "unknown-argument",
+            Self::InvalidPattern => "invalid-pattern",
+            Self::UnknownGitFact => "unknown-git-fact",
+            Self::UnknownMachineFact => "unknown-machine-fact",
+            Self::UnknownReadMode => "unknown-read-mode",
+            Self::UnknownFormat => "unknown-format",
+            Self::UnknownTransform => "unknown-transform",
+            Self::UnknownValue => "unknown-value",
+            Self::OutOfRange => "out-of-range",
+            Self::InvalidCommand => "invalid-command",
+            Self::InvalidPath => "invalid-path",
+            Self::InvalidFormat => "invalid-format",
+            Self::InvalidTemplate => "invalid-template",
+            Self::InvalidOption => "invalid-option",
+            Self::UnknownVerify => "unknown-verify",
+            Self::InvalidCondition => "invalid-condition",
+            Self::TooDeep => "too-deep",
+            Self::InvalidTransform => "invalid-transform",
+            Self::InvalidRegex => "invalid-regex",
+            Self::RegexTooLarge => "regex-too-large",
+            Self::InvalidFileName => "invalid-file-name",
+            Self::Duplicate => "duplicate",
+            Self::InvalidReference => "invalid-reference",
+            Self::InvalidTag => "invalid-tag",
+            Self::Cycle => "cycle",
+            Self::InvalidFact => "invalid-fact",
+            Self::InvalidRule => "invalid-rule",
+        }
+    }
+}
+
+impl fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// A policy could not be loaded. Holds every problem found, not just the first.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -183,15 +317,15 @@ mod tests {
     #[test]
     fn unknown_columns_are_not_printed() {
         let p = |line, column| Problem {
-            code: "c".into(),
+            code: ProblemCode::Cycle,
             path: "$".into(),
             line,
             column,
             message: "m".into(),
         };
-        assert_eq!(p(4, 2).to_string(), "4:2: $: m [c]");
-        assert_eq!(p(4, 0).to_string(), "4: $: m [c]");
-        assert_eq!(p(0, 0).to_string(), "$: m [c]");
+        assert_eq!(p(4, 2).to_string(), "4:2: $: m [cycle]");
+        assert_eq!(p(4, 0).to_string(), "4: $: m [cycle]");
+        assert_eq!(p(0, 0).to_string(), "$: m [cycle]");
     }
 
     /// `ALL` holds every variant once. The match has no `_` arm, so a new
@@ -213,16 +347,20 @@ mod tests {
         }
     }
 
-    /// The problem codes are distinct and kebab-case.
+    /// The problem codes are distinct and kebab-case, and each is written
+    /// (serde) as `as_str` says.
     #[test]
     fn problem_codes_are_distinct() {
         let mut seen = std::collections::BTreeSet::new();
-        for c in PROBLEM_CODES {
-            assert!(seen.insert(c), "{c} twice");
+        for c in ProblemCode::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "{s} twice");
             assert!(
-                c.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
-                "{c}"
+                s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{s}"
             );
+            assert_eq!(serde_json::to_value(c).unwrap(), s);
+            assert_eq!(serde_json::from_value::<ProblemCode>(s.into()).unwrap(), c);
         }
     }
 }

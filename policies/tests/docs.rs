@@ -188,13 +188,25 @@ fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
 /// The string literals a Rust text passes as a problem code: the first
 /// argument of a `problem(` call and the value of a `code: "…"` field.
 fn problem_code_literals(rust: &str) -> BTreeSet<String> {
+    // `ProblemCode::UnknownKey` is written `unknown-key`.
     let mut codes = BTreeSet::new();
-    for opener in ["problem(", "code: "] {
-        for (at, _) in rust.match_indices(opener) {
-            let rest = rust[at + opener.len()..].trim_start();
-            if let Some(lit) = rest.strip_prefix('"') {
-                codes.insert(lit.split('"').next().unwrap_or_default().to_owned());
+    for (at, _) in rust.match_indices("ProblemCode::") {
+        let name: String = rust[at + "ProblemCode::".len()..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let mut code = String::new();
+        for c in name.chars() {
+            if c.is_ascii_uppercase() && !code.is_empty() {
+                code.push('-');
             }
+            code.push(c.to_ascii_lowercase());
+        }
+        // A variant, not an associated item (`ProblemCode::ALL`, `::decl`).
+        let variant = name.starts_with(|c: char| c.is_ascii_uppercase())
+            && !name.chars().all(|c| c.is_ascii_uppercase());
+        if variant {
+            codes.insert(code);
         }
     }
     codes
@@ -223,16 +235,19 @@ fn documented_problem_codes_are_the_loaders() {
     let (load, _) = documented_codes(&read("README.md"));
     let documented: BTreeSet<&str> = load.iter().map(String::as_str).collect();
     assert_eq!(documented.len(), load.len(), "a code is documented twice");
-    let listed: BTreeSet<&str> = imprint_core::PROBLEM_CODES.iter().copied().collect();
+    let listed: BTreeSet<&str> = imprint_core::ProblemCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
     assert_eq!(
         documented, listed,
-        "README.md's PolicyError table and imprint_core::PROBLEM_CODES differ"
+        "README.md's PolicyError table and imprint_core::ProblemCode differ"
     );
     let written = codes_in_sources();
     let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
     assert_eq!(
         written, listed,
-        "the codes the loader writes and imprint_core::PROBLEM_CODES differ"
+        "the codes the loader writes and imprint_core::ProblemCode differ"
     );
 }
 
@@ -292,9 +307,9 @@ fn every_problem_code_has_a_validate_vector() {
         .flat_map(|e| e["problems"].as_array().into_iter().flatten())
         .filter_map(|p| p["code"].as_str())
         .collect();
-    let missing: Vec<&str> = imprint_core::PROBLEM_CODES
+    let missing: Vec<&str> = imprint_core::ProblemCode::ALL
         .iter()
-        .copied()
+        .map(|c| c.as_str())
         .filter(|c| !asserted.contains(c))
         .collect();
     assert!(
@@ -330,10 +345,10 @@ fn code_extraction() {
         documented_codes(md),
         (vec!["a-b".to_owned()], vec!["c".to_owned()])
     );
-    let rust = "self.problem(\n    \"x-y\", p, m);\nProblem { code: \"z\".into() }\nfn problem(code: &str)";
+    let rust = "self.problem(\n    ProblemCode::UnknownKey, p, m);\nProblem { code: ProblemCode::Cycle }\nfn problem(code: ProblemCode)\nProblemCode::ALL; ProblemCode::decl(&c)";
     assert_eq!(
         problem_code_literals(rust),
-        BTreeSet::from(["x-y".to_owned(), "z".to_owned()])
+        BTreeSet::from(["unknown-key".to_owned(), "cycle".to_owned()])
     );
 }
 

@@ -331,6 +331,7 @@ mod typescript {
             crate::DeriveErrorCode::decl(&cfg),
             crate::PolicyError::decl(&cfg),
             crate::Problem::decl(&cfg),
+            crate::ProblemCode::decl(&cfg),
             crate::PinChange::decl(&cfg),
             crate::Reference::decl(&cfg),
             crate::Artifact::decl(&cfg),

@@ -80,7 +80,7 @@ fn read_policy_file(path: &Path, spec: &str) -> Result<String, HostError> {
         return Err(HostError::Policy(imprint_core::PolicyError {
             origin: spec.to_owned(),
             problems: vec![imprint_core::Problem {
-                code: "too-large".into(),
+                code: imprint_core::ProblemCode::TooLarge,
                 path: "$".into(),
                 line: 0,
                 column: 0,

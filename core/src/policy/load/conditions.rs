@@ -25,7 +25,7 @@ impl Loader<'_> {
     ) -> Option<Condition<S>> {
         if depth >= self.limits.condition_depth {
             self.problem(
-                "too-deep",
+                ProblemCode::TooDeep,
                 path,
                 format!(
                     "conditions nest deeper than {}",
@@ -65,7 +65,7 @@ impl Loader<'_> {
         }
         let Some(name) = m.get(key) else {
             self.problem(
-                "invalid-condition",
+                ProblemCode::InvalidCondition,
                 path,
                 format!("a condition needs `all`, `any`, `not`, or `{key}` with a test"),
             );
@@ -92,7 +92,7 @@ impl Loader<'_> {
             .collect();
         let [t] = tests.as_slice() else {
             self.problem(
-                "invalid-condition",
+                ProblemCode::InvalidCondition,
                 path,
                 format!(
                     "a `{key}` condition takes exactly one test of `{}`",
@@ -106,7 +106,11 @@ impl Loader<'_> {
         let test = match *t {
             "nonempty" | "empty" => {
                 if arg != &Value::Bool(true) {
-                    self.problem("wrong-type", &tpath, format!("`{t}` takes `true`"));
+                    self.problem(
+                        ProblemCode::WrongType,
+                        &tpath,
+                        format!("`{t}` takes `true`"),
+                    );
                     return None;
                 }
                 if *t == "empty" {
@@ -129,7 +133,7 @@ impl Loader<'_> {
                 let g = self.string(arg, &tpath)?;
                 if g.len() > self.limits.regex_pattern {
                     self.problem(
-                        "too-large",
+                        ProblemCode::TooLarge,
                         &tpath,
                         format!(
                             "glob is {} bytes, more than the limit of {}",
@@ -171,7 +175,7 @@ impl Loader<'_> {
                     let all = SIMPLE_TRANSFORMS.iter().chain(OBJECT_TRANSFORMS).copied();
                     let hint = suggest(other, all);
                     self.problem(
-                        "unknown-transform",
+                        ProblemCode::UnknownTransform,
                         path,
                         format!("unknown transform `{other}`{hint}"),
                     );
@@ -187,7 +191,7 @@ impl Loader<'_> {
             .collect();
         let [kind] = kinds.as_slice() else {
             self.problem(
-                "invalid-transform",
+                ProblemCode::InvalidTransform,
                 path,
                 format!(
                     "a transform object takes exactly one of `{}`",
@@ -214,7 +218,7 @@ impl Loader<'_> {
                 Some(n) => Transform::Truncate(n),
                 None => {
                     self.problem(
-                        "wrong-type",
+                        ProblemCode::WrongType,
                         &kpath,
                         format!("expected a whole number, found {arg}"),
                     );
@@ -233,7 +237,7 @@ impl Loader<'_> {
                         Some(n) if n < re.captures_len() => n,
                         _ => {
                             self.problem(
-                                "out-of-range",
+                                ProblemCode::OutOfRange,
                                 &format!("{path}.group"),
                                 format!("group {g} does not exist in the regex"),
                             );
@@ -255,7 +259,7 @@ impl Loader<'_> {
                     Ok(r) => Transform::Replace(re, r),
                     Err(n) => {
                         self.problem(
-                            "too-many",
+                            ProblemCode::TooMany,
                             &format!("{path}.with"),
                             format!(
                                 "`with` refers to groups {n} times, more than the limit of {MAX_REPLACEMENT_REFS}"
@@ -269,7 +273,7 @@ impl Loader<'_> {
                 let sep = self.string(arg, &kpath)?.to_owned();
                 if sep.is_empty() {
                     self.problem(
-                        "invalid-transform",
+                        ProblemCode::InvalidTransform,
                         &kpath,
                         "separator must not be empty".into(),
                     );
@@ -283,7 +287,7 @@ impl Loader<'_> {
                     Some(Some("tail")) => true,
                     Some(Some(other)) => {
                         self.problem(
-                            "invalid-transform",
+                            ProblemCode::InvalidTransform,
                             &format!("{path}.keep"),
                             format!("`keep` is `head` or `tail`, not `{other}`"),
                         );

@@ -14,7 +14,7 @@ mod values;
 
 use super::*;
 use crate::condition::Test;
-use crate::error::{PolicyError, Problem};
+use crate::error::{PolicyError, Problem, ProblemCode};
 use crate::re::Regex;
 use crate::template::{self, Part, RawPart};
 use crate::transform::{Replacement, MAX_REPLACEMENT_REFS};
@@ -109,7 +109,7 @@ impl Policy {
     ///
     /// let err = imprint_core::Policy::from_json(r#"{"name": "x", "values": {"v": {"form": []}}}"#, "x.json").unwrap_err();
     /// assert_eq!(err.problems[0].path, "$.values.v.form");
-    /// assert_eq!(err.problems[0].code, "unknown-key");
+    /// assert_eq!(err.problems[0].code, imprint_core::ProblemCode::UnknownKey);
     /// ```
     pub fn from_json(text: &str, origin: &str) -> Result<Self, PolicyError> {
         Self::from_json_with_limits(text, origin, &Limits::default())
@@ -127,7 +127,7 @@ impl Policy {
         };
         if text.len() > limits.policy_bytes {
             return Err(fail(vec![Problem {
-                code: "too-large".into(),
+                code: ProblemCode::TooLarge,
                 path: "$".into(),
                 line: 0,
                 column: 0,
@@ -140,7 +140,7 @@ impl Policy {
         }
         if text.starts_with('\u{feff}') {
             return Err(fail(vec![Problem {
-                code: "json-syntax".into(),
+                code: ProblemCode::JsonSyntax,
                 path: "$".into(),
                 line: 1,
                 column: 1,
@@ -158,7 +158,7 @@ impl Policy {
                 // rather than calling deeply nested JSON invalid.
                 if too_deep_at(text) == Some((line, column)) {
                     return Err(fail(vec![Problem {
-                        code: "too-deep".into(),
+                        code: ProblemCode::TooDeep,
                         path: "$".into(),
                         line,
                         column,
@@ -168,7 +168,7 @@ impl Policy {
                     }]));
                 }
                 return Err(fail(vec![Problem {
-                    code: "json-syntax".into(),
+                    code: ProblemCode::JsonSyntax,
                     path: "$".into(),
                     line: u32::try_from(e.line()).unwrap_or(0),
                     column: u32::try_from(e.column()).unwrap_or(0),
@@ -196,7 +196,7 @@ impl Policy {
             .map(|(code, path, message)| {
                 let (line, column) = locate(&pos, &path);
                 Problem {
-                    code: code.into(),
+                    code,
                     path,
                     line,
                     column,
@@ -284,13 +284,13 @@ struct Loader<'l> {
     limits: &'l Limits,
     /// States of the regexes loaded so far (see [`Limits::regex_states`]).
     regex_states: u64,
-    problems: Vec<(&'static str, String, String)>,
+    problems: Vec<(ProblemCode, String, String)>,
     names: HashMap<String, usize>,
     args: Vec<String>,
 }
 
 impl Loader<'_> {
-    fn problem(&mut self, code: &'static str, path: &str, message: String) {
+    fn problem(&mut self, code: ProblemCode, path: &str, message: String) {
         self.problems.push((code, path.to_owned(), message));
     }
 
@@ -299,7 +299,7 @@ impl Loader<'_> {
             Value::Object(m) => Some(m),
             other => {
                 self.problem(
-                    "wrong-type",
+                    ProblemCode::WrongType,
                     path,
                     format!("expected an object, found {}", type_name(other)),
                 );
@@ -313,7 +313,7 @@ impl Loader<'_> {
             Value::Array(a) => {
                 if a.len() > self.limits.entries {
                     self.problem(
-                        "too-many",
+                        ProblemCode::TooMany,
                         path,
                         format!(
                             "{} entries, more than the limit of {}",
@@ -327,7 +327,7 @@ impl Loader<'_> {
             }
             other => {
                 self.problem(
-                    "wrong-type",
+                    ProblemCode::WrongType,
                     path,
                     format!("expected an array, found {}", type_name(other)),
                 );
@@ -341,7 +341,7 @@ impl Loader<'_> {
         let m = self.object(v, path)?;
         if m.len() > self.limits.entries {
             self.problem(
-                "too-many",
+                ProblemCode::TooMany,
                 path,
                 format!(
                     "{} entries, more than the limit of {}",
@@ -359,7 +359,7 @@ impl Loader<'_> {
         let absolute = p.starts_with(['/', '\\']) || p.get(1..2) == Some(":");
         if p.is_empty() || absolute || p.contains('\0') {
             self.problem(
-                "invalid-path",
+                ProblemCode::InvalidPath,
                 path,
                 format!("file `{p}` must be a path relative to the repository directory"),
             );
@@ -373,7 +373,7 @@ impl Loader<'_> {
             Value::String(s) => Some(s),
             other => {
                 self.problem(
-                    "wrong-type",
+                    ProblemCode::WrongType,
                     path,
                     format!("expected a string, found {}", type_name(other)),
                 );
@@ -387,7 +387,7 @@ impl Loader<'_> {
             Value::Bool(b) => Some(*b),
             other => {
                 self.problem(
-                    "wrong-type",
+                    ProblemCode::WrongType,
                     path,
                     format!("expected a boolean, found {}", type_name(other)),
                 );
@@ -401,7 +401,7 @@ impl Loader<'_> {
             if !allowed.contains(&k.as_str()) {
                 let hint = suggest(k, allowed.iter().copied());
                 self.problem(
-                    "unknown-key",
+                    ProblemCode::UnknownKey,
                     &format!("{path}{}", key_segment(k)),
                     format!("unknown key `{k}`{hint}"),
                 );
@@ -417,7 +417,11 @@ impl Loader<'_> {
     ) -> Option<&'v Value> {
         let v = m.get(key);
         if v.is_none() {
-            self.problem("missing-key", path, format!("missing required key `{key}`"));
+            self.problem(
+                ProblemCode::MissingKey,
+                path,
+                format!("missing required key `{key}`"),
+            );
         }
         v
     }
@@ -425,7 +429,7 @@ impl Loader<'_> {
     fn regex(&mut self, pattern: &str, path: &str) -> Option<Regex> {
         if pattern.len() > self.limits.regex_pattern {
             self.problem(
-                "regex-too-large",
+                ProblemCode::RegexTooLarge,
                 path,
                 format!(
                     "regex is {} bytes, more than the limit of {}",
@@ -444,7 +448,7 @@ impl Loader<'_> {
                     // Said once, at the regex that crosses the limit.
                     if before <= limit {
                         self.problem(
-                            "regex-too-large",
+                            ProblemCode::RegexTooLarge,
                             path,
                             format!(
                                 "the policy's regexes expand to more than {limit} states in all (this one adds about {w})"
@@ -456,7 +460,7 @@ impl Loader<'_> {
             }
             Err(crate::re::PatternError::TooLarge(w)) => {
                 self.problem(
-                    "regex-too-large",
+                    ProblemCode::RegexTooLarge,
                     path,
                     format!(
                         "regex `{pattern}` expands to about {w} states, more than the limit of {}",
@@ -467,7 +471,7 @@ impl Loader<'_> {
             }
             Err(crate::re::PatternError::Invalid(m)) => {
                 self.problem(
-                    "invalid-regex",
+                    ProblemCode::InvalidRegex,
                     path,
                     format!("invalid regex `{pattern}`: {m}"),
                 );
@@ -478,7 +482,7 @@ impl Loader<'_> {
             Ok(re) => Some(re),
             Err(m) => {
                 self.problem(
-                    "invalid-regex",
+                    ProblemCode::InvalidRegex,
                     path,
                     format!("invalid regex `{pattern}`: {m}"),
                 );
@@ -493,7 +497,7 @@ impl Loader<'_> {
             None => {
                 let hint = suggest(name, self.names.keys().map(String::as_str));
                 self.problem(
-                    "unknown-value",
+                    ProblemCode::UnknownValue,
                     path,
                     format!("unknown value `{name}`{hint}"),
                 );
@@ -505,7 +509,7 @@ impl Loader<'_> {
     fn template(&mut self, text: &str, path: &str) -> Option<Template> {
         if text.len() > self.limits.value_bytes {
             self.problem(
-                "too-large",
+                ProblemCode::TooLarge,
                 path,
                 "template is longer than the value limit".into(),
             );
@@ -514,7 +518,7 @@ impl Loader<'_> {
         let raw = match template::parse(text) {
             Ok(r) => r,
             Err(m) => {
-                self.problem("invalid-template", path, m);
+                self.problem(ProblemCode::InvalidTemplate, path, m);
                 return None;
             }
         };
@@ -570,7 +574,7 @@ mod tests {
         let e = Policy::from_json(&text, "p").unwrap_err();
         assert_eq!(e.problems.len(), 1, "{:?}", e.problems);
         let crossing = (Limits::default().regex_states / weight) as usize;
-        assert_eq!(e.problems[0].code, "regex-too-large");
+        assert_eq!(e.problems[0].code, ProblemCode::RegexTooLarge);
         assert_eq!(
             e.problems[0].path,
             format!("$.values.v.from[0].transform[{crossing}].replace")
@@ -598,21 +602,21 @@ mod tests {
     fn json_nesting_beyond_serde_json_limit_is_too_deep() {
         // 126 arrays + the top object = 127 levels: parsed (then a type error).
         let e = Policy::from_json(&nested(MAX_JSON_DEPTH - 1, ""), "p").unwrap_err();
-        assert_eq!(e.problems[0].code, "wrong-type", "{e}");
+        assert_eq!(e.problems[0].code, ProblemCode::WrongType, "{e}");
         let e = Policy::from_json(&nested(MAX_JSON_DEPTH, ""), "p").unwrap_err();
-        assert_eq!(e.problems[0].code, "too-deep", "{e}");
+        assert_eq!(e.problems[0].code, ProblemCode::TooDeep, "{e}");
         assert!(e.problems[0].message.contains("127 levels"), "{e}");
         // Brackets in strings, escapes, multi-byte text and newlines before it.
         let prefix = "\"$schema\": \"[[{{\\\"é\",\n  ";
         let e = Policy::from_json(&nested(MAX_JSON_DEPTH, prefix), "p").unwrap_err();
-        assert_eq!(e.problems[0].code, "too-deep", "{e}");
+        assert_eq!(e.problems[0].code, ProblemCode::TooDeep, "{e}");
         assert_eq!(e.problems[0].line, 2, "{e}");
         // Other syntax errors stay syntax errors, even in deep text.
         let broken = format!("{{\"name\": , {}", "[".repeat(500));
         let e = Policy::from_json(&broken, "p").unwrap_err();
-        assert_eq!(e.problems[0].code, "json-syntax", "{e}");
+        assert_eq!(e.problems[0].code, ProblemCode::JsonSyntax, "{e}");
         let unclosed = "[".repeat(MAX_JSON_DEPTH);
         let e = Policy::from_json(&unclosed, "p").unwrap_err();
-        assert_eq!(e.problems[0].code, "json-syntax", "{e}");
+        assert_eq!(e.problems[0].code, ProblemCode::JsonSyntax, "{e}");
     }
 }

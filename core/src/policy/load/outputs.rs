@@ -18,7 +18,7 @@ impl Loader<'_> {
             }
             other => {
                 self.problem(
-                    "wrong-type",
+                    ProblemCode::WrongType,
                     path,
                     format!(
                         "expected a template string or an object, found {}",
@@ -73,14 +73,14 @@ impl Loader<'_> {
                     };
                     if n.is_empty() || n.contains(['=', ' ', '\n']) {
                         self.problem(
-                            "invalid-name",
+                            ProblemCode::InvalidName,
                             &format!("{path}.name"),
                             format!("build arg name `{n}` must be non-empty without `=` or spaces"),
                         );
                     }
                     if out.build_args.iter().any(|e| e.name == n) {
                         self.problem(
-                            "duplicate",
+                            ProblemCode::Duplicate,
                             &format!("{path}.name"),
                             format!("build arg `{n}` is declared twice"),
                         );
@@ -114,7 +114,7 @@ impl Loader<'_> {
                 let path = format!("{opath}{}", key_segment(k));
                 if k.is_empty() || k.contains(['=', '\n']) {
                     self.problem(
-                        "invalid-name",
+                        ProblemCode::InvalidName,
                         &path,
                         format!("name `{k}` must be non-empty without `=` or newlines"),
                     );
@@ -179,12 +179,12 @@ impl Loader<'_> {
                 match crate::Reference::parse(s) {
                     Ok(r) if r.tag.is_none() && r.digest.is_none() => images.push(s.to_owned()),
                     Ok(_) => self.problem(
-                        "invalid-reference",
+                        ProblemCode::InvalidReference,
                         &path,
                         format!("image base `{s}` must have no tag or digest"),
                     ),
                     Err(e) => self.problem(
-                        "invalid-reference",
+                        ProblemCode::InvalidReference,
                         &path,
                         format!("image base `{s}` is not a valid repository name: {e}"),
                     ),
@@ -203,7 +203,7 @@ impl Loader<'_> {
                         also_tags.push(s.to_owned());
                     } else {
                         self.problem(
-                            "invalid-tag",
+                            ProblemCode::InvalidTag,
                             &path,
                             format!("`{s}` is not a valid OCI tag"),
                         );

@@ -2,6 +2,7 @@
 //! their JSON paths like everything else.
 
 use super::Loader;
+use crate::error::ProblemCode;
 use crate::rule::expr::{is_fact_path, pieces, Expr, ExprPart, FactPath, PathPart};
 use crate::rule::{CardSpec, Rule, RuleKind, Severity, CARD_FIELDS, DEFAULT_CARD};
 use serde_json::Value;
@@ -14,7 +15,7 @@ impl Loader<'_> {
         match pieces(text) {
             Ok(p) => Some(p),
             Err(m) => {
-                self.problem("invalid-fact", path, m);
+                self.problem(ProblemCode::InvalidFact, path, m);
                 None
             }
         }
@@ -33,7 +34,7 @@ impl Loader<'_> {
             }
             let Some(name) = s.strip_prefix("value:") else {
                 self.problem(
-                    "invalid-fact",
+                    ProblemCode::InvalidFact,
                     path,
                     format!("`{{{s}}}` in a fact path must be `{{value:NAME}}`"),
                 );
@@ -44,7 +45,7 @@ impl Loader<'_> {
         }
         if !is_fact_path(&shape) {
             self.problem(
-                "invalid-fact",
+                ProblemCode::InvalidFact,
                 path,
                 format!(
                     "`{text}` is not a fact path (`label:K`, `env:K`, `xflag:SYMBOL`, `field:K`, `ref`, `ref.tag`, `ref.digest`, `ref.name`, `ref.domain`, `ref.path`, `kind`, `name`, `channel`)"
@@ -64,7 +65,7 @@ impl Loader<'_> {
         if !text.contains(['{', '}']) {
             if !is_fact_path(text) {
                 self.problem(
-                    "invalid-fact",
+                    ProblemCode::InvalidFact,
                     path,
                     format!("`{text}` is not a fact path (write `{{fact}}` pieces for a template)"),
                 );
@@ -86,7 +87,7 @@ impl Loader<'_> {
                 parts.push(ExprPart::Fact(s));
             } else {
                 self.problem(
-                    "invalid-fact",
+                    ProblemCode::InvalidFact,
                     path,
                     format!("`{{{s}}}` is not a fact path"),
                 );
@@ -116,7 +117,7 @@ impl Loader<'_> {
             if let Some(rule) = self.rule(r, &path) {
                 if out.iter().any(|o| o.id == rule.id) {
                     self.problem(
-                        "duplicate",
+                        ProblemCode::Duplicate,
                         &format!("{path}.id"),
                         format!("rule id `{}` is used twice", rule.id),
                     );
@@ -151,7 +152,7 @@ impl Loader<'_> {
         let id = match id {
             Some("invalid-reference") => {
                 self.problem(
-                    "invalid-name",
+                    ProblemCode::InvalidName,
                     &format!("{path}.id"),
                     "rule id `invalid-reference` is reserved for the engine's own reference check"
                         .into(),
@@ -161,7 +162,7 @@ impl Loader<'_> {
             Some(i) if !i.is_empty() && !i.contains(char::is_whitespace) => i.to_owned(),
             Some(i) => {
                 self.problem(
-                    "invalid-name",
+                    ProblemCode::InvalidName,
                     &format!("{path}.id"),
                     format!("rule id `{i}` must be non-empty without spaces"),
                 );
@@ -178,7 +179,7 @@ impl Loader<'_> {
         };
         let [kind] = kinds.as_slice() else {
             self.problem(
-                "invalid-rule",
+                ProblemCode::InvalidRule,
                 path,
                 format!("a rule takes exactly one of `{}`", RULE_KINDS.join("`, `")),
             );
@@ -199,7 +200,7 @@ impl Loader<'_> {
             Some(Some("warning")) => Severity::Warning,
             Some(Some(other)) => {
                 self.problem(
-                    "invalid-rule",
+                    ProblemCode::InvalidRule,
                     &format!("{path}.severity"),
                     format!("severity is `error` or `warning`, not `{other}`"),
                 );
@@ -242,7 +243,7 @@ impl Loader<'_> {
             Some(Some("reference")) if *kind == "agree" => true,
             Some(Some(other)) => {
                 self.problem(
-                    "invalid-rule",
+                    ProblemCode::InvalidRule,
                     &format!("{path}.compare"),
                     format!("`compare` is `text` or `reference` (with `agree`), not `{other}`"),
                 );
@@ -297,7 +298,7 @@ impl Loader<'_> {
                 let list = self.array(arg, &kpath)?;
                 if list.len() < 2 {
                     self.problem(
-                        "invalid-rule",
+                        ProblemCode::InvalidRule,
                         &kpath,
                         "`agree` needs at least two expressions".into(),
                     );
@@ -382,7 +383,7 @@ impl Loader<'_> {
                             .collect(),
                         other => {
                             self.problem(
-                                "wrong-type",
+                                ProblemCode::WrongType,
                                 &at,
                                 format!(
                                     "expected an expression or a list of them, found {}",

@@ -25,7 +25,7 @@ impl Loader<'_> {
                     .map(|k| suggest(k, SOURCE_KEYS.iter().copied()))
                     .unwrap_or_default();
                 self.problem(
-                    "missing-source",
+                    ProblemCode::MissingSource,
                     path,
                     format!("a source needs one of `{}`{hint}", SOURCE_KEYS.join("`, `")),
                 );
@@ -33,7 +33,7 @@ impl Loader<'_> {
             }
             many => {
                 self.problem(
-                    "ambiguous-source",
+                    ProblemCode::AmbiguousSource,
                     path,
                     format!("a source takes exactly one of `{}`", many.join("`, `")),
                 );
@@ -60,7 +60,7 @@ impl Loader<'_> {
                 if !self.args.iter().any(|a| a == n) {
                     let hint = suggest(n, self.args.iter().map(String::as_str));
                     self.problem(
-                        "unknown-argument",
+                        ProblemCode::UnknownArgument,
                         &kpath,
                         format!("argument `{n}` is not declared under `args`{hint}"),
                     );
@@ -77,7 +77,7 @@ impl Loader<'_> {
                             Some(n @ 4..=64) => GitFact::Short(u8::try_from(n).ok()),
                             _ => {
                                 self.problem(
-                                    "out-of-range",
+                                    ProblemCode::OutOfRange,
                                     &format!("{path}.length"),
                                     format!(
                                         "length must be a whole number from 4 to 64, found {l}"
@@ -96,7 +96,7 @@ impl Loader<'_> {
                         };
                         if p.is_empty() || p.starts_with('-') {
                             self.problem(
-                                "invalid-pattern",
+                                ProblemCode::InvalidPattern,
                                 &format!("{path}.pattern"),
                                 format!(
                                     "tag pattern `{p}` must be non-empty and not start with `-`"
@@ -113,7 +113,7 @@ impl Loader<'_> {
                     other => {
                         let hint = suggest(other, GIT_FACTS.iter().copied());
                         self.problem(
-                            "unknown-git-fact",
+                            ProblemCode::UnknownGitFact,
                             &kpath,
                             format!(
                                 "unknown git fact `{other}` (one of `{}`){hint}",
@@ -125,14 +125,14 @@ impl Loader<'_> {
                 };
                 if m.contains_key("length") && fact != "short" {
                     self.problem(
-                        "unknown-key",
+                        ProblemCode::UnknownKey,
                         &format!("{path}.length"),
                         "`length` goes with `\"git\": \"short\"`".into(),
                     );
                 }
                 if m.contains_key("pattern") && fact != "tag" {
                     self.problem(
-                        "unknown-key",
+                        ProblemCode::UnknownKey,
                         &format!("{path}.pattern"),
                         "`pattern` goes with `\"git\": \"tag\"`".into(),
                     );
@@ -145,7 +145,7 @@ impl Loader<'_> {
                 "arch" => (Source::Arch, "machine arch".to_owned()),
                 other => {
                     self.problem(
-                        "unknown-machine-fact",
+                        ProblemCode::UnknownMachineFact,
                         &kpath,
                         format!("unknown machine fact `{other}` (expected `arch`)"),
                     );
@@ -166,7 +166,7 @@ impl Loader<'_> {
                     Some(Some("dotenv")) => {
                         let Some(k) = m.get("key") else {
                             self.problem(
-                                "missing-key",
+                                ProblemCode::MissingKey,
                                 path,
                                 "`\"read\": \"dotenv\"` needs `key`".into(),
                             );
@@ -176,7 +176,7 @@ impl Loader<'_> {
                     }
                     Some(Some(other)) => {
                         self.problem(
-                            "unknown-read-mode",
+                            ProblemCode::UnknownReadMode,
                             &format!("{path}.read"),
                             format!("unknown read mode `{other}` (one of `raw`, `trim`, `dotenv`)"),
                         );
@@ -186,7 +186,7 @@ impl Loader<'_> {
                 };
                 if m.contains_key("key") && !matches!(read, FileRead::Dotenv(_)) {
                     self.problem(
-                        "unknown-key",
+                        ProblemCode::UnknownKey,
                         &format!("{path}.key"),
                         "`key` goes with `\"read\": \"dotenv\"`".into(),
                     );
@@ -215,7 +215,7 @@ impl Loader<'_> {
                     |p: &String| p.is_empty() || p.contains('/') || p.contains(char::is_whitespace);
                 if argv.first().is_none_or(bad) {
                     self.problem(
-                        "invalid-command",
+                        ProblemCode::InvalidCommand,
                         &kpath,
                         "a command is a non-empty argv whose program is a bare name looked up on PATH".into(),
                     );
@@ -253,7 +253,7 @@ impl Loader<'_> {
                 let b = self.boolean(a, &format!("{path}.accept_empty"))?;
                 if b && !matches!(source, Source::Env(_) | Source::Arg(_)) {
                     self.problem(
-                        "invalid-option",
+                        ProblemCode::InvalidOption,
                         &format!("{path}.accept_empty"),
                         "`accept_empty` only applies to `env` and `arg` sources".into(),
                     );
@@ -271,7 +271,7 @@ impl Loader<'_> {
                     other => {
                         let hint = suggest(other, ["git_tag", "git_commit"]);
                         self.problem(
-                            "unknown-verify",
+                            ProblemCode::UnknownVerify,
                             &vpath,
                             format!(
                                 "unknown check `{other}` (one of `git_tag`, `git_commit`){hint}"
@@ -282,7 +282,7 @@ impl Loader<'_> {
                 };
                 if !matches!(source, Source::Env(_) | Source::Arg(_)) {
                     self.problem(
-                        "invalid-option",
+                        ProblemCode::InvalidOption,
                         &vpath,
                         "`verify` only applies to `env` and `arg` sources".into(),
                     );

@@ -15,7 +15,7 @@ impl Loader<'_> {
             match v.as_u64() {
                 Some(n) if (1..=FORMAT_VERSION).contains(&n) => {}
                 _ => self.problem(
-                    "unsupported-version",
+                    ProblemCode::UnsupportedVersion,
                     "$.imprint",
                     format!("format version {v} is not supported (this engine reads 1 to {FORMAT_VERSION})"),
                 ),
@@ -43,7 +43,7 @@ impl Loader<'_> {
         };
         if values_map.len() > self.limits.values {
             self.problem(
-                "too-many",
+                ProblemCode::TooMany,
                 "$.values",
                 format!(
                     "{} values, more than the limit of {}",
@@ -58,7 +58,7 @@ impl Loader<'_> {
                 self.names.insert(k.clone(), i);
             } else {
                 self.problem(
-                    "invalid-name",
+                    ProblemCode::InvalidName,
                     &format!("$.values{}", key_segment(k)),
                     format!("value name `{k}` must match [A-Za-z_][A-Za-z0-9_]*"),
                 );
@@ -106,7 +106,7 @@ impl Loader<'_> {
             let path = format!("$.args{}", key_segment(k));
             if !template::is_name(k) {
                 self.problem(
-                    "invalid-name",
+                    ProblemCode::InvalidName,
                     &path,
                     format!("argument name `{k}` must match [A-Za-z_][A-Za-z0-9_]*"),
                 );
@@ -168,7 +168,7 @@ impl Loader<'_> {
         };
         if candidates.is_empty() && default.is_none() && m.get("from").is_none() {
             self.problem(
-                "missing-key",
+                ProblemCode::MissingKey,
                 path,
                 format!("value `{name}` needs `from` or `default`"),
             );
@@ -185,7 +185,7 @@ impl Loader<'_> {
                 Some("reference") => Some(Format::Reference),
                 Some(other) => {
                     self.problem(
-                        "unknown-format",
+                        ProblemCode::UnknownFormat,
                         &format!("{path}.format"),
                         format!("unknown format `{other}` (expected `tag` or `reference`)"),
                     );
@@ -213,7 +213,7 @@ impl Loader<'_> {
             };
             if bad {
                 self.problem(
-                    "invalid-format",
+                    ProblemCode::InvalidFormat,
                     &at,
                     format!(
                         "`{}` does not satisfy the value's format",
@@ -241,7 +241,7 @@ impl Loader<'_> {
             file.is_empty() || file == "." || file == ".." || file.contains(['/', '\\', '\0']);
         if bad {
             self.problem(
-                "invalid-file-name",
+                ProblemCode::InvalidFileName,
                 &format!("{path}.file"),
                 format!("persist file `{file}` must be a plain file name (no directories)"),
             );
@@ -308,7 +308,7 @@ impl Loader<'_> {
                             names.push(values.get(d).map_or("?", |v| &*v.name));
                             let first = names.first().copied().unwrap_or("?");
                             self.problem(
-                                "cycle",
+                                ProblemCode::Cycle,
                                 &format!("$.values{}", key_segment(first)),
                                 format!(
                                     "values refer to each other in a cycle: {}",
