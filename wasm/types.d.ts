@@ -622,6 +622,11 @@ file: string | null,
  */
 line: number | null, 
 /**
+ * The artifact's fields (`container.name`, `container.init`,
+ * `k8s.namespace` …), so a viewer need not parse the display name.
+ */
+fields?: { [key in string]: string }, 
+/**
  * The reference as given.
  */
 reference: string, 

@@ -70,6 +70,10 @@ pub struct ArtifactCard {
     /// Line in that file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// The artifact's fields (`container.name`, `container.init`,
+    /// `k8s.namespace` …), so a viewer need not parse the display name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
     /// The card.
     #[serde(flatten)]
     pub card: Card,

@@ -117,6 +117,7 @@ pub fn cards(
             kind: a.kind.clone(),
             file: a.file.clone(),
             line: a.line,
+            fields: a.fields.clone(),
             card: describe_artifact(policy, a, values),
         })
         .collect()

@@ -79,9 +79,12 @@ export function podCards(pod: KubeJson): Cards {
 export function mainCard(pod: KubeJson): ArtifactCard | null {
   const r = podCards(pod);
   if (!r.ok) return null;
-  const apps = r.cards.filter(c => !/ (init|ephemeral) container /.test(c.artifact));
+  const fields = (c: ArtifactCard) => c.fields ?? {};
+  const apps = r.cards.filter(
+    c => fields(c)['container.init'] !== 'true' && fields(c)['container.ephemeral'] !== 'true'
+  );
   const wanted = pod.metadata?.annotations?.['kubectl.kubernetes.io/default-container'];
-  return (wanted && apps.find(c => c.artifact.endsWith(` container ${wanted}`))) || apps[0] || null;
+  return (wanted && apps.find(c => fields(c)['container.name'] === wanted)) || apps[0] || null;
 }
 
 /** Errors first, then warnings (the engine already orders them so; kept when cards are merged). */
