@@ -72,6 +72,13 @@ describe('through the engine', () => {
     expect(y.message).toMatch(/^YAML: .*unique/);
     expect(y.line).toBe(3);
   });
+  it('resolves merge keys as kubectl and the CLI do', () => {
+    // Issue 11: a manifest that deploys :latest through a merge key must not read as clean.
+    const y = yamlToJson('base: &b {image: app:latest, name: x}\nc:\n  <<: *b\n  name: web\n');
+    expect(y.ok).toBe(true);
+    if (!y.ok) return;
+    expect(JSON.parse(y.json).c).toEqual({ image: 'app:latest', name: 'web' });
+  });
   it('refuses an alias bomb instead of expanding it', () => {
     const bomb = [
       'a: &a [x, x, x, x, x, x, x, x, x, x]',

@@ -75,7 +75,8 @@ export function statusArtifacts(text: string): Partial<Artifact>[] {
 export function yamlToJson(
   text: string
 ): { ok: true; json: string } | { ok: false; message: string; line?: number } {
-  const docs = parseAllDocuments(text);
+  // Merge keys (`<<: *anchor`) resolved as kubectl and the CLI resolve them.
+  const docs = parseAllDocuments(text, { merge: true });
   const list = Array.isArray(docs) ? docs : [];
   const values: unknown[] = [];
   for (const d of list) {
