@@ -1,8 +1,8 @@
 //! Command-line definition (clap).
 
+use crate::check_inputs::InputKind;
 use crate::engine::EngineKind;
 use crate::output::{CardFormat, CheckFormat, Format};
-use crate::read::InputKind;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 

@@ -6,12 +6,13 @@
 //! - [`output`] names the `--format`s of `derive`, `check` and `describe` (the engine renders them);
 //! - [`diag`] writes warnings and errors to stderr, never panicking;
 //! - [`persist`] writes files atomically;
-//! - [`read`] reads inputs (inspect output, OCI, Kubernetes, Go binaries) into artifacts
+//! - [`check_inputs`] reads the inputs of `check` (inspect output, OCI, Kubernetes, Go binaries) into artifacts
 //!   (YAML trees, merge keys and line numbers in the private `yaml` module);
 //! - [`cmd`] holds one function per subcommand.
 
 #![deny(missing_docs)]
 
+pub mod check_inputs;
 pub mod cli;
 pub mod cmd;
 pub mod diag;
@@ -21,7 +22,6 @@ pub mod gather;
 pub mod git;
 pub mod output;
 pub mod persist;
-pub mod read;
 pub mod run;
 mod yaml;
 

@@ -1,4 +1,4 @@
-//! Arbitrary bytes through the CLI's reader, `imprint_host::read::read_inputs`:
+//! Arbitrary bytes through the CLI's reader, `imprint_host::check_inputs::read_inputs`:
 //! multi-document YAML (saphyr) converted to JSON values, JSON, `go
 //! version -m` text and Go binaries, as each input kind. The host reads
 //! files only, so the input is written to a file in a private directory
@@ -7,7 +7,7 @@
 //! artifacts name the file and, when they have one, a 1-based line.
 #![no_main]
 
-use imprint_host::read::{read_inputs, InputKind};
+use imprint_host::check_inputs::{read_inputs, InputKind};
 use imprint_host::HostError;
 use libfuzzer_sys::fuzz_target;
 use std::path::PathBuf;

@@ -8,7 +8,7 @@ pub(super) fn check_cmd(
     engine: &mut dyn Engine,
     out: &mut impl Write,
 ) -> Result<Status, HostError> {
-    let artifacts = crate::read::read_inputs(&a.inputs, a.kind)?;
+    let artifacts = crate::check_inputs::read_inputs(&a.inputs, a.kind)?;
     let (loaded, context) = if a.derive {
         let (l, ctx) = gathered(&a.context)?;
         (l, Some(ctx))
@@ -34,16 +34,16 @@ fn labels_from(path: &str) -> Result<imprint_core::Artifact, HostError> {
     let bytes = if path == "-" {
         let mut b = Vec::new();
         std::io::Read::read_to_end(
-            &mut std::io::Read::take(std::io::stdin(), crate::read::INPUT_LIMIT + 1),
+            &mut std::io::Read::take(std::io::stdin(), crate::check_inputs::INPUT_LIMIT + 1),
             &mut b,
         )
         .map_err(|e| HostError::io("<stdin>", e))?;
-        if b.len() as u64 > crate::read::INPUT_LIMIT {
-            return Err(HostError::io("<stdin>", crate::read::too_large()));
+        if b.len() as u64 > crate::check_inputs::INPUT_LIMIT {
+            return Err(HostError::io("<stdin>", crate::check_inputs::too_large()));
         }
         b
     } else {
-        crate::read::read_file(Path::new(path))?
+        crate::check_inputs::read_file(Path::new(path))?
     };
     let text = String::from_utf8(bytes)
         .map_err(|_| HostError::Usage(format!("--labels-from `{path}`: not UTF-8")))?;

@@ -61,7 +61,7 @@ pub fn load_policy_text(spec: &str) -> Result<Loaded, HostError> {
 fn read_policy_file(path: &Path, spec: &str) -> Result<String, HostError> {
     use std::io::Read;
     let limit = imprint_core::Limits::default().policy_bytes;
-    let file = crate::read::open_regular(path)?;
+    let file = crate::check_inputs::open_regular(path)?;
     let mut bytes = Vec::new();
     (&file)
         .take(limit as u64 + 1)

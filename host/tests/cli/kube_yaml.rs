@@ -7,7 +7,7 @@ use crate::common;
 
 use common::{tempdir, write, Imprint};
 use imprint_core::Artifact;
-use imprint_host::read::{read_inputs, InputKind};
+use imprint_host::check_inputs::{read_inputs, InputKind};
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -1,11 +1,11 @@
-//! `imprint_host::read::read_inputs` on the hand-written inputs in
+//! `imprint_host::check_inputs::read_inputs` on the hand-written inputs in
 //! `tests/data/` (see its README): the exact artifacts each gives, with
 //! their lines; directory walking; the modes; and errors that name the file.
 
 // Helpers outside `#[test]` functions fail the test by panicking, as the
 // tests themselves do.
 
-use imprint_host::read::{read_inputs, InputKind, INPUT_LIMIT};
+use imprint_host::check_inputs::{read_inputs, InputKind, INPUT_LIMIT};
 use imprint_host::HostError;
 use serde_json::{json, Value};
 use std::path::Path;
