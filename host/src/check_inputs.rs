@@ -15,11 +15,11 @@ mod files;
 mod nothing;
 
 pub use files::open_regular;
-pub(crate) use files::{read_file, too_large};
+pub(crate) use files::{not_regular_message, open_nonblocking, read_file, too_large};
 
 use crate::error::HostError;
 use crate::yaml::{resolve_merges, to_json, Locator};
-use files::{is_executable, not_regular_message, read_prefix, walk};
+use files::{is_executable, read_prefix, walk};
 use imprint_core::read::{container, go, kube, read_json_value, ReadError};
 use imprint_core::visible;
 use imprint_core::Artifact;

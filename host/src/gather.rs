@@ -4,6 +4,7 @@
 //!
 //! This is the only place the CLI reads the outside world for a derivation.
 
+use crate::check_inputs::{not_regular_message, open_nonblocking};
 use crate::error::HostError;
 use crate::git::{Checkout, Fact, Hung};
 use crate::run::{find_program, run_bounded, Bounded, OUTPUT_LIMIT};
@@ -219,18 +220,12 @@ pub fn read_text(path: &Path) -> Result<Option<String>, String> {
         Err(e) => return Err(e.to_string()),
     };
     if !meta.is_file() {
-        return Err("not a regular file".into());
+        return Err(not_regular_message(&meta));
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        rustix::fs::OFlags::NONBLOCK.bits() as i32,
-    );
-    let f = options.open(path).map_err(|e| e.to_string())?;
-    if !f.metadata().map_err(|e| e.to_string())?.is_file() {
-        return Err("not a regular file".into());
+    let f = open_nonblocking(path).map_err(|e| e.to_string())?;
+    let meta = f.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(not_regular_message(&meta));
     }
     let mut buf = Vec::new();
     f.take(READ_LIMIT + 1)

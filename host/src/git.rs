@@ -94,14 +94,25 @@ fn dot_git_above(dir: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The first non-blank line of git's stderr (control characters dropped,
+/// at most 300 characters); empty when git said nothing.
 fn first_line(stderr: &[u8]) -> String {
     let text = String::from_utf8_lossy(stderr);
     let line = text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
-        .unwrap_or("(no message)");
+        .unwrap_or("");
     line.chars().filter(|c| !c.is_control()).take(300).collect()
+}
+
+/// What git said, for a message.
+fn said(stderr: &str) -> &str {
+    if stderr.is_empty() {
+        "(git printed no message)"
+    } else {
+        stderr
+    }
 }
 
 impl Checkout {
@@ -155,21 +166,18 @@ impl Checkout {
             Ran::Err { stderr, .. } => match &dot_git {
                 None if stderr.contains("not a git repository") => State::NotRepo,
                 Some(d) => State::Refused(format!(
-                    "{} is not a usable git repository: git says `{stderr}`",
-                    d.display()
+                    "{} is not a usable git repository: git says `{}`",
+                    d.display(),
+                    said(&stderr)
                 )),
                 None => State::Refused(format!(
-                    "`git rev-parse` failed in {}: `{stderr}`",
-                    dir.display()
+                    "`git rev-parse` failed in {}: `{}`",
+                    dir.display(),
+                    said(&stderr)
                 )),
             },
         };
         Ok(c)
-    }
-
-    /// Whether git accepts the checkout.
-    pub fn is_repo(&self) -> bool {
-        matches!(self.state, State::Repo)
     }
 
     /// The top-level directory of the work tree, when git accepts it.
@@ -223,9 +231,10 @@ impl Checkout {
     /// A fact git should have given: failed with the command and git's message.
     fn failed(&self, args: &[&str], stderr: &str) -> Fact {
         Fact::Failed(format!(
-            "`git {}` failed in {}: {stderr}",
+            "`git {}` failed in {}: {}",
             args.join(" "),
-            self.dir.display()
+            self.dir.display(),
+            said(stderr)
         ))
     }
 
@@ -249,7 +258,7 @@ impl Checkout {
             Ran::Err {
                 code: Some(1),
                 stderr,
-            } if stderr == "(no message)" => Fact::Absent,
+            } if stderr.is_empty() => Fact::Absent,
             Ran::Err { stderr, .. } => return Ok(self.failed(&args, &stderr)),
         };
         self.head = Some(match &fact {
@@ -306,7 +315,7 @@ impl Checkout {
                     Ran::Err {
                         code: Some(1),
                         stderr,
-                    } if stderr == "(no message)" => Fact::Known(String::new()),
+                    } if stderr.is_empty() => Fact::Known(String::new()),
                     Ran::Err { stderr, .. } => self.failed(&args, &stderr),
                 }
             }
@@ -314,7 +323,11 @@ impl Checkout {
                 Some(top) => top.file_name().map_or(Fact::Absent, |n| {
                     Fact::Known(n.to_string_lossy().into_owned())
                 }),
-                None => Fact::Absent,
+                // The probe asked for it: a checkout always has one.
+                None => Fact::Failed(format!(
+                    "git named no top-level directory for {}",
+                    self.dir.display()
+                )),
             },
             GitFact::RemoteUrl => {
                 let args = ["remote", "get-url", "origin"];

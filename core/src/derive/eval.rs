@@ -221,11 +221,6 @@ impl<'a> Eval<'a> {
             },
             Source::Literal(s) => Cow::Borrowed(s),
         };
-        let source_text: Option<&'a str> = match &cand.source {
-            Source::Env(n) => ctx.env.get(n).map(String::as_str),
-            Source::Arg(n) => ctx.args.get(n).map(String::as_str),
-            _ => None,
-        };
         let mut v = raw;
         let limit = self.policy.value_limit;
         for (ti, t) in cand.transforms.iter().enumerate() {
@@ -245,8 +240,16 @@ impl<'a> Eval<'a> {
         if v.is_empty() && !cand.accept_empty {
             return Ok(Err(SkipReason::Empty));
         }
-        if let (Some(check), Some(text)) = (cand.verify, source_text) {
-            self.verify(check, text, name, cand)?;
+        if let Some(check) = cand.verify {
+            // The text as the variable holds it, before transforms.
+            let text = match &cand.source {
+                Source::Env(n) => ctx.env.get(n),
+                Source::Arg(n) => ctx.args.get(n),
+                _ => None,
+            };
+            if let Some(text) = text {
+                self.verify(check, text, name, cand)?;
+            }
         }
         Ok(Ok(v))
     }

@@ -25,8 +25,9 @@ pub fn open_regular(path: &Path) -> Result<std::fs::File, HostError> {
     Ok(file)
 }
 
+/// Opens `path` read-only without blocking (a FIFO opens at once).
 #[cfg(unix)]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     use rustix::fs::{Mode, OFlags};
     // O_NONBLOCK makes opening a FIFO return at once; reads of a regular
     // file ignore it.
@@ -38,8 +39,9 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     Ok(std::fs::File::from(fd))
 }
 
+/// Opens `path` read-only.
 #[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
@@ -59,7 +61,7 @@ fn not_regular(path: &Path, meta: &std::fs::Metadata) -> HostError {
 }
 
 /// "not a regular file (it is a FIFO); only regular files are read".
-pub(super) fn not_regular_message(meta: &std::fs::Metadata) -> String {
+pub(crate) fn not_regular_message(meta: &std::fs::Metadata) -> String {
     let ft = meta.file_type();
     let what = if ft.is_dir() {
         "a directory"
