@@ -134,7 +134,11 @@ message: string,
 /**
  * Line, when known.
  */
-line: number | null, } | { "type": "bad_request", 
+line: number | null, 
+/**
+ * Column in that line, when known (syntax errors).
+ */
+column: number | null, } | { "type": "bad_request", 
 /**
  * Why.
  */

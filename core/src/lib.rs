@@ -65,7 +65,7 @@
 //! | [`Context`] (`context`), `file_values` | the facts a host gathers, and the parsers of the files they come from (dotenv, `go.mod`) |
 //! | `condition`, `template`, `transform` | the small languages inside a policy: `when`, `{value}` templates, `transform` steps |
 //! | `rule` | the rule language: `rules` and `card`, as data |
-//! | [`Artifact`] (`artifact`), [`read`] | the artifact model, and the readers that build artifacts from inspect output, OCI, Kubernetes and Go binaries |
+//! | [`Artifact`] (`artifact`), [`read`] | the artifact model, and the readers that build artifacts from inspect output, OCI, Kubernetes (JSON or YAML text, placed at their lines) and Go binaries |
 //! | [`Policy`] (`policy`, `policy/load/`) | a loaded policy, and the loader that validates JSON text into it (`load/sources.rs`: value sources; `load/rules.rs`: rules) |
 //! | [`derive()`] (`derive`) | evaluating a policy's values and outputs against a context |
 //! | [`check`] | evaluating rules against artifacts: reports and provenance cards |

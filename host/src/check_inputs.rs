@@ -3,9 +3,9 @@
 //! manifests, Kubernetes manifests and `kubectl … -o json|yaml` output
 //! (JSON or multi-document YAML), Go binaries, and `go version -m` text.
 //!
-//! The host only opens files, picks the format and converts YAML to JSON
-//! values; `imprint_core::read` does the reading, so every target reads the
-//! same input the same way. Artifacts get the input path as `file` and, for
+//! The host only opens files and picks the reader; `imprint_core::read`
+//! does the reading (YAML included: [`text::documents`]), so every target
+//! reads the same input the same way. Artifacts get the input path as `file` and, for
 //! JSON and YAML, the 1-based `line` of what they came from: a container's
 //! `image:` line, where an inspect record, index entry or Kubernetes object
 //! starts, or else where the document starts; for `go version -m` text, the
@@ -18,14 +18,11 @@ pub use files::open_regular;
 pub(crate) use files::{not_regular_message, open_nonblocking, read_file, too_large};
 
 use crate::error::HostError;
-use crate::yaml::{resolve_merges, to_json, Locator};
 use files::{is_executable, read_prefix, walk};
-use imprint_core::read::{container, go, kube, read_json_value, ReadError};
+use imprint_core::read::{container, go, kube, read_json_value, text, ReadError};
 use imprint_core::visible;
 use imprint_core::Artifact;
 use nothing::{note_empty, nothing_found, Seen};
-use saphyr::{LoadableYamlNode, MarkedYaml};
-use serde_json::Value;
 use std::io::Read;
 use std::path::Path;
 
@@ -34,10 +31,6 @@ pub const INPUT_LIMIT: u64 = 64 << 20;
 
 /// The bytes that start a Go binary's build information.
 pub const GO_BUILDINFO_MAGIC: &[u8] = b"\xff Go buildinf:";
-
-/// JSON inputs up to this size are also scanned for the lines artifacts
-/// come from; larger ones are read without lines.
-const LOCATE_LIMIT: usize = 16 << 20;
 
 /// What the inputs are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -136,10 +129,6 @@ fn extension(path: &str) -> Option<String> {
 
 fn is_structured_ext(ext: Option<&str>) -> bool {
     matches!(ext, Some("json" | "yaml" | "yml"))
-}
-
-fn is_yaml_ext(ext: Option<&str>) -> bool {
-    matches!(ext, Some("yaml" | "yml"))
 }
 
 /// One file found by walking a directory: read it if `kind` reads files
@@ -269,14 +258,6 @@ fn read_go_version(name: &str, text: &str, out: &mut Vec<Artifact>) -> Result<()
     Ok(())
 }
 
-/// One JSON value or YAML document, with where it starts and, when it
-/// could be had, its tree with positions.
-struct Doc<'a> {
-    value: Value,
-    line: u32,
-    node: Option<MarkedYaml<'a>>,
-}
-
 fn read_structured(
     name: &str,
     text: &str,
@@ -285,7 +266,11 @@ fn read_structured(
     out: &mut Vec<Artifact>,
     seen: &mut Seen,
 ) -> Result<(), HostError> {
-    for doc in parse_docs(name, text)? {
+    let docs = text::documents(text, Some(name)).map_err(|e| match (e.line, e.column) {
+        (Some(l), Some(c)) => HostError::Usage(format!("{}:{l}:{c}: {}", visible(name), e.message)),
+        (l, _) => content_error(name, l, e.message),
+    })?;
+    for doc in docs {
         if doc.value.is_null() {
             continue;
         }
@@ -322,88 +307,8 @@ fn read_structured(
         if artifacts.is_empty() {
             note_empty(v, seen);
         }
-        let mut locator = doc.node.as_ref().map(Locator::new);
-        for a in &mut artifacts {
-            a.file = Some(name.to_owned());
-            let found = locator.as_mut().and_then(|l| l.locate(a));
-            a.line = Some(found.unwrap_or(doc.line));
-        }
+        doc.place(&mut artifacts, Some(name));
         out.extend(artifacts);
     }
     Ok(())
-}
-
-fn parse_docs<'a>(name: &str, text: &'a str) -> Result<Vec<Doc<'a>>, HostError> {
-    let ext = extension(name);
-    if !is_yaml_ext(ext.as_deref()) {
-        match serde_json::from_str::<Value>(text) {
-            Ok(value) => {
-                let start = text.len() - text.trim_start().len();
-                let line = line_at(text, start);
-                // Positions come from reading the text again as YAML (JSON
-                // is YAML 1.2); when that fails there are no lines.
-                let node = (text.len() <= LOCATE_LIMIT)
-                    .then(|| MarkedYaml::load_from_str(text).ok())
-                    .flatten()
-                    .and_then(|docs| docs.into_iter().next());
-                return Ok(vec![Doc { value, line, node }]);
-            }
-            Err(e) => {
-                let looks_json = text.trim_start().starts_with(['{', '[']);
-                if ext.as_deref() == Some("json") || looks_json {
-                    let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
-                    let msg = e.to_string();
-                    let msg = msg.split(" at line ").next().unwrap_or(&msg);
-                    let col = if e.column() > 0 {
-                        format!(":{}", e.column())
-                    } else {
-                        String::new()
-                    };
-                    return Err(match line {
-                        Some(l) => {
-                            let name = visible(name);
-                            HostError::Usage(format!("{name}:{l}{col}: invalid JSON: {msg}"))
-                        }
-                        None => content_error(name, None, format_args!("invalid JSON: {msg}")),
-                    });
-                }
-            }
-        }
-    }
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
-        let m = e.marker();
-        HostError::Usage(format!(
-            "{}:{}:{}: invalid YAML: {}",
-            visible(name),
-            m.line(),
-            m.col() + 1,
-            e.info()
-        ))
-    })?;
-    docs.into_iter()
-        .map(|node| {
-            let line = u32::try_from(node.span.start.line()).unwrap_or(u32::MAX);
-            let bad = |(l, msg): (usize, String)| {
-                HostError::Usage(format!("{}:{l}: invalid YAML: {msg}", visible(name)))
-            };
-            // Merge keys are resolved for YAML only: in JSON a `"<<"` key
-            // is quoted, which kubectl does not take as a merge.
-            let node = resolve_merges(node).map_err(bad)?;
-            let value = to_json(&node, 0).map_err(bad)?;
-            Ok(Doc {
-                value,
-                line,
-                node: Some(node),
-            })
-        })
-        .collect()
-}
-
-/// 1-based line of byte `at`.
-fn line_at(text: &str, at: usize) -> u32 {
-    let newlines = text
-        .as_bytes()
-        .get(..at)
-        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
-    u32::try_from(newlines + 1).unwrap_or(u32::MAX)
 }

@@ -7,7 +7,7 @@
 //! - [`diag`] writes warnings and errors to stderr, never panicking;
 //! - [`persist`] writes files atomically;
 //! - [`check_inputs`] reads the inputs of `check` (inspect output, OCI, Kubernetes, Go binaries) into artifacts
-//!   (YAML trees, merge keys and line numbers in the private `yaml` module);
+//!   (the engine reads them, YAML included);
 //! - [`cmd`] holds one function per subcommand.
 
 #![deny(missing_docs)]
@@ -23,6 +23,5 @@ pub mod git;
 pub mod output;
 pub mod persist;
 pub mod run;
-mod yaml;
 
 pub use error::{HostError, Status};

@@ -1,6 +1,6 @@
 import * as engine from '@imprint/engine/web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { detectKind, parseInput, referenceArtifacts, statusArtifacts, yamlToJson } from './input';
+import { detectKind, parseInput, referenceArtifacts, statusArtifacts } from './input';
 import { startTestEngine, testData } from './testing';
 
 beforeAll(startTestEngine);
@@ -61,34 +61,49 @@ describe('through the engine', () => {
     const r = parseInput('[\n {"Id": }\n]', 'json', engine);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.message).toMatch(/not valid JSON/);
+    expect(r.message).toMatch(/invalid JSON/);
     expect(r.line).toBe(2);
   });
   it('says where YAML is broken', () => {
     // A key given twice: YAML 1.2 says keys are unique; the second `a` is on line 3.
-    const y = yamlToJson('a: 1\nb: 2\na: 3\n');
-    expect(y.ok).toBe(false);
-    if (y.ok) return;
-    expect(y.message).toMatch(/^YAML: .*unique/);
-    expect(y.line).toBe(3);
+    const r = parseInput('kind: Pod\nb: 2\nkind: Job\n', 'yaml', engine);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.message).toMatch(/^invalid YAML: duplicated key/);
+    expect(r.line).toBe(3);
   });
-  it('resolves merge keys as kubectl and the CLI do', () => {
+  it('resolves merge keys as kubectl and the CLI do, at the lines the CLI gives', () => {
     // Issue 11: a manifest that deploys :latest through a merge key must not read as clean.
-    const y = yamlToJson('base: &b {image: app:latest, name: x}\nc:\n  <<: *b\n  name: web\n');
-    expect(y.ok).toBe(true);
-    if (!y.ok) return;
-    expect(JSON.parse(y.json).c).toEqual({ image: 'app:latest', name: 'web' });
+    const text = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: p}',
+      'base: &b {image: app:latest, name: x}',
+      'spec:',
+      '  containers:',
+      '  - <<: *b',
+      '    name: web',
+    ].join('\n');
+    const r = parseInput(text, 'yaml', engine);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.artifacts.map(a => [a.name, a.reference, a.line])).toEqual([
+      ['Pod/p container web', 'app:latest', 7],
+    ]);
   });
   it('refuses an alias bomb instead of expanding it', () => {
-    const bomb = [
-      'a: &a [x, x, x, x, x, x, x, x, x, x]',
-      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
-      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
-      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
-    ].join('\n');
-    const y = yamlToJson(bomb);
-    expect(y.ok).toBe(false);
-    if (y.ok) return;
-    expect(y.message).toMatch(/alias/i);
+    // Nine levels of ten aliases each: 10^9 nodes if expanded.
+    const names = 'abcdefghi';
+    const bomb = [`a: &a [${Array(10).fill('x').join(', ')}]`];
+    for (let i = 1; i < names.length; i++)
+      bomb.push(
+        `${names[i]}: &${names[i]} [${Array(10)
+          .fill(`*${names[i - 1]}`)
+          .join(', ')}]`
+      );
+    const r = parseInput(bomb.join('\n'), 'yaml', engine);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.message).toMatch(/alias/i);
   });
 });

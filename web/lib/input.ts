@@ -1,12 +1,12 @@
 // What a person pastes, turned into the artifacts the engine checks.
 //
-// The engine reads JSON itself (`docker inspect`, OCI config/index,
-// Kubernetes objects and lists: `read`). This module only decides what
-// kind of text it is, turns YAML into JSON (the YAML parser is the
-// browser's concern, not the engine's), and makes artifacts of the two
-// plain-text kinds: image references and `status.version` strings.
+// The engine reads JSON and YAML itself (`docker inspect`, OCI
+// config/index, Kubernetes objects and lists: the `read` op), with the
+// reader the CLI uses, so a manifest gives the same artifacts at the same
+// lines in the page as in `imprint check`. This module only decides what
+// kind of text it is and makes artifacts of the two plain-text kinds: image
+// references and `status.version` strings.
 import type { Answer, Artifact } from '@imprint/engine/web';
-import { parseAllDocuments } from 'yaml';
 
 /** The kinds of input the page understands. */
 export type InputKind = 'auto' | 'references' | 'json' | 'yaml' | 'status';
@@ -71,35 +71,6 @@ export function statusArtifacts(text: string): Partial<Artifact>[] {
   });
 }
 
-/** The JSON text of a YAML stream: one document as is, several as a `List`. */
-export function yamlToJson(
-  text: string
-): { ok: true; json: string } | { ok: false; message: string; line?: number } {
-  // Merge keys (`<<: *anchor`) resolved as kubectl and the CLI resolve them.
-  const docs = parseAllDocuments(text, { merge: true });
-  const list = Array.isArray(docs) ? docs : [];
-  const values: unknown[] = [];
-  for (const d of list) {
-    const err = d.errors[0];
-    if (err)
-      return {
-        ok: false,
-        message: `YAML: ${err.message.split('\n')[0]}`,
-        line: err.linePos?.[0]?.line,
-      };
-    let v: unknown;
-    try {
-      // Bounded alias expansion: a "billion laughs" document is an error.
-      v = d.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      return { ok: false, message: `YAML: ${e instanceof Error ? e.message : String(e)}` };
-    }
-    if (v !== null && v !== undefined) values.push(v);
-  }
-  const doc = values.length === 1 ? values[0] : { apiVersion: 'v1', kind: 'List', items: values };
-  return { ok: true, json: JSON.stringify(doc) };
-}
-
 /** Reads `text` as `kind` (`auto`: detected) into artifacts. */
 export function parseInput(
   text: string,
@@ -110,15 +81,8 @@ export function parseInput(
   const k = kind === 'auto' ? detectKind(text) : kind;
   if (k === 'references') return { ok: true, kind: k, artifacts: referenceArtifacts(text) };
   if (k === 'status') return { ok: true, kind: k, artifacts: statusArtifacts(text) };
-  let json = text;
-  if (k === 'yaml') {
-    const y = yamlToJson(text);
-    if (!y.ok) return { ok: false, kind: k, message: y.message, line: y.line };
-    json = y.json;
-  }
-  const a = engine.read(json, file);
+  const a = engine.read(text, file);
   if (a.type === 'artifacts') return { ok: true, kind: k, artifacts: a.artifacts };
-  if (a.type === 'read_error')
-    return { ok: false, kind: k, message: a.message, line: k === 'yaml' ? null : a.line };
+  if (a.type === 'read_error') return { ok: false, kind: k, message: a.message, line: a.line };
   return { ok: false, kind: k, message: `unexpected answer ${a.type}` };
 }

@@ -1,11 +1,13 @@
 //! Arbitrary text as reader input: `api::run_json` with a `read` request
 //! answers `artifacts` exactly when `read::read_json_value` reads the
-//! parsed JSON, with the same artifacts; the shape-specific readers
-//! (inspect, OCI, Kubernetes) never panic; what is read checks and
-//! describes against a builtin policy.
+//! parsed JSON, with the same artifacts (placed at lines); the
+//! shape-specific readers (inspect, OCI, Kubernetes) never panic; what is
+//! read checks and describes against a builtin policy. The same text read
+//! as YAML (`read::read_text` with a `.yaml` name) never panics, and its
+//! artifacts name the file and a 1-based line.
 #![no_main]
 
-use imprint_core::read::{container, kube, read_json_value};
+use imprint_core::read::{container, kube, read_json_value, read_text};
 use imprint_core::{api, Policy};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -19,6 +21,12 @@ fn policy() -> &'static Policy {
 }
 
 fuzz_target!(|text: &str| {
+    if let Ok(artifacts) = read_text(text, Some("fuzz.yaml")) {
+        for a in &artifacts {
+            assert_eq!(a.file.as_deref(), Some("fuzz.yaml"), "{a:?}");
+            assert!(a.line.is_some_and(|l| l >= 1), "no line: {a:?}");
+        }
+    }
     let request = serde_json::json!({ "op": "read", "text": text, "file": "fuzz.json" });
     let answer: serde_json::Value =
         serde_json::from_str(&api::run_json(&request.to_string())).expect("answers are JSON");
@@ -35,8 +43,12 @@ fuzz_target!(|text: &str| {
     match read_json_value(&value, Some("fuzz.json")) {
         Ok(artifacts) => {
             assert_eq!(answer["type"], "artifacts", "{answer}");
+            let mut unplaced = answer["artifacts"].clone();
+            for a in unplaced.as_array_mut().into_iter().flatten() {
+                a.as_object_mut().map(|a| a.remove("line"));
+            }
             assert_eq!(
-                answer["artifacts"],
+                unplaced,
                 serde_json::to_value(&artifacts).expect("artifacts serialize"),
             );
             for a in &artifacts {

@@ -123,6 +123,9 @@ pub enum Answer {
         /// Line, when known.
         #[serde(skip_serializing_if = "Option::is_none")]
         line: Option<u32>,
+        /// Column in that line, when known (syntax errors).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        column: Option<u32>,
     },
     /// The request itself is malformed.
     BadRequest {

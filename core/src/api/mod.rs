@@ -144,17 +144,12 @@ pub fn run(request: Request) -> Answer {
         } => with_policy(&policy, context.as_ref(), |p, d| Answer::Cards {
             cards: cards(p, &artifacts, d),
         }),
-        Request::Read { text, file } => match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(v) => match crate::read::read_json_value(&v, file.as_deref()) {
-                Ok(artifacts) => Answer::Artifacts { artifacts },
-                Err(e) => Answer::ReadError {
-                    message: e.message,
-                    line: e.line,
-                },
-            },
+        Request::Read { text, file } => match crate::read::read_text(&text, file.as_deref()) {
+            Ok(artifacts) => Answer::Artifacts { artifacts },
             Err(e) => Answer::ReadError {
-                message: format!("not valid JSON: {e}"),
-                line: u32::try_from(e.line()).ok(),
+                message: e.message,
+                line: e.line,
+                column: e.column,
             },
         },
         Request::ParseReference { reference } => match Reference::parse(&reference) {

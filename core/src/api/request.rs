@@ -92,8 +92,9 @@ pub enum Request {
         /// Build context for rules that use `{value:NAME}`.
         context: Option<Context>,
     },
-    /// Read artifacts from JSON input text (`docker inspect`, OCI config
-    /// or index, Kubernetes object or list).
+    /// Read artifacts from JSON or YAML input text (`docker inspect`, OCI
+    /// config or index, Kubernetes objects or lists, multi-document YAML),
+    /// each with `file` and the line it came from.
     Read {
         /// The input text.
         text: String,

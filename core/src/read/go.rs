@@ -347,6 +347,7 @@ pub fn read_version_m(name: &str, text: &str) -> Result<Vec<Artifact>, ReadError
                     .map_or(line, |l| line.saturating_add(l.saturating_sub(1))),
             ),
             message: e.message,
+            column: None,
         })?;
         let mut a = info.into_artifact(path);
         a.file = Some(name.to_owned());
@@ -373,6 +374,7 @@ pub fn parse_version_m(text: &str) -> Result<GoBuildInfo, ReadError> {
         let at = |message: String| ReadError {
             message,
             line: Some(u32::try_from(n).unwrap_or(u32::MAX)),
+            column: None,
         };
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if line.trim().is_empty() {

@@ -8,7 +8,10 @@
 //!   config, an OCI image index or manifest with annotations;
 //! - [`kube`]: Kubernetes objects and lists (Pods, Deployments,
 //!   StatefulSets, DaemonSets, Jobs, CronJobs, `InferenceProviderConfig`);
-//! - [`go`]: Go binaries' embedded build info, and `go version -m` text.
+//! - [`go`]: Go binaries' embedded build info, and `go version -m` text;
+//! - [`text`]: JSON or multi-document YAML text split into documents, each
+//!   placing the artifacts read from it at their lines (YAML trees, merge
+//!   keys and line finding in the private `yaml` module).
 
 use crate::artifact::Artifact;
 
@@ -16,6 +19,10 @@ pub mod container;
 pub mod go;
 pub mod kube;
 mod pkgpattern;
+pub mod text;
+mod yaml;
+
+pub use text::read_text;
 
 /// An input could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,6 +32,8 @@ pub struct ReadError {
     pub message: String,
     /// 1-based line in the input, when known.
     pub line: Option<u32>,
+    /// 1-based column in that line, when known (syntax errors).
+    pub column: Option<u32>,
 }
 
 impl ReadError {
@@ -33,6 +42,7 @@ impl ReadError {
         Self {
             message: message.into(),
             line: None,
+            column: None,
         }
     }
 }

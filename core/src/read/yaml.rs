@@ -11,7 +11,7 @@
 //! mapping or a list of mappings is an error, as in kubectl. A quoted
 //! `"<<"` is a plain key, as in kubectl.
 
-use imprint_core::Artifact;
+use crate::artifact::Artifact;
 use saphyr::{AnnotatedMapping, MarkedYaml, Scalar, YamlData};
 use serde_json::{Map, Number, Value};
 use std::collections::{HashMap, HashSet};
