@@ -20,6 +20,11 @@ if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | aw
 fi
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
+# A reproducible module: no machine paths in it (panic locations name
+# crates' sources), so a clean checkout rebuilds the GitHub Action's
+# committed copy (action/dist/) byte for byte.
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$PWD=/imprint"
 cargo build -p imprint-wasm --target wasm32-unknown-unknown --profile wasm-release
 wasm=target/wasm32-unknown-unknown/wasm-release/imprint_wasm.wasm
 

@@ -122,7 +122,40 @@ text: string, } | { "type": "card" } & Card | { "type": "cards",
 /**
  * The cards.
  */
-cards: Array<ArtifactCard>, } | { "type": "artifacts", 
+cards: Array<ArtifactCard>, } | { "type": "metadata" } & Metadata | { "type": "rendered_metadata", 
+/**
+ * The format.
+ */
+format: MetaFormat, 
+/**
+ * The exact text a host prints.
+ */
+text: string, 
+/**
+ * metadata-action's warnings (a host prints them on stderr).
+ */
+warnings: Array<string>, } | { "type": "imported", 
+/**
+ * The policy's JSON text.
+ */
+policy: string, } | { "type": "import_error", 
+/**
+ * Why, naming the step and input.
+ */
+message: string, } | { "type": "metadata_error", 
+/**
+ * What failed, naming the input line or fact.
+ */
+message: string, 
+/**
+ * UTC offsets the request must give (ask again with them in
+ * `zones`).
+ */
+missing_offsets?: Array<ZoneNeed>, 
+/**
+ * Whether the request must give `commit_date` (ask again with it).
+ */
+missing_commit_date?: boolean, } | { "type": "artifacts", 
 /**
  * The artifacts.
  */
@@ -394,7 +427,7 @@ column: number,
  */
 message: string, };
 
-export type ProblemCode = "json-syntax" | "too-large" | "wrong-type" | "unknown-key" | "missing-key" | "unsupported-version" | "invalid-name" | "too-many" | "missing-source" | "ambiguous-source" | "unknown-argument" | "invalid-pattern" | "unknown-git-fact" | "unknown-machine-fact" | "unknown-read-mode" | "unknown-format" | "unknown-transform" | "unknown-value" | "out-of-range" | "invalid-command" | "invalid-path" | "invalid-format" | "invalid-template" | "invalid-option" | "unknown-verify" | "invalid-condition" | "too-deep" | "invalid-transform" | "invalid-regex" | "regex-too-large" | "invalid-file-name" | "duplicate" | "invalid-reference" | "invalid-tag" | "cycle" | "invalid-fact" | "invalid-rule";
+export type ProblemCode = "json-syntax" | "too-large" | "wrong-type" | "unknown-key" | "missing-key" | "unsupported-version" | "invalid-name" | "too-many" | "missing-source" | "ambiguous-source" | "unknown-argument" | "invalid-pattern" | "unknown-git-fact" | "unknown-machine-fact" | "unknown-read-mode" | "unknown-format" | "unknown-transform" | "unknown-value" | "out-of-range" | "invalid-command" | "invalid-path" | "invalid-format" | "invalid-template" | "invalid-option" | "unknown-verify" | "invalid-condition" | "too-deep" | "invalid-transform" | "invalid-regex" | "regex-too-large" | "invalid-metadata-action" | "invalid-file-name" | "duplicate" | "invalid-reference" | "invalid-tag" | "cycle" | "invalid-fact" | "invalid-rule";
 
 export type PinChange = { 
 /**
@@ -686,3 +719,256 @@ source: string | null,
  * Findings of the policy's rules, errors first.
  */
 findings: Array<Finding>, };
+
+export type Metadata = { 
+/**
+ * The version.
+ */
+version: MetaVersion, 
+/**
+ * Every tag: each enabled image with each version (bare tag names
+ * without images).
+ */
+tags: Array<string>, 
+/**
+ * The tags without images.
+ */
+tag_names: Array<string>, 
+/**
+ * `key=value` labels, sorted.
+ */
+labels: Array<string>, 
+/**
+ * `key=value` annotations, sorted (without their levels).
+ */
+annotations: Array<string>, 
+/**
+ * The `json` output as a value.
+ */
+json: Record<string, unknown>, 
+/**
+ * The bake files as values.
+ */
+bake: { tags: Record<string, unknown>, labels: Record<string, unknown>, annotations: Record<string, unknown>, all: Record<string, unknown> }, 
+/**
+ * Each output as the action writes it (`tags` joined with `sep-tags`,
+ * `json` compact, bake files as their text).
+ */
+outputs: MetaOutputs, 
+/**
+ * What each tag rule produced, or why it produced nothing.
+ */
+rules: Array<RuleOutcome>, 
+/**
+ * metadata-action's warnings.
+ */
+warnings: Array<string>, 
+/**
+ * Where the facts came from: `github` (a workflow context), or with
+ * `ci`, `github`, `gitlab`, `buildkite` or `git`.
+ */
+ci: string, };
+
+export type MetaVersion = { 
+/**
+ * The first value produced (none: no tags at all).
+ */
+main: string | null, 
+/**
+ * The other values, without repeats.
+ */
+partial: Array<string>, 
+/**
+ * Whether `latest` is tagged (decided by the first value; no value:
+ * false). Always set in answers.
+ */
+latest: boolean | null, };
+
+export type MetaOutputs = { 
+/**
+ * The main version, or empty.
+ */
+version: string, 
+/**
+ * The tags joined with `sep-tags`.
+ */
+tags: string, 
+/**
+ * The tags without images joined with `sep-tags`.
+ */
+"tag-names": string, 
+/**
+ * The labels joined with `sep-labels`.
+ */
+labels: string, 
+/**
+ * The annotations, each at each level, joined with `sep-annotations`.
+ */
+annotations: string, 
+/**
+ * The `json` output, compact.
+ */
+json: string, 
+/**
+ * The bake files' text (JSON, two-space indentation).
+ */
+bake: { tags: string, labels: string, annotations: string, all: string }, };
+
+export type RuleOutcome = { 
+/**
+ * The rule as written.
+ */
+rule: string, 
+/**
+ * The value it produced (sanitized), if any.
+ */
+value: string | null, 
+/**
+ * Why it produced nothing, when it did not.
+ */
+skipped: string | null, };
+
+export type MetaFormat = "tags" | "labels" | "json" | "github" | "dotenv" | "bake";
+
+export type MetaRequest = { 
+/**
+ * The action's inputs (or give `policy`).
+ */
+inputs: MetaInputs | null, 
+/**
+ * A policy's JSON text whose `metadata_action` gives the inputs.
+ */
+policy: string | null, 
+/**
+ * The workflow context (or give `ci`).
+ */
+github: GitHubContext, 
+/**
+ * A build's facts in any CI, turned into the workflow context, the
+ * repository's data and the commit date where those are not given
+ * ([`ci::github_context`]).
+ */
+ci: CiFacts | null, 
+/**
+ * The repository as the GitHub API gives it (`name`, `description`,
+ * `html_url`, `license.spdx_id`, `default_branch`).
+ */
+repo: Record<string, unknown> | null, 
+/**
+ * `DOCKER_METADATA_*` settings: `DOCKER_METADATA_SHORT_SHA_LENGTH`,
+ * `DOCKER_METADATA_ANNOTATIONS_LEVELS`, `DOCKER_METADATA_PR_HEAD_SHA`.
+ */
+env: { [key in string]: string }, 
+/**
+ * The build time, ISO 8601 (`SOURCE_DATE_EPOCH` or the clock).
+ */
+now: string, 
+/**
+ * The commit's date when the payload does not hold it (from the API
+ * or git), ISO 8601.
+ */
+commit_date: string | null, 
+/**
+ * Offsets of the time zones date expressions name (`UTC` needs none).
+ */
+zones: { [key in string]: ZoneOffsets }, };
+
+export type MetaInputs = { 
+/**
+ * Images to tag.
+ */
+images: ListInput, 
+/**
+ * Tag rules (empty: branch, tag, pull request and schedule tags).
+ */
+tags: ListInput, 
+/**
+ * `latest`, `prefix`, `suffix`, `onlatest`.
+ */
+flavor: ListInput, 
+/**
+ * Labels added to (or overriding) the generated ones.
+ */
+labels: ListInput, 
+/**
+ * Annotations added to (or overriding) the generated ones.
+ */
+annotations: ListInput, 
+/**
+ * Separator of the `tags` and `tag-names` outputs (default newline).
+ */
+"sep-tags"?: string | null, 
+/**
+ * Separator of the `labels` output.
+ */
+"sep-labels"?: string | null, 
+/**
+ * Separator of the `annotations` output.
+ */
+"sep-annotations"?: string | null, 
+/**
+ * The bake files' target (default `docker-metadata-action`).
+ */
+"bake-target"?: string | null, };
+
+export type ListInput = string | Array<string>;
+
+export type GitHubContext = { 
+/**
+ * The event's name (`push`, `pull_request`, `schedule` …).
+ */
+event_name: string | null, 
+/**
+ * The commit.
+ */
+sha: string | null, 
+/**
+ * The ref (`refs/heads/main`, `refs/tags/v1.0.0`, `refs/pull/15/merge`).
+ */
+ref: string | null, 
+/**
+ * The event payload (the JSON at `GITHUB_EVENT_PATH`).
+ */
+payload: Record<string, unknown>, };
+
+export type CiFacts = { 
+/**
+ * The CI's environment variables (those named in the module docs of
+ * each CI; others are ignored).
+ */
+env: { [key in string]: string }, 
+/**
+ * Git facts of the checkout: `sha`, `branch` (empty when detached),
+ * `tags` (the tags on `HEAD`, one per line), `commit_date` (ISO 8601),
+ * `remote_url` (credentials stripped), `name` (the top-level
+ * directory's name), `default_branch` (what `origin/HEAD` names).
+ */
+git: { [key in string]: string }, 
+/**
+ * GitHub's event payload (the JSON at `GITHUB_EVENT_PATH`).
+ */
+payload: Record<string, unknown> | null, };
+
+export type ZoneOffsets = { 
+/**
+ * At `now`.
+ */
+now: number, 
+/**
+ * At the commit date, when one is known.
+ */
+commit_date: number | null, };
+
+export type ZoneNeed = { 
+/**
+ * The zone's name.
+ */
+zone: string, 
+/**
+ * The instant.
+ */
+at: string, 
+/**
+ * Which field of [`ZoneOffsets`] it goes in: `now` or `commit_date`.
+ */
+of: string, };

@@ -102,6 +102,8 @@ pub enum ProblemCode {
     InvalidRegex,
     /// `regex-too-large`.
     RegexTooLarge,
+    /// `invalid-metadata-action`.
+    InvalidMetadataAction,
     /// `invalid-file-name`.
     InvalidFileName,
     /// `duplicate`.
@@ -120,7 +122,7 @@ pub enum ProblemCode {
 
 impl ProblemCode {
     /// Every code, in the order of the documentation's table.
-    pub const ALL: [Self; 37] = [
+    pub const ALL: [Self; 38] = [
         Self::JsonSyntax,
         Self::TooLarge,
         Self::WrongType,
@@ -151,6 +153,7 @@ impl ProblemCode {
         Self::InvalidTransform,
         Self::InvalidRegex,
         Self::RegexTooLarge,
+        Self::InvalidMetadataAction,
         Self::InvalidFileName,
         Self::Duplicate,
         Self::InvalidReference,
@@ -193,6 +196,7 @@ impl ProblemCode {
             Self::InvalidTransform => "invalid-transform",
             Self::InvalidRegex => "invalid-regex",
             Self::RegexTooLarge => "regex-too-large",
+            Self::InvalidMetadataAction => "invalid-metadata-action",
             Self::InvalidFileName => "invalid-file-name",
             Self::Duplicate => "duplicate",
             Self::InvalidReference => "invalid-reference",

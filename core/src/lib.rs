@@ -70,6 +70,7 @@
 //! | [`derive()`] (`derive`) | evaluating a policy's values and outputs against a context |
 //! | [`check`] | evaluating rules against artifacts: reports and provenance cards |
 //! | `pin` | rewriting digest pins |
+//! | [`metadata`] | docker/metadata-action's model: its tag, flavor, image, label and annotation inputs to its outputs |
 //! | `render` | every output format, byte for byte (derive, check, describe) |
 //! | [`api`] | the JSON boundary every host speaks: one request in, one answer out |
 //!
@@ -84,6 +85,7 @@
 
 pub mod api;
 mod artifact;
+mod calendar;
 pub mod check;
 mod condition;
 mod context;
@@ -91,6 +93,7 @@ mod derive;
 mod error;
 mod file_values;
 mod glob;
+pub mod metadata;
 mod pin;
 mod policy;
 mod re;

@@ -27,7 +27,8 @@
 //!
 //! Comparison with the answer: `type` and every other key in `expect` must
 //! equal the answer's exactly, except
-//! - `values`: only the listed values are compared (each exactly);
+//! - `values`, `bake`, `outputs`: only the listed entries are compared
+//!   (each exactly);
 //! - `message_contains`: a substring of the answer's `message`;
 //! - `problems`: compared item by item on the keys each expected item lists;
 //! - `findings`: every finding of a report (all artifacts, in order) or a
@@ -97,11 +98,15 @@ fn policy_text(v: &Value) -> Result<String, String> {
     }
 }
 
-/// Builds the request of one case.
+/// Builds the request of one case. A field whose value is a string that
+/// names an entry of the file's `fixtures` for that field (`"github":
+/// "event_push_dev"` with `fixtures.github.event_push_dev`) gets the
+/// entry instead.
 pub fn request(
     op: &str,
     defaults: &Map<String, Value>,
     case: &Map<String, Value>,
+    fixtures: &Map<String, Value>,
 ) -> Result<Value, String> {
     let mut req = Map::new();
     req.insert("op".into(), op.into());
@@ -117,7 +122,11 @@ pub fn request(
                 req.insert("policy".into(), v.clone());
             }
             _ => {
-                req.insert(k.clone(), v.clone());
+                let fixture = v
+                    .as_str()
+                    .and_then(|name| fixtures.get(k)?.get(name))
+                    .unwrap_or(v);
+                req.insert(k.clone(), fixture.clone());
             }
         }
     }
@@ -129,11 +138,11 @@ pub fn compare(expect: &Map<String, Value>, got: &Value) -> Result<(), String> {
     for (k, w) in expect {
         let g = got.get(k).unwrap_or(&Value::Null);
         match k.as_str() {
-            "values" => {
+            "values" | "bake" | "outputs" => {
                 for (name, wv) in w.as_object().into_iter().flatten() {
                     let gv = g.get(name).unwrap_or(&Value::Null);
                     if gv != wv {
-                        return Err(format!("values.{name}: expected {wv}, got {gv}"));
+                        return Err(format!("{k}.{name}: expected {wv}, got {gv}"));
                     }
                 }
             }
@@ -232,7 +241,12 @@ pub fn compare(expect: &Map<String, Value>, got: &Value) -> Result<(), String> {
             }
             _ => {
                 if g != w {
-                    return Err(format!("{k}: expected {w}, got {g}"));
+                    // A wrong answer type shows the answer's message.
+                    let why = match (k.as_str(), got.get("message")) {
+                        ("type", Some(m)) => format!(" ({m})"),
+                        _ => String::new(),
+                    };
+                    return Err(format!("{k}: expected {w}, got {g}{why}"));
                 }
             }
         }
@@ -263,6 +277,10 @@ pub fn run_file(path: &Path, engine: &mut dyn Engine) -> Outcome {
         .get("defaults")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
+    let fixtures = file
+        .get("fixtures")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let filter = std::env::var("IMPRINT_VECTOR").unwrap_or_default();
     for case in file
         .get("cases")
@@ -284,7 +302,7 @@ pub fn run_file(path: &Path, engine: &mut dyn Engine) -> Outcome {
                 .push(fail("case has no `expect` object".into()));
             continue;
         };
-        let req = match request(op, defaults, case) {
+        let req = match request(op, defaults, case, fixtures) {
             Ok(r) => r,
             Err(e) => {
                 out.failures.push(fail(e));
@@ -344,15 +362,28 @@ mod tests {
     fn requests_merge_defaults_and_resolve_builtins() {
         let defaults = json!({"policy": "vllm"});
         let case = json!({"name": "n", "context": {"arch": "x"}, "expect": {}});
+        let fixtures = json!({"github": {"ev": {"sha": "abc"}}});
         let r = request(
             "derive",
             defaults.as_object().unwrap(),
             case.as_object().unwrap(),
+            fixtures.as_object().unwrap(),
         )
         .unwrap();
         assert_eq!(r["op"], "derive");
         assert!(r["policy"].as_str().unwrap().contains("\"vllm\""));
         assert_eq!(r["context"]["arch"], "x");
         assert!(r.get("name").is_none());
+        // A string naming a fixture of its field is replaced by it.
+        let case = json!({"github": "ev", "other": "ev"});
+        let r = request(
+            "metadata",
+            &Map::new(),
+            case.as_object().unwrap(),
+            fixtures.as_object().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(r["github"], json!({"sha": "abc"}));
+        assert_eq!(r["other"], "ev");
     }
 }

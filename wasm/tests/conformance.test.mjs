@@ -21,13 +21,15 @@ function policyText(v) {
   return JSON.stringify(v, null, 2);
 }
 
-function request(op, defaults, kase) {
+// A field whose value names an entry of the file's `fixtures` for that
+// field gets the entry (as in the Rust runner).
+function request(op, defaults, kase, fixtures = {}) {
   const req = { op };
   for (const [k, v] of [...Object.entries(defaults), ...Object.entries(kase)]) {
     if (k === "name" || k === "source" || k === "expect") continue;
     if (k === "policy") req.policy = policyText(v);
     else if (k === "policy_text") req.policy = v;
-    else req[k] = v;
+    else req[k] = typeof v === "string" && fixtures[k] && Object.hasOwn(fixtures[k], v) ? fixtures[k][v] : v;
   }
   return req;
 }
@@ -37,10 +39,10 @@ const eq = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 function compare(expect, got) {
   for (const [k, w] of Object.entries(expect)) {
     const g = got[k] ?? null;
-    if (k === "values") {
+    if (k === "values" || k === "bake" || k === "outputs") {
       for (const [name, wv] of Object.entries(w)) {
         const gv = g?.[name] ?? null;
-        if (!eq(gv, wv)) return `values.${name}: expected ${JSON.stringify(wv)}, got ${JSON.stringify(gv)}`;
+        if (!eq(gv, wv)) return `${k}.${name}: expected ${JSON.stringify(wv)}, got ${JSON.stringify(gv)}`;
       }
     } else if (k === "message_contains") {
       if (!String(got.message ?? "").includes(w)) return `message ${JSON.stringify(got.message)} lacks ${JSON.stringify(w)}`;
@@ -77,7 +79,7 @@ for (const file of files) {
     const failures = [];
     for (const kase of doc.cases) {
       total++;
-      const req = request(doc.op ?? "derive", doc.defaults ?? {}, kase);
+      const req = request(doc.op ?? "derive", doc.defaults ?? {}, kase, doc.fixtures ?? {});
       const got = JSON.parse(engine.run(JSON.stringify(req)));
       const why = compare(kase.expect, got);
       if (why) failures.push(`${kase.name}: ${why}`);

@@ -111,6 +111,39 @@ pub enum Answer {
         /// The cards.
         cards: Vec<ArtifactCard>,
     },
+    /// What docker/metadata-action would output.
+    Metadata(Box<crate::metadata::Metadata>),
+    /// metadata-action's outputs in the format the request named.
+    RenderedMetadata {
+        /// The format.
+        format: crate::metadata::MetaFormat,
+        /// The exact text a host prints.
+        text: String,
+        /// metadata-action's warnings (a host prints them on stderr).
+        warnings: Vec<String>,
+    },
+    /// A workflow step imported as a policy.
+    Imported {
+        /// The policy's JSON text.
+        policy: String,
+    },
+    /// A workflow step could not be imported.
+    ImportError {
+        /// Why, naming the step and input.
+        message: String,
+    },
+    /// A metadata-action computation failed.
+    MetadataError {
+        /// What failed, naming the input line or fact.
+        message: String,
+        /// UTC offsets the request must give (ask again with them in
+        /// `zones`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        missing_offsets: Vec<crate::metadata::ZoneNeed>,
+        /// Whether the request must give `commit_date` (ask again with it).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        missing_commit_date: bool,
+    },
     /// Artifacts read from input.
     Artifacts {
         /// The artifacts.

@@ -152,6 +152,37 @@ pub fn run(request: Request) -> Answer {
                 column: e.column,
             },
         },
+        Request::Metadata { request, format } => {
+            match crate::metadata::generate(&request).and_then(|m| match format {
+                None => Ok(Answer::Metadata(Box::new(m))),
+                Some(format) => Ok(Answer::RenderedMetadata {
+                    format,
+                    text: crate::metadata::render(&m, format)?,
+                    warnings: m.warnings,
+                }),
+            }) {
+                Ok(a) => a,
+                Err(e) => Answer::MetadataError {
+                    message: e.message,
+                    missing_offsets: e.missing_offsets,
+                    missing_commit_date: e.missing_commit_date,
+                },
+            }
+        }
+        Request::ImportMetadataAction {
+            text,
+            file,
+            step,
+            set,
+        } => match crate::metadata::import_workflow(
+            &text,
+            file.as_deref().unwrap_or("workflow.yml"),
+            step.as_deref(),
+            &set,
+        ) {
+            Ok(policy) => Answer::Imported { policy },
+            Err(message) => Answer::ImportError { message },
+        },
         Request::ParseReference { reference } => match Reference::parse(&reference) {
             Ok(r) => Answer::Reference {
                 normalized: r.normalized().to_string(),
@@ -336,6 +367,18 @@ mod typescript {
             crate::check::Severity::decl(&cfg),
             crate::check::Card::decl(&cfg),
             crate::check::ArtifactCard::decl(&cfg),
+            crate::metadata::Metadata::decl(&cfg),
+            crate::metadata::MetaVersion::decl(&cfg),
+            crate::metadata::MetaOutputs::decl(&cfg),
+            crate::metadata::RuleOutcome::decl(&cfg),
+            crate::metadata::MetaFormat::decl(&cfg),
+            crate::metadata::MetaRequest::decl(&cfg),
+            crate::metadata::MetaInputs::decl(&cfg),
+            crate::metadata::ListInput::decl(&cfg),
+            crate::metadata::GitHubContext::decl(&cfg),
+            crate::metadata::CiFacts::decl(&cfg),
+            crate::metadata::ZoneOffsets::decl(&cfg),
+            crate::metadata::ZoneNeed::decl(&cfg),
         ];
         for d in all {
             out.push('\n');

@@ -92,6 +92,26 @@ pub enum Request {
         /// Build context for rules that use `{value:NAME}`.
         context: Option<Context>,
     },
+    /// What docker/metadata-action would output for its inputs and a
+    /// GitHub context ([`crate::metadata`]).
+    Metadata {
+        /// What to compute.
+        request: Box<crate::metadata::MetaRequest>,
+        /// The format to render (absent: the outputs as data).
+        format: Option<crate::metadata::MetaFormat>,
+    },
+    /// A GitHub workflow's docker/metadata-action step as a policy
+    /// ([`crate::metadata::import_workflow`]).
+    ImportMetadataAction {
+        /// The workflow's YAML text.
+        text: String,
+        /// Its file name, for the policy's name and messages.
+        file: Option<String>,
+        /// The step's `id` or `JOB.N`, when the workflow has several.
+        step: Option<String>,
+        /// Values of the `${{ … }}` expressions its inputs use.
+        set: BTreeMap<String, String>,
+    },
     /// Read artifacts from JSON or YAML input text (`docker inspect`, OCI
     /// config or index, Kubernetes objects or lists, multi-document YAML),
     /// each with `file` and the line it came from.
@@ -127,6 +147,8 @@ mod wire {
         Describe,
         Cards,
         Read,
+        Metadata,
+        ImportMetadataAction,
     }
 
     /// Every field any op has; `Some` when the request wrote it. `null` is
@@ -161,6 +183,24 @@ mod wire {
         /// An output format's name, read as the op's format type.
         #[serde(default, deserialize_with = "present")]
         pub format: Option<String>,
+        #[serde(default, deserialize_with = "present")]
+        pub inputs: Option<crate::metadata::MetaInputs>,
+        #[serde(default, deserialize_with = "present")]
+        pub ci: Option<crate::metadata::CiFacts>,
+        #[serde(default, deserialize_with = "present")]
+        pub step: Option<String>,
+        #[serde(default, deserialize_with = "present")]
+        pub set: Option<BTreeMap<String, String>>,
+        #[serde(default, deserialize_with = "present")]
+        pub github: Option<crate::metadata::GitHubContext>,
+        #[serde(default, deserialize_with = "present")]
+        pub repo: Option<Option<serde_json::Value>>,
+        #[serde(default, deserialize_with = "present")]
+        pub now: Option<String>,
+        #[serde(default, deserialize_with = "present")]
+        pub commit_date: Option<Option<String>>,
+        #[serde(default, deserialize_with = "present")]
+        pub zones: Option<BTreeMap<String, crate::metadata::ZoneOffsets>>,
     }
 
     impl Request {
@@ -179,6 +219,15 @@ mod wire {
                 ("env", self.env.is_some()),
                 ("file", self.file.is_some()),
                 ("format", self.format.is_some()),
+                ("inputs", self.inputs.is_some()),
+                ("ci", self.ci.is_some()),
+                ("step", self.step.is_some()),
+                ("set", self.set.is_some()),
+                ("github", self.github.is_some()),
+                ("repo", self.repo.is_some()),
+                ("now", self.now.is_some()),
+                ("commit_date", self.commit_date.is_some()),
+                ("zones", self.zones.is_some()),
             ]
             .into_iter()
             .filter_map(|(name, written)| written.then_some(name))
@@ -216,6 +265,24 @@ impl TryFrom<wire::Request> for Request {
             ),
             Op::Cards => ("cards", &["policy", "artifacts", "context"]),
             Op::Read => ("read", &["text", "file"]),
+            Op::ImportMetadataAction => {
+                ("import_metadata_action", &["text", "file", "step", "set"])
+            }
+            Op::Metadata => (
+                "metadata",
+                &[
+                    "inputs",
+                    "policy",
+                    "github",
+                    "ci",
+                    "repo",
+                    "env",
+                    "now",
+                    "commit_date",
+                    "zones",
+                    "format",
+                ],
+            ),
         };
         if let Some(f) = w.written().find(|f| !fields.contains(f)) {
             return Err(format!("unknown field `{f}` for op `{op}`"));
@@ -286,6 +353,26 @@ impl TryFrom<wire::Request> for Request {
             Op::Read => Request::Read {
                 text: required(w.text, "text", op)?,
                 file: w.file.flatten(),
+            },
+            Op::ImportMetadataAction => Request::ImportMetadataAction {
+                text: required(w.text, "text", op)?,
+                file: w.file.flatten(),
+                step: w.step,
+                set: w.set.unwrap_or_default(),
+            },
+            Op::Metadata => Request::Metadata {
+                format: format_of(format, crate::metadata::MetaFormat::from_name)?,
+                request: Box::new(crate::metadata::MetaRequest {
+                    inputs: w.inputs,
+                    policy: w.policy,
+                    github: w.github.unwrap_or_default(),
+                    ci: w.ci,
+                    repo: w.repo.flatten(),
+                    env: w.env.unwrap_or_default(),
+                    now: required(w.now, "now", op)?,
+                    commit_date: w.commit_date.flatten(),
+                    zones: w.zones.unwrap_or_default(),
+                }),
             },
         })
     }

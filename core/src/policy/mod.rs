@@ -25,6 +25,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "pin",
     "rules",
     "card",
+    "metadata_action",
 ];
 
 /// Largest policy format version this engine understands.
@@ -43,6 +44,8 @@ pub struct Policy {
     pub(crate) pin: Option<PinSpec>,
     pub(crate) rules: Vec<crate::rule::Rule>,
     pub(crate) card: crate::rule::CardSpec,
+    /// docker/metadata-action's inputs (`metadata_action`), checked.
+    pub(crate) metadata_action: Option<crate::metadata::MetaInputs>,
     /// Longest derived value, in bytes.
     pub(crate) value_limit: usize,
     /// Most bytes one derivation may compute.
@@ -263,6 +266,12 @@ impl Policy {
         self.values
             .iter()
             .filter_map(|v| v.persist.as_ref().map(|p| (&*v.name, p.file.as_str())))
+    }
+
+    /// docker/metadata-action's inputs (`metadata_action`), if the policy
+    /// has them.
+    pub fn metadata_action(&self) -> Option<&crate::metadata::MetaInputs> {
+        self.metadata_action.as_ref()
     }
 
     /// The pin rewrite specification, if the policy has one.

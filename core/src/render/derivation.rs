@@ -235,7 +235,9 @@ fn unique_names<'n>(
     Ok(())
 }
 
-fn github_line(out: &mut String, name: &str, value: &str) {
+/// One `$GITHUB_OUTPUT` entry: `name=value`, or the heredoc form with a
+/// delimiter the value does not hold when it spans lines.
+pub(crate) fn github_line(out: &mut String, name: &str, value: &str) {
     if value.contains(['\n', '\r']) {
         let mut delim = "IMPRINT_EOF".to_owned();
         let mut n = 0;

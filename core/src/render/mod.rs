@@ -17,6 +17,7 @@ mod report;
 mod text;
 
 pub use card::{render_card, CardFormat};
+pub(crate) use derivation::github_line;
 pub use derivation::{render, shell_quote, OutputFormat};
 pub use report::{render_report, ReportFormat};
 pub use text::visible;
@@ -32,7 +33,7 @@ fn severity_word(s: Severity) -> &'static str {
 }
 
 /// The format called `name` among `all`, or an error listing them.
-fn parse_name<T: Copy>(name: &str, all: &[(&'static str, T)]) -> Result<T, String> {
+pub(crate) fn parse_name<T: Copy>(name: &str, all: &[(&'static str, T)]) -> Result<T, String> {
     all.iter()
         .find(|(n, _)| *n == name)
         .map(|(_, f)| *f)

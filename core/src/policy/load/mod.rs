@@ -5,6 +5,7 @@
 //! so it can keep going after the first problem and name each one's place.
 
 mod conditions;
+mod metadata;
 mod outputs;
 mod positions;
 mod rules;

@@ -80,6 +80,9 @@ impl Loader<'_> {
         let pin = m.get("pin").and_then(|v| self.pin(v));
         let rules = m.get("rules").map(|v| self.rules(v)).unwrap_or_default();
         let card = self.card(m.get("card"));
+        let metadata_action = m
+            .get("metadata_action")
+            .and_then(|v| self.metadata_action(v));
         let values: Vec<ValueDef> = values.into_iter().collect::<Option<_>>()?;
         let order = self.order(&values)?;
         Some(Policy {
@@ -92,6 +95,7 @@ impl Loader<'_> {
             pin,
             rules,
             card,
+            metadata_action,
             value_limit: self.limits.value_bytes,
             total_limit: self.limits.derivation_bytes,
         })
