@@ -2,7 +2,7 @@
 
 use crate::check_inputs::InputKind;
 use crate::engine::EngineKind;
-use crate::output::{CardFormat, CheckFormat, Format};
+use crate::output::{CardFormat, CheckFormat, Format, MetadataFormat};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -20,6 +20,8 @@ Examples:
   imprint check --policy obol-stack --format github deploy/
   imprint check --policy airunway --derive --arg provider=dynamo bin/provider
   imprint describe vllm/vllm-openai:v0.20.0 --policy vllm --labels-from inspect.json
+  imprint metadata --policy image.json --format dotenv
+  imprint import metadata-action .github/workflows/docker.yml > image.json
 
 Exit status: 0 ok, 1 a check failed, 2 error.";
 
@@ -58,6 +60,12 @@ pub enum Cmd {
     Check(CheckArgs),
     /// Print the provenance card of one image.
     Describe(DescribeArgs),
+    /// Image tags, labels and annotations as docker/metadata-action computes
+    /// them, from a policy's `metadata_action` (or its inputs given here),
+    /// in GitHub Actions, GitLab CI, Buildkite or a plain checkout.
+    Metadata(MetadataArgs),
+    /// Turn each docker/metadata-action step of a GitHub workflow into a policy.
+    Import(ImportArgs),
     /// Load a policy and report every problem in it.
     Validate(PolicyArg),
     /// List the builtin policies, or print one.
@@ -65,6 +73,55 @@ pub enum Cmd {
         /// Print this builtin policy's JSON.
         name: Option<String>,
     },
+}
+
+/// `imprint metadata`.
+#[derive(Debug, Args)]
+pub struct MetadataArgs {
+    /// A policy with `metadata_action` (a file or a builtin name); or give
+    /// metadata-action's inputs with the options below.
+    #[arg(long, short = 'p', value_name = "FILE|NAME")]
+    pub policy: Option<String>,
+    /// metadata-action's `images` input (its text, as in a workflow).
+    #[arg(long, value_name = "TEXT")]
+    pub images: Option<String>,
+    /// metadata-action's `tags` input.
+    #[arg(long, value_name = "TEXT")]
+    pub tags: Option<String>,
+    /// metadata-action's `flavor` input.
+    #[arg(long, value_name = "TEXT")]
+    pub flavor: Option<String>,
+    /// metadata-action's `labels` input.
+    #[arg(long, value_name = "TEXT")]
+    pub labels: Option<String>,
+    /// metadata-action's `annotations` input.
+    #[arg(long, value_name = "TEXT")]
+    pub annotations: Option<String>,
+    /// The checkout to read git facts from.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub repo: PathBuf,
+    /// What to print.
+    #[arg(long, short = 'f', value_enum, default_value_t = MetadataFormat::Tags)]
+    pub format: MetadataFormat,
+}
+
+/// `imprint import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What to import from: `metadata-action` (docker/metadata-action steps).
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    /// The GitHub workflow file (`-` for standard input).
+    #[arg(value_name = "WORKFLOW.yml")]
+    pub workflow: String,
+    /// Which step, when the workflow has several: its `id`, or `JOB.N`
+    /// (the N-th step of job JOB, from 1).
+    #[arg(long, value_name = "ID")]
+    pub step: Option<String>,
+    /// The value of a `${{ EXPR }}` the step's inputs use, which only GitHub
+    /// evaluates (`--set env.REGISTRY=ghcr.io`).
+    #[arg(long = "set", value_name = "EXPR=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// `--policy`.

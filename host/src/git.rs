@@ -268,6 +268,37 @@ impl Checkout {
         Ok(fact)
     }
 
+    /// `HEAD`'s committer date, strict ISO 8601 (`git show -s --format=%cI`).
+    pub fn commit_date(&mut self) -> Result<Fact, Hung> {
+        match &self.state {
+            State::NotRepo => return Ok(Fact::Absent),
+            State::Refused(why) => return Ok(Fact::Failed(why.clone())),
+            State::Repo => {}
+        }
+        Ok(match self.head()? {
+            Fact::Known(_) => match self.must(&["show", "-s", "--format=%cI", "HEAD", "--"])? {
+                Fact::Known(s) => Fact::Known(s.trim().to_owned()),
+                other => other,
+            },
+            other => other,
+        })
+    }
+
+    /// The branch `origin/HEAD` names (`main`), absent when it names none.
+    pub fn default_branch(&mut self) -> Result<Fact, Hung> {
+        if !matches!(self.state, State::Repo) {
+            return Ok(Fact::Absent);
+        }
+        let args = ["symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"];
+        Ok(match self.run(&args)? {
+            Ran::Ok(b) => b
+                .trim()
+                .strip_prefix("origin/")
+                .map_or(Fact::Absent, |b| Fact::Known(b.to_owned())),
+            Ran::Err { .. } => Fact::Absent,
+        })
+    }
+
     /// One fact.
     pub fn fact(&mut self, fact: &GitFact) -> Result<Fact, Hung> {
         match &self.state {

@@ -4,6 +4,7 @@
 //! [`imprint_core::render_card`]), so the CLI on either engine, the
 //! WebAssembly package and any JavaScript host print the same bytes.
 
+use imprint_core::metadata::MetaFormat;
 use imprint_core::{CardFormat as EngineCardFormat, OutputFormat, ReportFormat};
 
 /// Output formats of `imprint derive`.
@@ -84,6 +85,38 @@ impl From<CardFormat> for EngineCardFormat {
         match f {
             CardFormat::Human => Self::Human,
             CardFormat::Json => Self::Json,
+        }
+    }
+}
+
+/// Output formats of `imprint metadata`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MetadataFormat {
+    /// The tags, one per line.
+    Tags,
+    /// The labels, one `key=value` per line.
+    Labels,
+    /// metadata-action's `json` output.
+    Json,
+    /// `$GITHUB_OUTPUT` entries for metadata-action's outputs (version,
+    /// tags, tag-names, labels, annotations, json).
+    Github,
+    /// `DOCKER_METADATA_OUTPUT_<NAME>=value` lines, values shell-quoted
+    /// (a GitLab dotenv report, or `source`).
+    Dotenv,
+    /// A `docker buildx bake` file with the tags, labels and `DOCKER_META_*` args.
+    Bake,
+}
+
+impl From<MetadataFormat> for MetaFormat {
+    fn from(f: MetadataFormat) -> Self {
+        match f {
+            MetadataFormat::Tags => Self::Tags,
+            MetadataFormat::Labels => Self::Labels,
+            MetadataFormat::Json => Self::Json,
+            MetadataFormat::Github => Self::Github,
+            MetadataFormat::Dotenv => Self::Dotenv,
+            MetadataFormat::Bake => Self::Bake,
         }
     }
 }

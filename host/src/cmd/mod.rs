@@ -4,12 +4,16 @@
 mod check;
 mod context;
 mod derive;
+mod import;
+mod metadata;
 mod pin;
 mod policy;
 
 use check::{check_cmd, describe_cmd};
 use context::{gathered, options};
 use derive::{derive_cmd, derive_loaded};
+use import::import_cmd;
+use metadata::metadata_cmd;
 use pin::pin_cmd;
 use policy::unknown_builtin;
 pub use policy::{load_policy_text, Loaded};
@@ -76,6 +80,8 @@ pub fn run(cmd: Cmd, engine: &mut dyn Engine, out: &mut impl Write) -> Result<St
         Cmd::Pin(a) => pin_cmd(&a, engine, out),
         Cmd::Check(a) => check_cmd(&a, engine, out),
         Cmd::Describe(a) => describe_cmd(&a, engine, out),
+        Cmd::Metadata(a) => metadata_cmd(&a, engine, out),
+        Cmd::Import(a) => import_cmd(&a, engine, out),
         Cmd::Validate(p) => {
             let loaded = load_policy_text(&p.policy)?;
             let req = json!({ "op": "validate", "policy": loaded.text });

@@ -24,6 +24,7 @@ mod git_repos;
 mod go_binary;
 mod hostile;
 mod kube_yaml;
+mod metadata_cli;
 mod module_cache;
 mod output_escaping;
 mod pin;
