@@ -1,0 +1,207 @@
+// The action run the way a runner runs it: `node action/dist/index.cjs`
+// (the committed bundle) with INPUT_* variables, GITHUB_* variables, an
+// event payload at GITHUB_EVENT_PATH, GITHUB_OUTPUT/GITHUB_ENV files and
+// RUNNER_TEMP, the GitHub API played by a loopback server. Every case of
+// the metadata-action vectors (tests/vectors/metadata-action*.json) runs
+// through it, and its outputs are read back from GITHUB_OUTPUT.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const bundle = join(root, 'action', 'dist', 'index.cjs');
+const vectors = join(root, 'tests', 'vectors');
+
+/** Reads a GITHUB_OUTPUT/GITHUB_ENV file: `name<<delimiter` … `delimiter`. */
+export function readRunnerFile(text) {
+  const out = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<]+)<<(ghadelimiter_[0-9a-f-]+)$/.exec(lines[i]);
+    if (!m) continue;
+    const value = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
+    assert.ok(i < lines.length, `unterminated ${m[1]}`);
+    out[m[1]] = value.join('\n');
+  }
+  return out;
+}
+
+/** An action input that reaches the action's list parser as these items. */
+function listInput(v) {
+  if (typeof v === 'string') return v;
+  return v.map(item => `"${item.replace(/"/g, '""')}"`).join('\n');
+}
+
+/** The loopback GitHub API: the case's repository and commit date. */
+async function apiServer() {
+  const state = { repo: null, commitDate: null, requests: [] };
+  const server = createServer((req, res) => {
+    state.requests.push(req.url);
+    const json = (code, body) => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (/^\/repos\/[^/]+\/[^/]+$/.test(req.url) && state.repo) return json(200, state.repo);
+    if (/^\/repos\/[^/]+\/[^/]+\/commits\//.test(req.url) && state.commitDate) {
+      return json(200, { commit: { committer: { date: state.commitDate } } });
+    }
+    return json(404, { message: 'Not Found' });
+  });
+  await new Promise(r => server.listen(0, '127.0.0.1', r));
+  return { server, state, url: `http://127.0.0.1:${server.address().port}` };
+}
+
+/** Runs the bundle with `env`; its exit code, stdout and files. */
+function runAction(env, dir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bundle], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', d => (stdout += d));
+    child.stderr.on('data', d => (stderr += d));
+    child.on('error', reject);
+    child.on('close', code => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The environment a runner gives for one vector case. */
+function caseEnv(doc, kase, api, dir) {
+  const pick = (k, v) => (typeof v === 'string' && doc.fixtures?.[k]?.[v] !== undefined ? doc.fixtures[k][v] : v);
+  const merged = { ...(doc.defaults ?? {}), ...kase };
+  const github = pick('github', merged.github) ?? {};
+  const payloadPath = join(dir, 'event.json');
+  writeFileSync(payloadPath, JSON.stringify(github.payload ?? {}));
+  const env = {
+    PATH: process.env.PATH,
+    GITHUB_REPOSITORY: 'docker/repo',
+    GITHUB_EVENT_PATH: payloadPath,
+    GITHUB_API_URL: api.url,
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_ENV: join(dir, 'env'),
+    RUNNER_TEMP: dir,
+    'INPUT_GITHUB-TOKEN': 'test-token',
+    SOURCE_DATE_EPOCH: String(Date.parse(merged.now) / 1000),
+    ...(merged.env ?? {}),
+  };
+  if (github.event_name != null) env.GITHUB_EVENT_NAME = github.event_name;
+  if (github.sha != null) env.GITHUB_SHA = github.sha;
+  if (github.ref != null) env.GITHUB_REF = github.ref;
+  for (const [name, v] of Object.entries(merged.inputs ?? {})) {
+    env[`INPUT_${name.toUpperCase()}`] = name.startsWith('sep-') || name === 'bake-target' ? v : listInput(v);
+  }
+  api.state.repo = pick('repo', merged.repo);
+  api.state.commitDate = merged.commit_date ?? null;
+  writeFileSync(env.GITHUB_OUTPUT, '');
+  writeFileSync(env.GITHUB_ENV, '');
+  return env;
+}
+
+/** What the outputs must be for a case's expectation; a list of mismatches. */
+function check(kase, env, outputs) {
+  const e = kase.expect;
+  const why = [];
+  const eq = (name, got, want) => {
+    if (JSON.stringify(got) !== JSON.stringify(want)) why.push(`${name}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  };
+  const sep = s => kase.inputs?.[s] || '\n';
+  const levels = (env.DOCKER_METADATA_ANNOTATIONS_LEVELS || 'manifest').split(',');
+  if (e.version) eq('version', outputs.version, e.version.main ?? '');
+  if (e.tags) eq('tags', outputs.tags, e.tags.join(sep('sep-tags')));
+  if (e.labels) eq('labels', outputs.labels, e.labels.join(sep('sep-labels')));
+  if (e.annotations) {
+    eq('annotations', outputs.annotations, levels.flatMap(l => e.annotations.map(a => `${l}:${a}`)).join(sep('sep-annotations')));
+  }
+  if (e.json) eq('json', JSON.parse(outputs.json), e.json);
+  const bakeFiles = { tags: 'bake-file-tags', labels: 'bake-file-labels', annotations: 'bake-file-annotations', all: 'bake-file' };
+  for (const [k, want] of Object.entries(e.bake ?? {})) eq(`bake.${k}`, JSON.parse(readFileSync(outputs[bakeFiles[k]], 'utf8')), want);
+  for (const [k, want] of Object.entries(e.outputs ?? {})) {
+    if (k === 'bake') {
+      for (const [b, text] of Object.entries(want)) eq(`outputs.bake.${b}`, readFileSync(outputs[bakeFiles[b]], 'utf8'), text);
+    } else eq(`outputs.${k}`, outputs[k], want);
+  }
+  return why;
+}
+
+const files = readdirSync(vectors).filter(f => f.startsWith('metadata-action') && f.endsWith('.json'));
+
+for (const file of files) {
+  test(`the action over ${file}`, async () => {
+    const doc = JSON.parse(readFileSync(join(vectors, file), 'utf8'));
+    const api = await apiServer();
+    const failures = [];
+    try {
+      for (const kase of doc.cases) {
+        const dir = mkdtempSync(join(tmpdir(), 'imprint-action-'));
+        const env = caseEnv(doc, kase, api, dir);
+        const r = await runAction(env, dir);
+        if (kase.expect.type === 'metadata_error') {
+          if (r.code !== 1 || !r.stdout.includes('::error::')) failures.push(`${kase.name}: expected a failed step, got ${r.code}`);
+          continue;
+        }
+        if (r.code !== 0) {
+          failures.push(`${kase.name}: exit ${r.code}: ${r.stdout.split('\n').filter(l => l.startsWith('::error')).join(' ')}${r.stderr}`);
+          continue;
+        }
+        const outputs = readRunnerFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'));
+        const exported = readRunnerFile(readFileSync(env.GITHUB_ENV, 'utf8'));
+        assert.equal(exported.DOCKER_METADATA_OUTPUT_TAGS, outputs.tags, `${kase.name}: exported tags`);
+        for (const w of check(kase, env, outputs)) failures.push(`${kase.name}: ${w}`);
+      }
+    } finally {
+      api.server.close();
+    }
+    assert.deepEqual(failures, []);
+  });
+}
+
+test('hostile values survive the runner file format', async () => {
+  const api = await apiServer();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'imprint-action-'));
+    const doc = { fixtures: {}, defaults: {} };
+    const kase = {
+      now: '2020-01-10T00:30:00.000Z',
+      github: { event_name: 'push', sha: 'abc1234def', ref: 'refs/heads/main', payload: {} },
+      // A label whose value spans lines and holds `<<`, a delimiter-like
+      // word and a line that looks like an entry of the file.
+      inputs: { tags: ['type=raw,value=x'], labels: ['evil=a<<EOF\nghadelimiter_0\nversion<<ghadelimiter_1\nEOF'] },
+      expect: {},
+    };
+    const env = caseEnv(doc, kase, api, dir);
+    const r = await runAction(env, dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const outputs = readRunnerFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'));
+    assert.equal(outputs.version, 'x');
+    assert.ok(outputs.labels.includes('evil=a<<EOF\nghadelimiter_0\nversion<<ghadelimiter_1\nEOF'), outputs.labels);
+    assert.deepEqual(Object.keys(outputs).slice(0, 3), ['version', 'tags', 'tag-names']);
+  } finally {
+    api.server.close();
+  }
+});
+
+test('a failing computation fails the step with the message', async () => {
+  const api = await apiServer();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'imprint-action-'));
+    const kase = {
+      now: '2020-01-10T00:30:00.000Z',
+      github: { event_name: 'push', sha: 'abc1234def', ref: 'refs/heads/main', payload: {} },
+      inputs: { tags: ['type=semver'] },
+      expect: {},
+    };
+    const env = caseEnv({ fixtures: {}, defaults: {} }, kase, api, dir);
+    const r = await runAction(env, dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^::error::Missing pattern attribute for type=semver$/m);
+    assert.equal(readFileSync(env.GITHUB_OUTPUT, 'utf8'), '');
+  } finally {
+    api.server.close();
+  }
+});
