@@ -2,22 +2,24 @@
 //! (`images`, `tags`, `flavor`, `labels`, `annotations`) and a build's
 //! facts (the GitHub context, the repository's data, the clock) to its
 //! version, tags, labels, annotations, `json` output and bake files, byte
-//! for byte as metadata-action v6 computes them (`../shared` reference,
-//! checked against upstream's 131-row test table in
+//! for byte as metadata-action v6 computes them (policies/README.md,
+//! "metadata-action"; checked against upstream's 131-row test table in
 //! `tests/vectors/metadata-action.json`).
 //!
 //! The pieces, in the order a request flows through them:
-//! - [`csv`]: an input's text to its lines, and a line to its fields;
-//! - [`rules`]: tag rules, the flavor and images from their lines;
-//! - [`expr`]: the Handlebars subset of `{{branch}}`, `{{date 'YYYY'}}` …;
-//!   [`moment`] formats dates, [`pep440`] reads Python versions, [`jsre`]
+//! - `csv`: an input's text to its lines, and a line to its fields;
+//! - `rules`: tag rules, the flavor and images from their lines;
+//! - `expr`: the Handlebars subset of `{{branch}}`, `{{date 'YYYY'}}` …;
+//!   [`moment`] formats dates, [`pep440`] reads Python versions, `jsre`
 //!   reads JavaScript regular expressions;
-//! - [`version`]: each rule's value, the main and partial versions, and
+//! - `version`: each rule's value, the main and partial versions, and
 //!   `latest`;
-//! - [`labels`]: the generated OCI labels and annotations with the user's
+//! - `labels`: the generated OCI labels and annotations with the user's
 //!   overrides, in ICU collation order ([`collate`]);
-//! - [`outputs`]: tags per image, the `json` output and the bake files;
-//!   [`render()`] prints them for a shell or another CI.
+//! - `outputs`: tags per image, the `json` output and the bake files;
+//!   [`render()`] prints them for a shell or another CI;
+//! - [`ci`]: the same facts from GitLab CI, Buildkite or a plain checkout;
+//!   [`import_workflow`]: a workflow's metadata-action step as a policy.
 //!
 //! Pure like the rest of the engine: the host hands in the clock (`now`),
 //! a commit date when the event payload lacks one, and the UTC offsets of
