@@ -316,7 +316,7 @@ var import_node_child_process = require("node:child_process");
 var import_node_fs = require("node:fs");
 
 // src/api.mjs
-var API_TIMEOUT_MS = 1e4;
+var API_TIMEOUT_MS = Number(process.env.IMPRINT_API_TIMEOUT_MS) > 0 ? Number(process.env.IMPRINT_API_TIMEOUT_MS) : 1e4;
 async function apiGet(path, token) {
   const base = (process.env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
   const url = `${base}${path}`;
@@ -393,14 +393,17 @@ function gitRefAndSha(cwd) {
   throw new FactError("Cannot infer ref from detached HEAD (check out a branch or a tag)");
 }
 async function repoData(repo, payload, token, warnings) {
+  const r = payload?.repository;
+  const complete = r && typeof r === "object" && typeof r.name === "string" && typeof r.html_url === "string" && "default_branch" in r;
+  if (complete) return r;
   if (token) {
     const got = await apiGet(`/repos/${repo.owner}/${repo.repo}`, token);
     if (got.ok) return got.data;
-    warnings.push(`the repository's data could not be read from the GitHub API (${got.why}); using the event payload's`);
+    warnings.push(`the repository's data could not be read from the GitHub API (${got.why})`);
   }
-  if (payload?.repository && typeof payload.repository === "object") return payload.repository;
+  if (r && typeof r === "object") return r;
   warnings.push(
-    "no repository data (no token for the GitHub API, and the event payload holds none): the title, description, url, source and licenses labels are empty"
+    "no repository data (the event payload holds none, and no token for the GitHub API): the title, description, url, source and licenses labels are empty"
   );
   return null;
 }

@@ -3,8 +3,8 @@
 // timeout: a failure is a value the caller reports, never a hang or a
 // crash.
 
-/** How long one API request may take. */
-export const API_TIMEOUT_MS = 10_000;
+/** How long one API request may take (IMPRINT_API_TIMEOUT_MS overrides it). */
+export const API_TIMEOUT_MS = Number(process.env.IMPRINT_API_TIMEOUT_MS) > 0 ? Number(process.env.IMPRINT_API_TIMEOUT_MS) : 10_000;
 
 /**
  * GETs `path` from the API at `GITHUB_API_URL` (default api.github.com).

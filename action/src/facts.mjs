@@ -1,8 +1,8 @@
 // The facts a metadata-action computation reads, gathered as the real
 // action gathers them (its src/context.ts), but from what is already at
 // hand first: the workflow context from the environment and the event
-// payload, the repository from the API when a token is given (else the
-// payload), a commit date from the payload, the API or git, the clock from
+// payload, the repository from the payload (else the API, with a token), a
+// commit date from the payload, the API or git, the clock from
 // SOURCE_DATE_EPOCH. What could not be learned is said, not invented.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -94,22 +94,27 @@ export function gitRefAndSha(cwd) {
 }
 
 /**
- * The repository data: the API's with a token (as metadata-action), else
- * the payload's `repository`; `warnings` says what could not be learned.
+ * The repository data: the event payload's `repository` when it holds the
+ * fields metadata-action reads (push, pull request and tag events do), so
+ * most runs need no network; else the API's, with a token; `warnings` says
+ * what could not be learned.
  * @param {{ owner: string, repo: string }} repo
  * @param {any} payload
  * @param {string} token
  * @param {string[]} warnings
  */
 export async function repoData(repo, payload, token, warnings) {
+  const r = payload?.repository;
+  const complete = r && typeof r === 'object' && typeof r.name === 'string' && typeof r.html_url === 'string' && 'default_branch' in r;
+  if (complete) return r;
   if (token) {
     const got = await apiGet(`/repos/${repo.owner}/${repo.repo}`, token);
     if (got.ok) return got.data;
-    warnings.push(`the repository's data could not be read from the GitHub API (${got.why}); using the event payload's`);
+    warnings.push(`the repository's data could not be read from the GitHub API (${got.why})`);
   }
-  if (payload?.repository && typeof payload.repository === 'object') return payload.repository;
+  if (r && typeof r === 'object') return r;
   warnings.push(
-    'no repository data (no token for the GitHub API, and the event payload holds none): the title, description, url, source and licenses labels are empty'
+    'no repository data (the event payload holds none, and no token for the GitHub API): the title, description, url, source and licenses labels are empty'
   );
   return null;
 }

@@ -77,7 +77,16 @@ function caseEnv(doc, kase, api, dir) {
   const merged = { ...(doc.defaults ?? {}), ...kase };
   const github = pick('github', merged.github) ?? {};
   const payloadPath = join(dir, 'event.json');
-  writeFileSync(payloadPath, JSON.stringify(github.payload ?? {}));
+  // A consistent world: upstream's fixtures pair event payloads of one
+  // repository with API data of another (repo.json); the action reads the
+  // payload's repository first, so it is given the API's description of
+  // the repository (both name the same default branch, `master`).
+  const payload = structuredClone(github.payload ?? {});
+  const repoData = pick('repo', merged.repo);
+  if (payload.repository && repoData) {
+    for (const k of ['name', 'description', 'html_url', 'license']) payload.repository[k] = repoData[k];
+  }
+  writeFileSync(payloadPath, JSON.stringify(payload));
   const env = {
     PATH: process.env.PATH,
     GITHUB_REPOSITORY: 'docker/repo',
@@ -96,7 +105,7 @@ function caseEnv(doc, kase, api, dir) {
   for (const [name, v] of Object.entries(merged.inputs ?? {})) {
     env[`INPUT_${name.toUpperCase()}`] = name.startsWith('sep-') || name === 'bake-target' ? v : listInput(v);
   }
-  api.state.repo = pick('repo', merged.repo);
+  api.state.repo = repoData;
   api.state.commitDate = merged.commit_date ?? null;
   writeFileSync(env.GITHUB_OUTPUT, '');
   writeFileSync(env.GITHUB_ENV, '');
@@ -204,4 +213,76 @@ test('a failing computation fails the step with the message', async () => {
   } finally {
     api.server.close();
   }
+});
+
+test('a GitHub API that never answers does not hang the step, and says what it could not learn', async () => {
+  const sockets = new Set();
+  const silent = createServer(() => {}); // accepts, never answers
+  silent.on('connection', s => sockets.add(s));
+  await new Promise(r => silent.listen(0, '127.0.0.1', r));
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'imprint-action-'));
+    const api = { url: `http://127.0.0.1:${silent.address().port}`, state: {} };
+    const kase = {
+      now: '2020-01-10T00:30:00.000Z',
+      // A release event: its payload holds no repository, so the API is asked.
+      github: { event_name: 'release', sha: 'abc1234def', ref: 'refs/tags/v1.0.0', payload: {} },
+      inputs: { tags: ['type=ref,event=tag'] },
+      expect: {},
+    };
+    const env = { ...caseEnv({ fixtures: {}, defaults: {} }, kase, api, dir), IMPRINT_API_TIMEOUT_MS: '300' };
+    const t = Date.now();
+    const r = await runAction(env, dir);
+    assert.ok(Date.now() - t < 5000, 'bounded');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^::warning::the repository's data could not be read from the GitHub API \(GET .*no answer within 0\.3 s\)$/m);
+    assert.match(r.stdout, /^::warning::no repository data/m);
+    const outputs = readRunnerFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'));
+    assert.equal(outputs.tags, 'v1.0.0\nlatest');
+    assert.match(outputs.labels, /^org\.opencontainers\.image\.title=$/m);
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
+});
+
+test('given a policy, the action sets each value the CLI derives', async t => {
+  const cli = join(root, 'target', 'release', 'imprint');
+  try {
+    readFileSync(cli);
+  } catch {
+    t.skip('target/release/imprint is not built (cargo build --release)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'imprint-action-policy-'));
+  const git = (...args) =>
+    spawn('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: dir });
+  for (const args of [['init', '-q'], ['commit', '-q', '--allow-empty', '-m', 'one'], ['tag', 'v1.4.0']]) {
+    await new Promise((resolve, reject) => git(...args).on('close', c => (c === 0 ? resolve() : reject(new Error(`git ${args}`)))));
+  }
+  const env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    // Outside the checkout: an untracked file would make the tree dirty.
+    GITHUB_OUTPUT: join(mkdtempSync(join(tmpdir(), 'imprint-action-out-')), 'output'),
+    INPUT_POLICY: 'default',
+    INPUT_ARGS: 'image=ghcr.io/example/app',
+    'INPUT_WORKING-DIRECTORY': dir,
+    SOURCE_DATE_EPOCH: '1578616200',
+  };
+  writeFileSync(env.GITHUB_OUTPUT, '');
+  const r = await runAction(env, dir);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const outputs = readRunnerFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'));
+  const derived = await new Promise((resolve, reject) => {
+    const child = spawn(cli, ['derive', '--policy', 'default', '--arg', 'image=ghcr.io/example/app', '--repo', dir, '--format', 'json'], {
+      env: { PATH: env.PATH, HOME: dir, SOURCE_DATE_EPOCH: env.SOURCE_DATE_EPOCH },
+    });
+    let out = '';
+    child.stdout.on('data', d => (out += d));
+    child.on('error', reject);
+    child.on('close', code => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`imprint derive exited ${code}`))));
+  });
+  assert.deepEqual(outputs, derived.values);
+  assert.equal(outputs.version, '1.4.0');
 });
