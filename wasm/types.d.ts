@@ -828,7 +828,7 @@ value: string | null,
  */
 skipped: string | null, };
 
-export type MetaFormat = "tags" | "labels" | "json" | "github" | "dotenv" | "bake";
+export type MetaFormat = "tags" | "labels" | "json" | "github" | "dotenv" | "bake" | "explain";
 
 export type MetaRequest = { 
 /**

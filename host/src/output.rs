@@ -106,6 +106,8 @@ pub enum MetadataFormat {
     Dotenv,
     /// A `docker buildx bake` file with the tags, labels and `DOCKER_META_*` args.
     Bake,
+    /// Each tag rule in the order it ran: the tag it gave, or why it gave none.
+    Explain,
 }
 
 impl From<MetadataFormat> for MetaFormat {
@@ -117,6 +119,7 @@ impl From<MetadataFormat> for MetaFormat {
             MetadataFormat::Github => Self::Github,
             MetadataFormat::Dotenv => Self::Dotenv,
             MetadataFormat::Bake => Self::Bake,
+            MetadataFormat::Explain => Self::Explain,
         }
     }
 }

@@ -239,4 +239,92 @@ mod tests {
             "{e}"
         );
     }
+
+    /// A workflow step whose `with:` holds `inputs` (lines as given: each
+    /// CSV-quoted, so the action's list parsing gives them back unchanged).
+    fn workflow(inputs: &serde_json::Map<String, Value>) -> String {
+        let mut y = String::from("on: push\njobs:\n  build:\n    steps:\n      - id: meta\n        uses: docker/metadata-action@v6\n        with:\n");
+        for (k, v) in inputs {
+            match v {
+                Value::Array(items) => {
+                    y.push_str(&format!("          {k}: |2-\n"));
+                    for item in items {
+                        let item = item.as_str().unwrap_or_default();
+                        y.push_str(&format!("            \"{}\"\n", item.replace('"', "\"\"")));
+                    }
+                }
+                Value::String(text) if k.starts_with("sep-") || k == "bake-target" => {
+                    y.push_str(&format!("          {k}: {}\n", Value::String(text.clone())));
+                }
+                Value::String(text) => {
+                    y.push_str(&format!("          {k}: |2-\n"));
+                    for line in text.split('\n') {
+                        y.push_str(&format!("            {line}\n"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        y
+    }
+
+    /// Every configuration of the metadata-action vectors, written as a
+    /// workflow step, imported, and run as a policy, gives the outputs its
+    /// inputs give.
+    #[test]
+    fn every_vector_configuration_round_trips() {
+        let doc: Value =
+            serde_json::from_str(include_str!("../../../tests/vectors/metadata-action.json"))
+                .unwrap_or_default();
+        let fixtures = &doc["fixtures"];
+        let mut checked = 0;
+        for case in doc["cases"].as_array().into_iter().flatten() {
+            let Some(inputs) = case["inputs"].as_object() else {
+                continue;
+            };
+            let pick = |k: &str| {
+                let v = case
+                    .get(k)
+                    .or_else(|| doc["defaults"].get(k))
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                match v.as_str() {
+                    Some(name) if fixtures[k].get(name).is_some() => fixtures[k][name].clone(),
+                    _ => v,
+                }
+            };
+            let policy = import_workflow(&workflow(inputs), "wf.yml", None, &BTreeMap::new());
+            assert!(policy.is_ok(), "{}: {policy:?}", case["name"]);
+            let mut base = serde_json::Map::new();
+            for k in ["github", "repo", "now", "zones"] {
+                base.insert(k.to_owned(), pick(k));
+            }
+            for k in ["env", "commit_date"] {
+                if let Some(v) = case.get(k) {
+                    base.insert(k.to_owned(), v.clone());
+                }
+            }
+            let request =
+                serde_json::from_value::<crate::metadata::MetaRequest>(Value::Object(base));
+            assert!(request.is_ok(), "{}: {request:?}", case["name"]);
+            let mut direct = request.unwrap_or_default();
+            let mut imported = direct.clone();
+            direct.inputs = serde_json::from_value(Value::Object(inputs.clone())).ok();
+            assert!(direct.inputs.is_some(), "{}", case["name"]);
+            imported.policy = policy.ok();
+            let (a, b) = (
+                crate::metadata::generate(&direct),
+                crate::metadata::generate(&imported),
+            );
+            assert!(a.is_ok(), "{}: {a:?}", case["name"]);
+            assert_eq!(
+                a.map(|m| m.outputs).ok(),
+                b.map(|m| m.outputs).ok(),
+                "{}",
+                case["name"]
+            );
+            checked += 1;
+        }
+        assert!(checked > 120, "{checked}");
+    }
 }

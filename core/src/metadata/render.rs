@@ -26,17 +26,21 @@ pub enum MetaFormat {
     Dotenv,
     /// The bake file with tags, labels and the `DOCKER_META_*` args.
     Bake,
+    /// Each tag rule in the order it ran: the tag it gave, or why it gave
+    /// none; then the version and whether `latest` is tagged.
+    Explain,
 }
 
 impl MetaFormat {
     /// Every format, by name.
-    pub const ALL: [(&'static str, MetaFormat); 6] = [
+    pub const ALL: [(&'static str, MetaFormat); 7] = [
         ("tags", Self::Tags),
         ("labels", Self::Labels),
         ("json", Self::Json),
         ("github", Self::Github),
         ("dotenv", Self::Dotenv),
         ("bake", Self::Bake),
+        ("explain", Self::Explain),
     ];
 
     /// The format named `name`.
@@ -66,6 +70,20 @@ pub fn render(m: &Metadata, format: MetaFormat) -> Result<String, MetaError> {
         MetaFormat::Labels => lines(&m.labels),
         MetaFormat::Json => format!("{}\n", m.outputs.json),
         MetaFormat::Bake => format!("{}\n", m.outputs.bake.all),
+        MetaFormat::Explain => {
+            let mut out = String::new();
+            for r in &m.rules {
+                let _ = match (&r.value, &r.skipped) {
+                    (Some(v), _) => writeln!(out, "{}\n  -> {v}", r.rule),
+                    (None, Some(why)) => writeln!(out, "{}\n  -> nothing: {why}", r.rule),
+                    (None, None) => writeln!(out, "{}\n  -> nothing", r.rule),
+                };
+            }
+            let main = m.version.main.as_deref().unwrap_or("(none)");
+            let latest = m.version.latest == Some(true);
+            let _ = writeln!(out, "version {main}, latest {latest} (from {})", m.ci);
+            out
+        }
         MetaFormat::Github => {
             let mut out = String::new();
             for (name, value) in outputs(m) {
