@@ -165,19 +165,56 @@ fn inputs(a: &MetadataArgs) -> Option<Value> {
     (!m.is_empty()).then_some(Value::Object(m))
 }
 
+/// Where metadata-action's inputs come from.
+pub(super) enum Source {
+    /// A policy's `metadata_action`: its text and origin.
+    Policy(String, String),
+    /// The inputs given on the command line.
+    Inputs(Value),
+}
+
 /// Runs `imprint metadata`.
 pub(super) fn metadata_cmd(
     a: &MetadataArgs,
     engine: &mut dyn Engine,
     out: &mut impl Write,
 ) -> Result<Status, HostError> {
+    let source = match (&a.policy, inputs(a)) {
+        (Some(p), None) => {
+            let loaded = load_policy_text(p)?;
+            Source::Policy(loaded.text, loaded.origin)
+        }
+        (None, Some(i)) => Source::Inputs(i),
+        (Some(_), Some(_)) => {
+            return Err(HostError::Usage(
+                "give --policy or metadata-action's inputs (--tags, --images …), not both".into(),
+            ))
+        }
+        (None, None) => {
+            return Err(HostError::Usage(
+                "give --policy (a policy with `metadata_action`) or metadata-action's inputs (--tags, --images …)".into(),
+            ))
+        }
+    };
+    let text = metadata_text(source, &a.repo, MetaFormat::from(a.format), engine)?;
+    write_out(out, &text)
+}
+
+/// Gathers the facts, asks the engine, and gives the rendered text
+/// (warnings go to stderr).
+pub(super) fn metadata_text(
+    source: Source,
+    repo: &Path,
+    format: MetaFormat,
+    engine: &mut dyn Engine,
+) -> Result<String, HostError> {
     let env = ci_env();
     let in_ci = ["GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE"]
         .iter()
         .any(|k| env.get(*k).is_some_and(|v| v == "true"));
     let ci = CiFacts {
         payload: payload(&env)?,
-        git: git_facts(&a.repo, in_ci)?,
+        git: git_facts(repo, in_ci)?,
         env: env.clone(),
     };
     let knobs: BTreeMap<&String, &String> = env
@@ -190,26 +227,15 @@ pub(super) fn metadata_cmd(
     req.insert("ci".into(), json!(ci));
     req.insert("env".into(), json!(knobs));
     req.insert("now".into(), json!(now));
-    req.insert("format".into(), json!(MetaFormat::from(a.format)));
-    let origin = match (&a.policy, inputs(a)) {
-        (Some(p), None) => {
-            let loaded = load_policy_text(p)?;
-            req.insert("policy".into(), Value::String(loaded.text));
-            loaded.origin
+    req.insert("format".into(), json!(format));
+    let origin = match source {
+        Source::Policy(text, origin) => {
+            req.insert("policy".into(), Value::String(text));
+            origin
         }
-        (None, Some(i)) => {
+        Source::Inputs(i) => {
             req.insert("inputs".into(), i);
             "the command line".to_owned()
-        }
-        (Some(_), Some(_)) => {
-            return Err(HostError::Usage(
-                "give --policy or metadata-action's inputs (--tags, --images …), not both".into(),
-            ))
-        }
-        (None, None) => {
-            return Err(HostError::Usage(
-                "give --policy (a policy with `metadata_action`) or metadata-action's inputs (--tags, --images …)".into(),
-            ))
         }
     };
     // The engine names what else it needs (time-zone offsets); give it and ask again.
@@ -221,7 +247,7 @@ pub(super) fn metadata_cmd(
                 for w in warnings {
                     diag::warn(w);
                 }
-                return write_out(out, &text);
+                return Ok(text);
             }
             Answer::MetadataError {
                 missing_offsets, ..

@@ -13,7 +13,7 @@ use check::{check_cmd, describe_cmd};
 use context::{gathered, options};
 use derive::{derive_cmd, derive_loaded};
 use import::import_cmd;
-use metadata::metadata_cmd;
+use metadata::{metadata_cmd, metadata_text, Source};
 use pin::pin_cmd;
 use policy::unknown_builtin;
 pub use policy::{load_policy_text, Loaded};
@@ -72,10 +72,22 @@ pub fn run(cmd: Cmd, engine: &mut dyn Engine, out: &mut impl Write) -> Result<St
         Cmd::Explain(c) => {
             let (p, ctx) = gathered(&c)?;
             let req = json!({ "op": "explain", "policy": p.text, "context": ctx });
-            match ask(engine, &req, &p.origin)? {
-                Answer::Explanation { text } => write_out(out, &text),
-                _ => Err(unexpected("explain")),
+            let mut text = match ask(engine, &req, &p.origin)? {
+                Answer::Explanation { text } => text,
+                _ => return Err(unexpected("explain")),
+            };
+            // A policy with `metadata_action`: each tag rule, what it gave.
+            if p.policy.metadata_action().is_some() {
+                let tags = metadata_text(
+                    Source::Policy(p.text.clone(), p.origin.clone()),
+                    &c.repo,
+                    imprint_core::metadata::MetaFormat::Explain,
+                    engine,
+                )?;
+                text.push_str("\nmetadata_action (docker/metadata-action's tag rules, in the order they ran):\n");
+                text.push_str(&tags);
             }
+            write_out(out, &text)
         }
         Cmd::Pin(a) => pin_cmd(&a, engine, out),
         Cmd::Check(a) => check_cmd(&a, engine, out),

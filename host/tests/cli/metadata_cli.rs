@@ -195,3 +195,21 @@ fn an_imported_workflow_step_gives_the_same_tags_as_its_inputs() {
         r.stderr
     );
 }
+
+#[test]
+fn explain_shows_what_each_tag_rule_gave_or_why_not() {
+    let (repo, sha) = tagged_repo();
+    let p = write(
+        repo.path(),
+        "image.json",
+        r#"{"name": "image", "values": {}, "metadata_action": {"tags": "type=ref,event=branch\ntype=ref,event=pr\ntype=semver,pattern={{version}}\ntype=sha"}}"#,
+    );
+    let out = Imprint::new(repo.path()).args(["explain", "--policy"]).arg_path(&p).ok();
+    let short = &sha[..7];
+    assert!(
+        out.ends_with(&format!(
+            "metadata_action (docker/metadata-action's tag rules, in the order they ran):\ntype=semver,pattern={{{{version}}}}\n  -> 1.2.3\ntype=ref,event=branch\n  -> nothing: not a branch\ntype=ref,event=pr\n  -> nothing: not a pull request\ntype=sha\n  -> sha-{short}\nversion 1.2.3, latest true (from git)\n"
+        )),
+        "{out}"
+    );
+}
