@@ -1,7 +1,7 @@
 //! `imprint`: parse, run, map to an exit code.
 
 use clap::Parser;
-use imprint_host::engine::{module_path, Engine, EngineKind, Native, Wasm};
+use imprint_host::engine::{Engine, EngineKind, Native};
 use imprint_host::{cli::Cli, cmd, diag, Status};
 use std::io::Write;
 use std::process::ExitCode;
@@ -23,9 +23,12 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let engine: Result<Box<dyn Engine>, _> = match cli.engine {
         EngineKind::Native => Ok(Box::new(Native)),
-        EngineKind::Wasm => module_path(cli.wasm_module.as_deref())
-            .and_then(|p| Wasm::load(&p))
+        #[cfg(feature = "wasm-engine")]
+        EngineKind::Wasm => imprint_host::engine::module_path(cli.wasm_module.as_deref())
+            .and_then(|p| imprint_host::engine::Wasm::load(&p))
             .map(|w| Box::new(w) as Box<dyn Engine>),
+        #[cfg(not(feature = "wasm-engine"))]
+        EngineKind::Wasm => Err(imprint_host::engine::no_wasm_engine()),
     };
     let result = engine.and_then(|mut e| cmd::run(cli.command, e.as_mut(), &mut stdout));
     match result {

@@ -204,7 +204,10 @@ fn explain_shows_what_each_tag_rule_gave_or_why_not() {
         "image.json",
         r#"{"name": "image", "values": {}, "metadata_action": {"tags": "type=ref,event=branch\ntype=ref,event=pr\ntype=semver,pattern={{version}}\ntype=sha"}}"#,
     );
-    let out = Imprint::new(repo.path()).args(["explain", "--policy"]).arg_path(&p).ok();
+    let out = Imprint::new(repo.path())
+        .args(["explain", "--policy"])
+        .arg_path(&p)
+        .ok();
     let short = &sha[..7];
     assert!(
         out.ends_with(&format!(
