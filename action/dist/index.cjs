@@ -686,6 +686,11 @@ var Checkout = class {
     }
     if (key.startsWith("tag=")) return onHead(["tag", "--points-at", "HEAD", "--list", key.slice(4)]);
     if (key === "tags") return onHead(["tag", "--points-at", "HEAD"]);
+    if (key === "commit_time") {
+      const h = this.headFact();
+      if (h.known === void 0) return h;
+      return trim(this.must(["show", "-s", "--format=%ct", "HEAD", "--"]));
+    }
     if (key === "branch") {
       const args2 = ["symbolic-ref", "--short", "-q", "HEAD"];
       const r = this.run(args2);

@@ -333,6 +333,12 @@ impl Checkout {
                 Fact::Absent => Fact::Known(String::new()),
                 other => other,
             },
+            GitFact::CommitTime => match self.head()? {
+                Fact::Known(_) => {
+                    trimmed(self.must(&["show", "-s", "--format=%ct", "HEAD", "--"])?)
+                }
+                other => other,
+            },
             GitFact::AllTags => match self.head()? {
                 Fact::Known(_) => self.must(&["tag", "--points-at", "HEAD"])?,
                 Fact::Absent => Fact::Known(String::new()),

@@ -164,6 +164,10 @@ pub enum GitFact {
     Name,
     /// URL of the `origin` remote.
     RemoteUrl,
+    /// `HEAD`'s committer time in seconds since 1970 (`git show -s
+    /// --format=%ct HEAD`): a build time that does not change when the
+    /// same commit is built again.
+    CommitTime,
 }
 
 impl GitFact {
@@ -180,6 +184,7 @@ impl GitFact {
             Self::IsRepo => "is_repo".into(),
             Self::Name => "name".into(),
             Self::RemoteUrl => "remote_url".into(),
+            Self::CommitTime => "commit_time".into(),
         }
     }
 }

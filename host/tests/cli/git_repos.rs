@@ -827,3 +827,41 @@ fn obol_load_of_multi_line_content_is_an_error() {
         .run()
         .expect_code(2);
 }
+
+/// The default policy's `created` is the commit's time when
+/// SOURCE_DATE_EPOCH is unset: the same for every build of the commit,
+/// never the clock (issue 14 #6).
+#[test]
+fn default_created_is_the_commit_time_without_source_date_epoch() {
+    let repo = Repo::init();
+    repo.write("a", "a");
+    repo.commit_all("x");
+    // git's own rendering of the committer time in UTC (the hermetic
+    // environment has no TZ).
+    let committed = repo.git(&[
+        "show",
+        "-s",
+        "--format=%cd",
+        "--date=iso-strict-local",
+        "HEAD",
+    ]);
+    let want = Some(committed.replace("+00:00", "Z"));
+    let run = || {
+        Imprint::new(repo.path())
+            .args(["derive", "--policy", "default", "--format", "json"])
+            .json()
+    };
+    let first = run();
+    assert_eq!(
+        first["values"]["created"].as_str(),
+        want.as_deref(),
+        "{committed}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(run()["values"]["created"], first["values"]["created"]);
+    let pinned = Imprint::new(repo.path())
+        .args(["derive", "--policy", "default", "--format", "json"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .json();
+    assert_eq!(pinned["values"]["created"], "2023-11-14T22:13:20Z");
+}

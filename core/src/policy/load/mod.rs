@@ -75,6 +75,7 @@ const GIT_FACTS: &[&str] = &[
     "is_repo",
     "name",
     "remote_url",
+    "commit_time",
 ];
 const TESTS: &[&str] = &[
     "nonempty", "empty", "equals", "one_of", "prefix", "glob", "matches",

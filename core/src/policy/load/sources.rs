@@ -110,6 +110,7 @@ impl Loader<'_> {
                     "is_repo" => GitFact::IsRepo,
                     "name" => GitFact::Name,
                     "remote_url" => GitFact::RemoteUrl,
+                    "commit_time" => GitFact::CommitTime,
                     other => {
                         let hint = suggest(other, GIT_FACTS.iter().copied());
                         self.problem(
