@@ -286,3 +286,55 @@ test('given a policy, the action sets each value the CLI derives', async t => {
   assert.deepEqual(outputs, derived.values);
   assert.equal(outputs.version, '1.4.0');
 });
+
+test('context: git takes the ref and sha from the checkout', async () => {
+  const api = await apiServer();
+  const dir = mkdtempSync(join(tmpdir(), 'imprint-action-git-'));
+  const run = args =>
+    new Promise((resolve, reject) => {
+      const child = spawn('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let out = '';
+      child.stdout.on('data', d => (out += d));
+      child.on('close', c => (c === 0 ? resolve(out.trim()) : reject(new Error(`git ${args.join(' ')}`))));
+    });
+  try {
+    await run(['init', '-q']);
+    await run(['commit', '-q', '--allow-empty', '-m', 'one']);
+    await run(['checkout', '-q', '-b', 'feature/x']);
+    const sha = await run(['rev-parse', 'HEAD']);
+    const out = mkdtempSync(join(tmpdir(), 'imprint-action-out-'));
+    const kase = {
+      now: '2020-01-10T00:30:00.000Z',
+      // The workflow context says main; context: git reads the checkout.
+      github: { event_name: 'push', sha: '0'.repeat(40), ref: 'refs/heads/main', payload: {} },
+      inputs: { tags: ['type=ref,event=branch', 'type=ref,event=tag', 'type=sha'] },
+      expect: {},
+    };
+    const env = { ...caseEnv({ fixtures: {}, defaults: {} }, kase, api, out), INPUT_CONTEXT: 'git', 'INPUT_WORKING-DIRECTORY': dir };
+    let r = await runAction(env, out);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(readRunnerFile(readFileSync(env.GITHUB_OUTPUT, 'utf8')).tags, `feature-x\nsha-${sha.slice(0, 7)}`);
+    // Detached at a tag: the tag's ref.
+    await run(['tag', 'v2.0.0']);
+    await run(['checkout', '-q', '--detach', 'v2.0.0']);
+    writeFileSync(env.GITHUB_OUTPUT, '');
+    r = await runAction(env, out);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(readRunnerFile(readFileSync(env.GITHUB_OUTPUT, 'utf8')).tags, `v2.0.0\nsha-${sha.slice(0, 7)}\nlatest`);
+    // Detached at neither: an error, as in metadata-action.
+    await run(['commit', '-q', '--allow-empty', '-m', 'two']);
+    writeFileSync(env.GITHUB_OUTPUT, '');
+    r = await runAction(env, out);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^::error::Cannot infer ref from detached HEAD/m);
+    // An unknown context source is metadata-action's error.
+    r = await runAction({ ...env, INPUT_CONTEXT: 'svn' }, out);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^::error::Invalid context source: svn$/m);
+  } finally {
+    api.server.close();
+  }
+});
