@@ -289,7 +289,7 @@ bake_target: string, };
 
 export type OutputFormat = "shell" | "shell-quoted" | "json" | "github" | "dotenv" | "bake" | "ldflags";
 
-export type ReportFormat = "human" | "json" | "github" | "sarif";
+export type ReportFormat = "human" | "json" | "github" | "sarif" | "markdown";
 
 export type CardFormat = "human" | "json";
 

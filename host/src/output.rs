@@ -58,6 +58,8 @@ pub enum CheckFormat {
     Github,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// A Markdown summary and table of findings (`buildkite-agent annotate`).
+    Markdown,
 }
 
 impl From<CheckFormat> for ReportFormat {
@@ -67,6 +69,7 @@ impl From<CheckFormat> for ReportFormat {
             CheckFormat::Json => Self::Json,
             CheckFormat::Github => Self::Github,
             CheckFormat::Sarif => Self::Sarif,
+            CheckFormat::Markdown => Self::Markdown,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The formats of a check report: `human` (findings grouped by artifact),
-//! `json`, `github` (workflow-command annotations) and `sarif` (SARIF 2.1.0
-//! for code scanning).
+//! `json`, `github` (workflow-command annotations), `sarif` (SARIF 2.1.0
+//! for code scanning) and `markdown` (a build annotation: Buildkite's
+//! `buildkite-agent annotate`, a merge request comment).
 
 use super::text::{needs_escape, push_escaped, visible};
 use super::{parse_name, severity_word};
@@ -23,15 +24,18 @@ pub enum ReportFormat {
     Github,
     /// SARIF 2.1.0.
     Sarif,
+    /// A Markdown summary and table of findings, for a build annotation.
+    Markdown,
 }
 
 impl ReportFormat {
     /// Every format, by name.
-    pub const ALL: [(&'static str, Self); 4] = [
+    pub const ALL: [(&'static str, Self); 5] = [
         ("human", Self::Human),
         ("json", Self::Json),
         ("github", Self::Github),
         ("sarif", Self::Sarif),
+        ("markdown", Self::Markdown),
     ];
 
     /// The format called `name`.
@@ -51,7 +55,69 @@ pub fn render_report(r: &CheckReport<'_>, policy: &Policy, format: ReportFormat)
         }
         ReportFormat::Github => github(r),
         ReportFormat::Sarif => sarif(r, policy),
+        ReportFormat::Markdown => markdown(r),
     }
+}
+
+/// Text for a Markdown table cell: control characters shown escaped (as
+/// `human` shows them), and every character Markdown or HTML would read
+/// (`\ ` `` ` `` `*` `_` `[` `]` `<` `>` `|` `#` `!` `~` `&`) backslash-escaped, so
+/// a label cannot forge a link, an image, a cell or markup.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in visible(s).chars() {
+        if "\\`*_[]<>|#!~&".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A summary line, then one table row per finding (errors first within
+/// each artifact, artifacts in input order); artifacts without findings
+/// are counted, not listed.
+fn markdown(r: &CheckReport<'_>) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let mut out = format!(
+        "**imprint check** (policy {}): {}, {} in {}\n",
+        md(&r.policy),
+        plural(r.errors as usize, "error"),
+        plural(r.warnings as usize, "warning"),
+        plural(r.artifacts.len(), "artifact")
+    );
+    let rows: Vec<String> = r
+        .artifacts
+        .iter()
+        .flat_map(|a| {
+            a.findings.iter().map(move |f| {
+                let place = match (&f.file, f.line) {
+                    (Some(file), Some(l)) => format!(" ({}:{l})", md(file)),
+                    (Some(file), None) => format!(" ({})", md(file)),
+                    _ => String::new(),
+                };
+                format!(
+                    "| {} | {}{place} | {} | {} |\n",
+                    severity_word(f.severity),
+                    md(a.reference.as_deref().unwrap_or(&a.name)),
+                    md(&f.rule),
+                    md(&f.message)
+                )
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        out.push_str("\n| severity | artifact | rule | finding |\n|---|---|---|---|\n");
+        out.extend(rows);
+    }
+    if !r.skipped_rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSkipped (they compare with derived values; pass `--derive`): {}",
+            md(&r.skipped_rules.join(", "))
+        );
+    }
+    out
 }
 
 /// The report for people. Text from artifacts (names, channels, messages
