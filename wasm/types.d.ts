@@ -287,9 +287,9 @@ trace: Array<ValueTrace>,
  */
 bake_target: string, };
 
-export type OutputFormat = "shell" | "shell-quoted" | "json" | "github" | "dotenv" | "bake" | "ldflags";
+export type OutputFormat = "shell" | "shell-quoted" | "json" | "github" | "dotenv" | "bake" | "ldflags" | "gitlab-dotenv";
 
-export type ReportFormat = "human" | "json" | "github" | "sarif" | "markdown";
+export type ReportFormat = "human" | "json" | "github" | "sarif" | "markdown" | "codequality";
 
 export type CardFormat = "human" | "json";
 

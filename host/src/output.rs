@@ -31,6 +31,10 @@ pub enum Format {
     Bake,
     /// The Go `-X` linker flags as one `-ldflags` argument.
     Ldflags,
+    /// `NAME=value` lines for a GitLab `dotenv` report: values raw; a value
+    /// GitLab cannot carry (a line break, edge whitespace) or a report over
+    /// 5 KiB is an error.
+    GitlabDotenv,
 }
 
 impl From<Format> for OutputFormat {
@@ -43,6 +47,7 @@ impl From<Format> for OutputFormat {
             Format::Dotenv => Self::Dotenv,
             Format::Bake => Self::Bake,
             Format::Ldflags => Self::Ldflags,
+            Format::GitlabDotenv => Self::GitlabDotenv,
         }
     }
 }
@@ -60,6 +65,8 @@ pub enum CheckFormat {
     Sarif,
     /// A Markdown summary and table of findings (`buildkite-agent annotate`).
     Markdown,
+    /// GitLab's Code Quality report, for merge requests.
+    Codequality,
 }
 
 impl From<CheckFormat> for ReportFormat {
@@ -70,6 +77,7 @@ impl From<CheckFormat> for ReportFormat {
             CheckFormat::Github => Self::Github,
             CheckFormat::Sarif => Self::Sarif,
             CheckFormat::Markdown => Self::Markdown,
+            CheckFormat::Codequality => Self::Codequality,
         }
     }
 }

@@ -35,11 +35,15 @@ pub enum OutputFormat {
     Bake,
     /// The Go `-X` linker flags as one `-ldflags` argument.
     Ldflags,
+    /// `NAME=value` lines as GitLab reads a `dotenv` report: names
+    /// upper-cased, values raw (GitLab keeps quotes); a value GitLab cannot
+    /// carry is refused.
+    GitlabDotenv,
 }
 
 impl OutputFormat {
     /// Every format, by name.
-    pub const ALL: [(&'static str, Self); 7] = [
+    pub const ALL: [(&'static str, Self); 8] = [
         ("shell", Self::Shell),
         ("shell-quoted", Self::ShellQuoted),
         ("json", Self::Json),
@@ -47,6 +51,7 @@ impl OutputFormat {
         ("dotenv", Self::Dotenv),
         ("bake", Self::Bake),
         ("ldflags", Self::Ldflags),
+        ("gitlab-dotenv", Self::GitlabDotenv),
     ];
 
     /// The format called `name`.
@@ -64,6 +69,7 @@ impl OutputFormat {
             Self::Dotenv => "dotenv",
             Self::Bake => "bake",
             Self::Ldflags => "ldflags",
+            Self::GitlabDotenv => "gitlab-dotenv",
         }
     }
 }
@@ -99,7 +105,53 @@ pub fn render(d: &Derivation<'_>, format: OutputFormat) -> Result<String, Derive
             s.push('\n');
             s
         }
+        OutputFormat::GitlabDotenv => gitlab_dotenv(d)?,
     })
+}
+
+/// The largest `dotenv` report GitLab accepts, in bytes (every plan's
+/// limit: 5 KiB).
+pub const GITLAB_DOTENV_BYTES: usize = 5120;
+
+/// The `gitlab-dotenv` format: one `NAME=value` line per value, names
+/// upper-cased, values as they are. GitLab reads a dotenv report without
+/// quoting or escapes, and drops what it cannot read, so a value holding a
+/// line break or starting or ending with whitespace, names that differ
+/// only in case, and a report over [`GITLAB_DOTENV_BYTES`] are errors.
+fn gitlab_dotenv(d: &Derivation<'_>) -> Result<String, DeriveError> {
+    let format = OutputFormat::GitlabDotenv;
+    unique_names(format, d.values.0.iter().map(|(k, _)| &**k), |n| {
+        n.to_ascii_uppercase()
+    })?;
+    let mut out = String::new();
+    for (k, v) in &d.values.0 {
+        let why = if v.contains(['\n', '\r']) {
+            Some("holds a line break")
+        } else if v.trim() != &**v {
+            Some("starts or ends with whitespace, which GitLab would drop")
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(unrenderable(
+                format,
+                k,
+                format!("value `{k}` {why}: a GitLab dotenv report cannot carry it (`{}`); use `--format json`", v.escape_debug()),
+            ));
+        }
+        let _ = writeln!(out, "{}={v}", k.to_ascii_uppercase());
+    }
+    if out.len() > GITLAB_DOTENV_BYTES {
+        return Err(unrenderable(
+            format,
+            "",
+            format!(
+                "the report is {} bytes, more than the {GITLAB_DOTENV_BYTES} GitLab accepts in a dotenv report",
+                out.len()
+            ),
+        ));
+    }
+    Ok(out)
 }
 
 /// An `unrenderable` error about `subject`.

@@ -26,16 +26,19 @@ pub enum ReportFormat {
     Sarif,
     /// A Markdown summary and table of findings, for a build annotation.
     Markdown,
+    /// GitLab's Code Quality report (JSON), shown in merge requests.
+    Codequality,
 }
 
 impl ReportFormat {
     /// Every format, by name.
-    pub const ALL: [(&'static str, Self); 5] = [
+    pub const ALL: [(&'static str, Self); 6] = [
         ("human", Self::Human),
         ("json", Self::Json),
         ("github", Self::Github),
         ("sarif", Self::Sarif),
         ("markdown", Self::Markdown),
+        ("codequality", Self::Codequality),
     ];
 
     /// The format called `name`.
@@ -56,7 +59,53 @@ pub fn render_report(r: &CheckReport<'_>, policy: &Policy, format: ReportFormat)
         ReportFormat::Github => github(r),
         ReportFormat::Sarif => sarif(r, policy),
         ReportFormat::Markdown => markdown(r),
+        ReportFormat::Codequality => codequality(r),
     }
+}
+
+/// 64-bit FNV-1a of `parts` (separated by NUL), as 16 hex digits: a
+/// fingerprint that stays the same while a finding does.
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        for b in part.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// GitLab Code Quality: one issue per finding (`description`, `check_name`
+/// the rule, `fingerprint`, `severity` `major` for an error and `minor` for
+/// a warning, `location` the artifact's file and line, or its name and
+/// line 1 when it was not read from a file).
+fn codequality(r: &CheckReport<'_>) -> String {
+    let issues: Vec<Value> = r
+        .artifacts
+        .iter()
+        .flat_map(|a| {
+            a.findings.iter().map(move |f| {
+                let path = f.file.as_deref().unwrap_or(&a.name);
+                let line = f.line.unwrap_or(1);
+                let severity = if severity_word(f.severity) == "error" { "major" } else { "minor" };
+                json!({
+                    "description": f.message,
+                    "check_name": f.rule,
+                    "fingerprint": fingerprint(&[&f.rule, &a.name, path, &line.to_string(), &f.message]),
+                    "severity": severity,
+                    "location": { "path": path, "lines": { "begin": line } },
+                })
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&issues).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 /// Text for a Markdown table cell: control characters shown escaped (as
