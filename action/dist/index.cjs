@@ -494,7 +494,7 @@ function parseBool(v) {
   if (["0", "f", "F", "false", "FALSE", "False"].includes(v)) return false;
   throw new FactError(`parseBool syntax error: ${v}`);
 }
-async function metadataAction(run2, { cwd, env }) {
+async function metadataAction(run2, { cwd, env, policy }) {
   const source = input("context") || "workflow";
   if (source !== "workflow" && source !== "git") throw new FactError(`Invalid context source: ${source}`);
   const token = input("github-token") || env.GITHUB_TOKEN || "";
@@ -510,7 +510,7 @@ async function metadataAction(run2, { cwd, env }) {
   const warnings = [];
   const request = {
     op: "metadata",
-    inputs: metadataInputs(),
+    ...policy === void 0 ? { inputs: metadataInputs() } : { policy },
     github,
     repo: await repoData(repo, payload, token, warnings),
     env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("DOCKER_METADATA_"))),
@@ -804,7 +804,7 @@ async function derivePolicy(run2, builtin, { cwd, env }) {
     setOutput(name, text);
   }
   command("notice", `imprint derived ${Object.keys(answer.values).length} value(s) from policy ${answer.policy ?? input("policy")}`);
-  return answer;
+  return { answer, policy };
 }
 
 // src/main.mjs
@@ -815,8 +815,10 @@ function startEngine() {
 async function main() {
   startEngine();
   const cwd = (0, import_node_path4.resolve)(input("working-directory") || ".");
-  if (input("policy")) await derivePolicy(run, policyText, { cwd, env: process.env });
-  else await metadataAction(run, { cwd, env: process.env });
+  if (input("policy")) {
+    const { policy } = await derivePolicy(run, policyText, { cwd, env: process.env });
+    if (JSON.parse(policy).metadata_action !== void 0) await metadataAction(run, { cwd, env: process.env, policy });
+  } else await metadataAction(run, { cwd, env: process.env });
 }
 main().catch((e) => {
   command("error", e?.message ?? String(e));

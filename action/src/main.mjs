@@ -18,8 +18,11 @@ function startEngine() {
 async function main() {
   startEngine();
   const cwd = resolve(input('working-directory') || '.');
-  if (input('policy')) await derivePolicy(run, policyText, { cwd, env: process.env });
-  else await metadataAction(run, { cwd, env: process.env });
+  if (input('policy')) {
+    // The policy's values; and when it has `metadata_action`, metadata-action's outputs too.
+    const { policy } = await derivePolicy(run, policyText, { cwd, env: process.env });
+    if (JSON.parse(policy).metadata_action !== undefined) await metadataAction(run, { cwd, env: process.env, policy });
+  } else await metadataAction(run, { cwd, env: process.env });
 }
 
 main().catch(e => {

@@ -31,10 +31,11 @@ function parseBool(v) {
 
 /**
  * Runs metadata-action's job; resolves to the engine's `metadata` answer.
+ * With `policy` (a policy's text), its `metadata_action` gives the inputs.
  * @param {(request: string) => string} run  the engine's JSON boundary
- * @param {{ cwd: string, env: NodeJS.ProcessEnv }} where
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv, policy?: string }} where
  */
-export async function metadataAction(run, { cwd, env }) {
+export async function metadataAction(run, { cwd, env, policy }) {
   const source = input('context') || 'workflow';
   if (source !== 'workflow' && source !== 'git') throw new FactError(`Invalid context source: ${source}`);
   const token = input('github-token') || env.GITHUB_TOKEN || '';
@@ -50,7 +51,7 @@ export async function metadataAction(run, { cwd, env }) {
   const warnings = [];
   const request = {
     op: 'metadata',
-    inputs: metadataInputs(),
+    ...(policy === undefined ? { inputs: metadataInputs() } : { policy }),
     github,
     repo: await repoData(repo, payload, token, warnings),
     env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('DOCKER_METADATA_'))),

@@ -131,5 +131,5 @@ export async function derivePolicy(run, builtin, { cwd, env }) {
     setOutput(name, text);
   }
   command('notice', `imprint derived ${Object.keys(answer.values).length} value(s) from policy ${answer.policy ?? input('policy')}`);
-  return answer;
+  return { answer, policy };
 }

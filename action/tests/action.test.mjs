@@ -338,3 +338,37 @@ test('context: git takes the ref and sha from the checkout', async () => {
     api.server.close();
   }
 });
+
+test("given a policy with metadata_action, the action sets its values and metadata-action's outputs", async () => {
+  const api = await apiServer();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'imprint-action-'));
+    const policy = {
+      name: 'image',
+      args: { image: { description: 'the image' } },
+      values: { image: { from: [{ arg: 'image' }] } },
+      metadata_action: { images: ['ghcr.io/example/app'], tags: [{ type: 'ref', event: 'branch' }, { type: 'sha' }] },
+    };
+    writeFileSync(join(dir, 'image.json'), JSON.stringify(policy));
+    const kase = {
+      now: '2020-01-10T00:30:00.000Z',
+      github: { event_name: 'push', sha: 'abc1234def', ref: 'refs/heads/main', payload: {} },
+      inputs: {},
+      expect: {},
+    };
+    const env = {
+      ...caseEnv({ fixtures: {}, defaults: {} }, kase, api, dir),
+      INPUT_POLICY: 'image.json',
+      INPUT_ARGS: 'image=ghcr.io/example/app',
+      'INPUT_WORKING-DIRECTORY': dir,
+    };
+    const r = await runAction(env, dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const outputs = readRunnerFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'));
+    assert.equal(outputs.image, 'ghcr.io/example/app');
+    assert.equal(outputs.tags, 'ghcr.io/example/app:main\nghcr.io/example/app:sha-abc1234');
+    assert.equal(outputs.version, 'main');
+  } finally {
+    api.server.close();
+  }
+});
