@@ -180,7 +180,37 @@ fn main() {
     let (wasm_cli, wasm_out) = time_command(runs, &cli("wasm"));
     assert_eq!(native_out, bash_out, "imprint and the bash script disagree");
     assert_eq!(native_out, wasm_out);
+    // `imprint derive --policy default` against `git describe` in this
+    // checkout: the git facts a release pipeline waits for.
+    let in_repo = |program: &std::path::Path, args: &'static [&'static str]| {
+        let program = program.to_owned();
+        let root = root.clone();
+        move || {
+            let mut c = Command::new(&program);
+            c.args(args).current_dir(&root);
+            c
+        }
+    };
+    let (describe, _) = time_command(
+        runs,
+        &in_repo(
+            std::path::Path::new("git"),
+            &["describe", "--tags", "--dirty", "--always"],
+        ),
+    );
+    let (default_cli, _) =
+        time_command(runs, &in_repo(&imprint, &["derive", "--policy", "default"]));
     for (key, name, v) in [
+        (
+            "git.describe",
+            "git describe --tags --dirty --always (this checkout)",
+            describe,
+        ),
+        (
+            "cli.default",
+            "imprint derive --policy default (this checkout)",
+            default_cli,
+        ),
         (
             "bash.script",
             "bash vllm-metadata-args.sh cu130-ubuntu2404",

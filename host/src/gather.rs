@@ -79,8 +79,9 @@ pub fn gather(policy: &Policy, opts: &GatherOptions) -> Result<Context, HostErro
         checkout = Some(Checkout::probe(&opts.repo, opts.git_timeout).map_err(hung)?);
     }
     if let (false, Some(checkout)) = (inputs.git.is_empty(), checkout.as_mut()) {
-        for fact in &inputs.git {
-            match checkout.fact(fact).map_err(hung)? {
+        let facts = checkout.facts(&inputs.git).map_err(hung)?;
+        for (fact, found) in inputs.git.iter().zip(facts) {
+            match found {
                 Fact::Known(v) => {
                     ctx.git.insert(fact.key(), v);
                 }

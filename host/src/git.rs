@@ -57,7 +57,8 @@ pub struct Checkout {
     timeout: Duration,
     git: Option<PathBuf>,
     state: State,
-    head: Option<Option<String>>,
+    /// `HEAD`'s commit, once read (see [`Checkout::read_head`]).
+    head: Option<Fact>,
     top: Option<PathBuf>,
 }
 
@@ -246,10 +247,11 @@ impl Checkout {
         })
     }
 
-    /// `HEAD`'s commit id, `None` on an unborn branch.
-    fn head(&mut self) -> Result<Fact, Hung> {
-        if let Some(h) = &self.head {
-            return Ok(h.clone().map_or(Fact::Absent, Fact::Known));
+    /// Reads `HEAD`'s commit id once: known, absent on an unborn branch,
+    /// or failed.
+    fn read_head(&mut self) -> Result<(), Hung> {
+        if self.head.is_some() {
+            return Ok(());
         }
         let args = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
         let fact = match self.run(&args)? {
@@ -259,17 +261,25 @@ impl Checkout {
                 code: Some(1),
                 stderr,
             } if stderr.is_empty() => Fact::Absent,
-            Ran::Err { stderr, .. } => return Ok(self.failed(&args, &stderr)),
+            Ran::Err { stderr, .. } => self.failed(&args, &stderr),
         };
-        self.head = Some(match &fact {
-            Fact::Known(s) => Some(s.clone()),
-            _ => None,
-        });
-        Ok(fact)
+        self.head = Some(fact);
+        Ok(())
+    }
+
+    /// `HEAD`'s commit id as read by [`Checkout::read_head`].
+    fn head(&self) -> Result<Fact, Hung> {
+        Ok(self
+            .head
+            .clone()
+            .unwrap_or_else(|| Fact::Failed("imprint did not read HEAD first (a bug)".to_owned())))
     }
 
     /// `HEAD`'s committer date, strict ISO 8601 (`git show -s --format=%cI`).
     pub fn commit_date(&mut self) -> Result<Fact, Hung> {
+        if matches!(self.state, State::Repo) {
+            self.read_head()?;
+        }
         match &self.state {
             State::NotRepo => return Ok(Fact::Absent),
             State::Refused(why) => return Ok(Fact::Failed(why.clone())),
@@ -301,6 +311,39 @@ impl Checkout {
 
     /// One fact.
     pub fn fact(&mut self, fact: &GitFact) -> Result<Fact, Hung> {
+        if matches!(self.state, State::Repo) {
+            self.read_head()?;
+        }
+        self.fact_after_head(fact)
+    }
+
+    /// Every fact of `facts`, in order. `HEAD` is read first; the other git
+    /// commands are independent and run at the same time, each bounded.
+    pub fn facts(&mut self, facts: &[GitFact]) -> Result<Vec<Fact>, Hung> {
+        if matches!(self.state, State::Repo) && !facts.is_empty() {
+            self.read_head()?;
+        }
+        let this = &*self;
+        std::thread::scope(|s| {
+            let running: Vec<_> = facts
+                .iter()
+                .map(|f| s.spawn(move || this.fact_after_head(f)))
+                .collect();
+            running
+                .into_iter()
+                .map(|r| {
+                    r.join().unwrap_or_else(|_| {
+                        Ok(Fact::Failed(
+                            "reading a git fact stopped unexpectedly".to_owned(),
+                        ))
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// One fact, `HEAD` having been read.
+    fn fact_after_head(&self, fact: &GitFact) -> Result<Fact, Hung> {
         match &self.state {
             State::NotRepo => return Ok(Fact::Absent),
             State::Refused(why) => return Ok(Fact::Failed(why.clone())),
