@@ -275,25 +275,6 @@ impl Checkout {
             .unwrap_or_else(|| Fact::Failed("imprint did not read HEAD first (a bug)".to_owned())))
     }
 
-    /// `HEAD`'s committer date, strict ISO 8601 (`git show -s --format=%cI`).
-    pub fn commit_date(&mut self) -> Result<Fact, Hung> {
-        if matches!(self.state, State::Repo) {
-            self.read_head()?;
-        }
-        match &self.state {
-            State::NotRepo => return Ok(Fact::Absent),
-            State::Refused(why) => return Ok(Fact::Failed(why.clone())),
-            State::Repo => {}
-        }
-        Ok(match self.head()? {
-            Fact::Known(_) => match self.must(&["show", "-s", "--format=%cI", "HEAD", "--"])? {
-                Fact::Known(s) => Fact::Known(s.trim().to_owned()),
-                other => other,
-            },
-            other => other,
-        })
-    }
-
     /// The branch `origin/HEAD` names (`main`), absent when it names none.
     pub fn default_branch(&mut self) -> Result<Fact, Hung> {
         if !matches!(self.state, State::Repo) {

@@ -58,24 +58,33 @@ fn payload(env: &BTreeMap<String, String>) -> Result<Option<Value>, HostError> {
 fn git_facts(repo: &Path, in_ci: bool) -> Result<BTreeMap<String, String>, HostError> {
     let hung = |e: crate::git::Hung| HostError::Gather(e.0);
     let mut c = Checkout::probe(repo, TIMEOUT).map_err(hung)?;
-    let mut out = BTreeMap::new();
-    let facts: [(&str, Option<GitFact>); 7] = [
-        ("sha", Some(GitFact::Sha)),
-        ("branch", Some(GitFact::Branch)),
-        ("tags", Some(GitFact::AllTags)),
-        ("remote_url", Some(GitFact::RemoteUrl)),
-        ("name", Some(GitFact::Name)),
-        ("commit_date", None),
-        ("default_branch", None),
+    let keys = ["sha", "branch", "tags", "remote_url", "name", "commit_date"];
+    let facts = [
+        GitFact::Sha,
+        GitFact::Branch,
+        GitFact::AllTags,
+        GitFact::RemoteUrl,
+        GitFact::Name,
+        GitFact::CommitTime,
     ];
-    for (key, fact) in facts {
-        let f = match (fact, key) {
-            (Some(f), _) => c.fact(&f),
-            (None, "commit_date") => c.commit_date(),
-            (None, _) => c.default_branch(),
-        }
-        .map_err(hung)?;
+    // Read at the same time, as `derive` reads a policy's git facts.
+    let mut found = c.facts(&facts).map_err(hung)?;
+    found.push(c.default_branch().map_err(hung)?);
+    let mut out = BTreeMap::new();
+    for (key, f) in keys.into_iter().chain(["default_branch"]).zip(found) {
         match f {
+            // The commit time is seconds since 1970; the engine reads ISO 8601.
+            Fact::Known(v) if key == "commit_date" => match imprint_core::epoch_to_rfc3339(&v) {
+                Some(iso) => {
+                    out.insert(key.to_owned(), iso);
+                }
+                None if !in_ci => {
+                    return Err(HostError::Gather(format!(
+                        "git gave the commit time `{v}`, which is not whole seconds since 1970"
+                    )))
+                }
+                None => {}
+            },
             Fact::Known(v) => {
                 out.insert(key.to_owned(), v);
             }
