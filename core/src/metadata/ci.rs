@@ -97,12 +97,76 @@ fn head_tag(tags: Option<&String>) -> Option<String> {
         })
 }
 
+/// A build as a CI's variables describe it.
+#[derive(Default)]
+struct Build {
+    schedule: bool,
+    tag: Option<String>,
+    /// The pull (merge) request's number.
+    pr: Option<String>,
+    branch: Option<String>,
+    sha: Option<String>,
+    default_branch: Option<String>,
+    /// The branch a pull request goes into.
+    base: Option<String>,
+}
+
+impl Build {
+    /// The GitHub context a GitHub workflow would have for this build: a
+    /// tag wins over a pull request, which wins over a branch.
+    fn context(self) -> GitHubContext {
+        let event = match (self.schedule, &self.pr) {
+            (true, _) => "schedule",
+            (false, Some(_)) => "pull_request",
+            (false, None) => "push",
+        };
+        let git_ref = match (self.tag, &self.pr, self.branch) {
+            (Some(t), _, _) => Some(format!("refs/tags/{t}")),
+            (None, Some(n), _) => Some(format!("refs/pull/{n}/merge")),
+            (None, None, Some(b)) => Some(format!("refs/heads/{b}")),
+            _ => None,
+        };
+        let mut payload = serde_json::Map::new();
+        if let Some(b) = self.default_branch {
+            payload.insert("repository".to_owned(), json!({ "default_branch": b }));
+        }
+        if let Some(base) = self.base {
+            payload.insert(
+                "pull_request".to_owned(),
+                json!({ "base": { "ref": base } }),
+            );
+        }
+        GitHubContext {
+            event_name: Some(event.to_owned()),
+            sha: self.sha,
+            git_ref,
+            payload: Value::Object(payload),
+        }
+    }
+}
+
+/// Repository data from a remote URL (credentials removed), a name and
+/// a default branch.
+fn repo_from_url(
+    url: Option<String>,
+    name: Option<String>,
+    default_branch: Option<String>,
+) -> Value {
+    let url = url.map(|u| crate::strip_url_credentials(&u).into_owned());
+    json!({
+        "name": name.or_else(|| url.as_deref().and_then(repo_name)),
+        "html_url": url.as_deref().and_then(web_url),
+        "default_branch": default_branch,
+    })
+}
+
 /// The GitHub context (and repository data, commit date) of `facts`.
 pub fn github_context(facts: &CiFacts) -> FromCi {
     let env = &facts.env;
     let git = &facts.git;
     let var = |k: &str| nonempty(env, k);
-    if env.get("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+    let marked = |k: &str| env.get(k).is_some_and(|v| v == "true");
+    if marked("GITHUB_ACTIONS") {
         return FromCi {
             ci: "github",
             github: GitHubContext {
@@ -120,113 +184,64 @@ pub fn github_context(facts: &CiFacts) -> FromCi {
             commit_date: None,
         };
     }
-    if env.get("GITLAB_CI").is_some_and(|v| v == "true") {
-        let mr = var("CI_MERGE_REQUEST_IID");
-        let event = match env.get("CI_PIPELINE_SOURCE").map(String::as_str) {
-            Some("schedule") => "schedule",
-            _ if mr.is_some() => "pull_request",
-            _ => "push",
-        };
-        let git_ref = match (var("CI_COMMIT_TAG"), &mr, var("CI_COMMIT_BRANCH")) {
-            (Some(t), _, _) => Some(format!("refs/tags/{t}")),
-            (None, Some(iid), _) => Some(format!("refs/pull/{iid}/merge")),
-            (None, None, Some(b)) => Some(format!("refs/heads/{b}")),
-            _ => None,
-        };
-        let mut payload = serde_json::Map::new();
-        if let Some(b) = var("CI_DEFAULT_BRANCH") {
-            payload.insert("repository".to_owned(), json!({ "default_branch": b }));
-        }
-        if let Some(base) = var("CI_MERGE_REQUEST_TARGET_BRANCH_NAME") {
-            payload.insert(
-                "pull_request".to_owned(),
-                json!({ "base": { "ref": base } }),
-            );
-        }
+    if marked("GITLAB_CI") {
         let repo = json!({
             "name": var("CI_PROJECT_NAME"),
             "description": var("CI_PROJECT_DESCRIPTION"),
             "html_url": var("CI_PROJECT_URL"),
             "default_branch": var("CI_DEFAULT_BRANCH"),
         });
+        let build = Build {
+            schedule: var("CI_PIPELINE_SOURCE").as_deref() == Some("schedule"),
+            tag: var("CI_COMMIT_TAG"),
+            pr: var("CI_MERGE_REQUEST_IID"),
+            branch: var("CI_COMMIT_BRANCH"),
+            sha: var("CI_COMMIT_SHA"),
+            default_branch: var("CI_DEFAULT_BRANCH"),
+            base: var("CI_MERGE_REQUEST_TARGET_BRANCH_NAME"),
+        };
         return FromCi {
             ci: "gitlab",
-            github: GitHubContext {
-                event_name: Some(event.to_owned()),
-                sha: var("CI_COMMIT_SHA"),
-                git_ref,
-                payload: Value::Object(payload),
-            },
+            github: build.context(),
             repo: Some(repo),
             commit_date: var("CI_COMMIT_TIMESTAMP").or_else(|| nonempty(git, "commit_date")),
         };
     }
-    if env.get("BUILDKITE").is_some_and(|v| v == "true") {
-        let pr = var("BUILDKITE_PULL_REQUEST").filter(|p| p != "false");
-        let event = match env.get("BUILDKITE_SOURCE").map(String::as_str) {
-            Some("schedule") => "schedule",
-            _ if pr.is_some() => "pull_request",
-            _ => "push",
+    if marked("BUILDKITE") {
+        let default_branch = var("BUILDKITE_PIPELINE_DEFAULT_BRANCH");
+        let build = Build {
+            schedule: var("BUILDKITE_SOURCE").as_deref() == Some("schedule"),
+            tag: var("BUILDKITE_TAG"),
+            pr: var("BUILDKITE_PULL_REQUEST").filter(|p| p != "false"),
+            branch: var("BUILDKITE_BRANCH"),
+            sha: var("BUILDKITE_COMMIT"),
+            default_branch: default_branch.clone(),
+            base: var("BUILDKITE_PULL_REQUEST_BASE_BRANCH"),
         };
-        let git_ref = match (var("BUILDKITE_TAG"), &pr, var("BUILDKITE_BRANCH")) {
-            (Some(t), _, _) => Some(format!("refs/tags/{t}")),
-            (None, Some(n), _) => Some(format!("refs/pull/{n}/merge")),
-            (None, None, Some(b)) => Some(format!("refs/heads/{b}")),
-            _ => None,
-        };
-        let mut payload = serde_json::Map::new();
-        if let Some(b) = var("BUILDKITE_PIPELINE_DEFAULT_BRANCH") {
-            payload.insert("repository".to_owned(), json!({ "default_branch": b }));
-        }
-        if let Some(base) = var("BUILDKITE_PULL_REQUEST_BASE_BRANCH") {
-            payload.insert(
-                "pull_request".to_owned(),
-                json!({ "base": { "ref": base } }),
-            );
-        }
-        let url = var("BUILDKITE_REPO").map(|u| crate::strip_url_credentials(&u).into_owned());
-        let repo = json!({
-            "name": url.as_deref().and_then(repo_name),
-            "html_url": url.as_deref().and_then(web_url),
-            "default_branch": var("BUILDKITE_PIPELINE_DEFAULT_BRANCH"),
-        });
         return FromCi {
             ci: "buildkite",
-            github: GitHubContext {
-                event_name: Some(event.to_owned()),
-                sha: var("BUILDKITE_COMMIT"),
-                git_ref,
-                payload: Value::Object(payload),
-            },
-            repo: Some(repo),
+            github: build.context(),
+            repo: Some(repo_from_url(var("BUILDKITE_REPO"), None, default_branch)),
             commit_date: nonempty(git, "commit_date"),
         };
     }
     // A plain checkout: a tag on HEAD makes it a tag build, else its branch.
-    let git_ref = match (head_tag(git.get("tags")), nonempty(git, "branch")) {
-        (Some(t), _) => Some(format!("refs/tags/{t}")),
-        (None, Some(b)) => Some(format!("refs/heads/{b}")),
-        _ => None,
+    let default_branch = nonempty(git, "default_branch");
+    let build = Build {
+        tag: head_tag(git.get("tags")),
+        branch: nonempty(git, "branch"),
+        sha: nonempty(git, "sha"),
+        default_branch: default_branch.clone(),
+        ..Build::default()
     };
-    let mut payload = serde_json::Map::new();
-    if let Some(b) = nonempty(git, "default_branch") {
-        payload.insert("repository".to_owned(), json!({ "default_branch": b }));
-    }
-    let url = nonempty(git, "remote_url").map(|u| crate::strip_url_credentials(&u).into_owned());
-    let repo = json!({
-        "name": nonempty(git, "name").or_else(|| url.as_deref().and_then(repo_name)),
-        "html_url": url.as_deref().and_then(web_url),
-        "default_branch": nonempty(git, "default_branch"),
-    });
     FromCi {
         ci: "git",
-        github: GitHubContext {
-            event_name: Some("push".to_owned()),
-            sha: nonempty(git, "sha"),
-            git_ref,
-            payload: Value::Object(payload),
-        },
-        repo: Some(repo),
+        github: build.context(),
+        repo: Some(repo_from_url(
+            nonempty(git, "remote_url"),
+            nonempty(git, "name"),
+            default_branch,
+        )),
         commit_date: nonempty(git, "commit_date"),
     }
 }

@@ -69,11 +69,36 @@ pub(crate) struct Built {
     pub(crate) outputs: MetaOutputs,
 }
 
+/// The `latest` tag's text: the flavor's prefix and suffix where
+/// `onlatest` says (unrendered, as metadata-action), sanitized.
+fn latest_tag(f: &Flavor) -> String {
+    let pre = if f.prefix_latest {
+        f.prefix.as_str()
+    } else {
+        ""
+    };
+    let suf = if f.suffix_latest {
+        f.suffix.as_str()
+    } else {
+        ""
+    };
+    sanitize_tag(&format!("{pre}latest{suf}"))
+}
+
 /// The tags for one image prefix (`image:` or empty).
 fn image_tags(p: &Parts<'_>, main: &str, prefix: &str) -> Vec<String> {
     let mut tags = vec![format!("{prefix}{main}")];
     tags.extend(p.version.partial.iter().map(|v| format!("{prefix}{v}")));
     if p.version.latest == Some(true) {
+        tags.push(format!("{prefix}{}", latest_tag(p.flavor)));
+    }
+    tags
+}
+
+/// The `latest` tag, when tagged, must be one Docker accepts.
+fn check_latest(p: &Parts<'_>) -> Result<(), MetaError> {
+    let latest = latest_tag(p.flavor);
+    if p.version.latest == Some(true) && !crate::is_valid_tag(&latest) {
         let f = p.flavor;
         let pre = if f.prefix_latest {
             f.prefix.as_str()
@@ -85,33 +110,19 @@ fn image_tags(p: &Parts<'_>, main: &str, prefix: &str) -> Vec<String> {
         } else {
             ""
         };
-        tags.push(format!(
-            "{prefix}{}",
-            sanitize_tag(&format!("{pre}latest{suf}"))
-        ));
-    }
-    tags
-}
-
-/// The `latest` tag with the flavor's prefix and suffix, checked.
-fn check_latest(p: &Parts<'_>) -> Result<(), MetaError> {
-    let f = p.flavor;
-    let pre = if f.prefix_latest {
-        f.prefix.as_str()
-    } else {
-        ""
-    };
-    let suf = if f.suffix_latest {
-        f.suffix.as_str()
-    } else {
-        ""
-    };
-    let latest = sanitize_tag(&format!("{pre}latest{suf}"));
-    if p.version.latest == Some(true) && !crate::is_valid_tag(&latest) {
         let flavor = format!("flavor prefix={pre},suffix={suf},onlatest=true");
         return Err(invalid_tag(&flavor, &latest));
     }
     Ok(())
+}
+
+/// Each annotation at each of the comma-separated `levels`, level-major
+/// (`manifest:key=value`).
+fn leveled(levels: &str, annotations: &[String]) -> Vec<String> {
+    levels
+        .split(',')
+        .flat_map(|level| annotations.iter().map(move |a| format!("{level}:{a}")))
+        .collect()
 }
 
 /// A label list as the object metadata-action builds (`([^=]*)=(.*)`: a
@@ -192,17 +203,13 @@ pub(crate) fn build(p: Parts<'_>) -> Result<Built, MetaError> {
             (tags, image_tags(&p, main, ""))
         }
     };
-    let leveled: Vec<String> = p
-        .levels
-        .split(',')
-        .flat_map(|level| p.annotations.iter().map(move |a| format!("{level}:{a}")))
-        .collect();
+    let annotations = leveled(p.levels, p.annotations);
     let labels = label_object(p.labels);
     let json = json!({
         "tags": tags,
         "tag-names": tag_names,
         "labels": labels,
-        "annotations": leveled,
+        "annotations": annotations,
     });
     let target = p
         .inputs
@@ -224,11 +231,10 @@ pub(crate) fn build(p: Parts<'_>) -> Result<Built, MetaError> {
     }
     let args = Value::Object(args);
     // `getBakeFile('annotations:' + levels)` reads the levels up to a `:`.
-    let bake_levels = p.levels.split(':').next().unwrap_or_default();
-    let bake_annotations: Vec<String> = bake_levels
-        .split(',')
-        .flat_map(|level| p.annotations.iter().map(move |a| format!("{level}:{a}")))
-        .collect();
+    let bake_annotations = leveled(
+        p.levels.split(':').next().unwrap_or_default(),
+        p.annotations,
+    );
     let bake_files = BakeFiles {
         tags: bake(target, json!({ "tags": tags, "args": args })),
         labels: bake(target, json!({ "labels": labels })),
@@ -249,7 +255,7 @@ pub(crate) fn build(p: Parts<'_>) -> Result<Built, MetaError> {
         tags: tags.join(&sep(&p.inputs.sep_tags)),
         tag_names: tag_names.join(&sep(&p.inputs.sep_tags)),
         labels: p.labels.join(&sep(&p.inputs.sep_labels)),
-        annotations: leveled.join(&sep(&p.inputs.sep_annotations)),
+        annotations: annotations.join(&sep(&p.inputs.sep_annotations)),
         json: text(&json, false)?,
         bake: BakeFiles {
             tags: text(&bake_files.tags, true)?,

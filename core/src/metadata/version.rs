@@ -244,6 +244,23 @@ pub(crate) fn compute(
 
 type Produced = Result<(String, bool), String>;
 
+/// Why a semver, pep440 or match rule gave nothing outside a tag build.
+const NOT_A_TAG: &str = "not a tag (and no `value`)";
+
+/// What a semver, pep440 or match rule reads: its `value` rendered, else
+/// the tag name; `None` when there is neither (not a tag build).
+fn tag_or_value(
+    rule: &TagRule,
+    facts: &Facts<'_>,
+    tag_ref: Option<&str>,
+) -> Result<Option<String>, String> {
+    match (rule.get("value"), tag_ref) {
+        ("", None) => Ok(None),
+        ("", Some(tag)) => Ok(Some(tag.to_owned())),
+        (given, _) => facts.render(given).map(Some),
+    }
+}
+
 /// The error for a tag Docker would refuse (metadata-action emits it).
 pub(crate) fn invalid_tag(rule: &str, tag: &str) -> MetaError {
     let shown: String = tag.chars().take(140).collect();
@@ -275,14 +292,8 @@ fn value(
             Ok((set(&raw)?, false))
         }
         TagType::Semver | TagType::Pep440 => {
-            let given = rule.get("value");
-            if tag_ref.is_none() && given.is_empty() {
-                return Ok(Err("not a tag (and no `value`)".to_owned()));
-            }
-            let mut input = match tag_ref {
-                _ if !given.is_empty() => facts.render(given).map_err(at)?,
-                Some(t) => t.to_owned(),
-                None => String::new(),
+            let Some(mut input) = tag_or_value(rule, facts, tag_ref).map_err(at)? else {
+                return Ok(Err(NOT_A_TAG.to_owned()));
             };
             let m = rule.get("match");
             if !m.is_empty() {
@@ -347,14 +358,8 @@ fn value(
             }
         }
         TagType::Match => {
-            let given = rule.get("value");
-            if tag_ref.is_none() && given.is_empty() {
-                return Ok(Err("not a tag (and no `value`)".to_owned()));
-            }
-            let input = match tag_ref {
-                _ if !given.is_empty() => facts.render(given).map_err(at)?,
-                Some(t) => t.to_owned(),
-                None => String::new(),
+            let Some(input) = tag_or_value(rule, facts, tag_ref).map_err(at)? else {
+                return Ok(Err(NOT_A_TAG.to_owned()));
             };
             let pattern = rule.get("pattern");
             let re = match_pattern(pattern).map_err(at)?;
