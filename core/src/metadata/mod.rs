@@ -71,32 +71,10 @@ pub struct MetaError {
 
 impl MetaError {
     fn new(message: impl Into<String>) -> Self {
-        let message = message.into();
-        // A date expression's zone without an offset: `Facts::date` writes
-        // `{MISSING_ZONE}{zone} at {instant} ({now|commit_date})`.
-        let missing_offsets = message
-            .split_once(MISSING_ZONE)
-            .and_then(|(_, rest)| {
-                let (zone, rest) = rest.split_once(" at ")?;
-                let (at, of) = rest.split_once(" (")?;
-                let of = of.trim_end_matches(')');
-                Some(vec![ZoneNeed {
-                    zone: zone.to_owned(),
-                    at: at.to_owned(),
-                    of: if of == "commit_date" {
-                        "commit_date"
-                    } else {
-                        "now"
-                    }
-                    .to_owned(),
-                }])
-            })
-            .unwrap_or_default();
-        let missing_commit_date = message.contains(UNKNOWN_COMMIT_DATE);
         Self {
-            message,
-            missing_offsets,
-            missing_commit_date,
+            message: message.into(),
+            missing_offsets: Vec::new(),
+            missing_commit_date: false,
         }
     }
 }
@@ -350,13 +328,30 @@ pub fn generate(req: &MetaRequest) -> Result<Metadata, MetaError> {
         }
     };
     let facts = Facts::new(req)?;
+    // What the facts found missing while rendering (a commit date, a zone's
+    // offset) goes with the error, for the host to give and ask again.
+    generate_with(req, inputs, ci, &facts).map_err(|mut e| {
+        let needs = facts.needs.take();
+        e.missing_offsets = needs.offsets;
+        e.missing_commit_date = needs.commit_date;
+        e
+    })
+}
+
+/// [`generate`] once the facts are known.
+fn generate_with(
+    req: &MetaRequest,
+    inputs: &MetaInputs,
+    ci: &str,
+    facts: &Facts<'_>,
+) -> Result<Metadata, MetaError> {
     let images = rules::images(&inputs.images.lines("images")?)?;
     let tag_rules = rules::tag_rules(&inputs.tags.lines("tags")?)?;
     let flavor = rules::flavor(&inputs.flavor.lines("flavor")?)?;
     let mut warnings = Vec::new();
-    let (version, rules) = version::compute(&tag_rules, &flavor, &facts, &mut warnings)?;
-    let labels = labels::build(&facts, &version, &inputs.labels.lines("labels")?)?;
-    let annotations = labels::build(&facts, &version, &inputs.annotations.lines("annotations")?)?;
+    let (version, rules) = version::compute(&tag_rules, &flavor, facts, &mut warnings)?;
+    let labels = labels::build(facts, &version, &inputs.labels.lines("labels")?)?;
+    let annotations = labels::build(facts, &version, &inputs.annotations.lines("annotations")?)?;
     if version.main.as_deref().is_none_or(str::is_empty) {
         warnings.push("No Docker image version has been generated. Check tags input.".to_owned());
     }
@@ -430,6 +425,15 @@ pub(crate) struct Facts<'a> {
     now: i64,
     /// The commit date: from the payload, else the request; `None`: unknown.
     commit: Option<i64>,
+    /// What date expressions needed and did not have.
+    needs: std::cell::RefCell<Needs>,
+}
+
+/// Facts a date expression needed that the request did not give.
+#[derive(Default)]
+struct Needs {
+    offsets: Vec<ZoneNeed>,
+    commit_date: bool,
 }
 
 fn at_path<'v>(v: &'v serde_json::Value, path: &[&str]) -> Option<&'v serde_json::Value> {
@@ -476,6 +480,7 @@ impl<'a> Facts<'a> {
             sha,
             now,
             commit,
+            needs: std::cell::RefCell::default(),
         })
     }
 
@@ -617,29 +622,38 @@ impl<'a> Facts<'a> {
             }
         }
         let instant = if commit {
-            self.commit.ok_or_else(|| {
-                format!(
-                    "`{{{{commit_date}}}}`: {UNKNOWN_COMMIT_DATE} (the event payload does not hold \
-                     it and none was given; metadata-action would silently use the current time)"
-                )
-            })?
+            let Some(instant) = self.commit else {
+                self.needs.borrow_mut().commit_date = true;
+                return Err("`{{commit_date}}`: the commit's date is unknown (the event payload does not \
+                     hold it and none was given; metadata-action would silently use the current time)"
+                    .to_owned());
+            };
+            instant
         } else {
             self.now
         };
         let offset = if zone == "UTC" {
             0
         } else {
-            let (at, of) = (
-                time::iso(instant),
-                if commit { "commit_date" } else { "now" },
-            );
-            let missing = || format!("{MISSING_ZONE}{zone} at {at} ({of})");
-            let z = self.req.zones.get(&zone).ok_or_else(missing)?;
-            if commit {
-                z.commit_date.ok_or_else(missing)?
+            let of = if commit { "commit_date" } else { "now" };
+            let given = self.req.zones.get(&zone);
+            let offset = if commit {
+                given.and_then(|z| z.commit_date)
             } else {
-                z.now
-            }
+                given.map(|z| z.now)
+            };
+            let Some(offset) = offset else {
+                let at = time::iso(instant);
+                let message =
+                    format!("no UTC offset was given for the time zone {zone} at {at} ({of})");
+                self.needs.borrow_mut().offsets.push(ZoneNeed {
+                    zone,
+                    at,
+                    of: of.to_owned(),
+                });
+                return Err(message);
+            };
+            offset
         };
         // moment's default formats (`defaultFormatUtc` at offset 0 in UTC).
         let fmt = fmt.unwrap_or(if offset == 0 {
@@ -653,14 +667,6 @@ impl<'a> Facts<'a> {
         Ok(moment::format(instant, offset, abbr, fmt))
     }
 }
-
-/// The error text for a commit date that is not known (see
-/// [`MetaError::missing_commit_date`]).
-const UNKNOWN_COMMIT_DATE: &str = "the commit's date is unknown";
-
-/// The start of the error for a zone whose offset was not given; the zone
-/// follows (see [`MetaError::missing_zones`]).
-const MISSING_ZONE: &str = "no UTC offset was given for the time zone ";
 
 /// The commit date (reference §3.1): the payload's `commits[]` entry or
 /// `head_commit` for `sha`, else the one the host gave.
