@@ -713,6 +713,13 @@ var Checkout = class {
 // src/policy.mjs
 var COMMAND_TIMEOUT_MS = 1e4;
 var FILE_LIMIT = 1 << 20;
+function utf8(bytes) {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return void 0;
+  }
+}
 function policyText2(policy, cwd, builtin) {
   const text = builtin(policy);
   if (text !== void 0) return text;
@@ -748,11 +755,14 @@ function readPolicyFile(root, path) {
   const st = (0, import_node_fs5.statSync)(real);
   if (!st.isFile()) return { failed: `${full} is not a regular file` };
   if (st.size > FILE_LIMIT) return { failed: `${full} is larger than ${FILE_LIMIT} bytes` };
+  let bytes;
   try {
-    return { known: (0, import_node_fs5.readFileSync)(real, "utf8") };
+    bytes = (0, import_node_fs5.readFileSync)(real);
   } catch (e) {
     return { failed: `${full}: ${e.message}` };
   }
+  const text = utf8(bytes);
+  return text === void 0 ? { failed: `${full} is not UTF-8 text` } : { known: text };
 }
 var WHITE_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 function commandKey(argv) {
@@ -761,11 +771,13 @@ function commandKey(argv) {
 function runCommand(argv, cwd, allowed) {
   const [program, ...rest] = argv;
   if (!allowed.includes(program)) return { outcome: "not_allowed" };
-  const r = (0, import_node_child_process3.spawnSync)(program, rest, { cwd, encoding: "utf8", timeout: COMMAND_TIMEOUT_MS, stdio: ["ignore", "pipe", "ignore"] });
+  const r = (0, import_node_child_process3.spawnSync)(program, rest, { cwd, timeout: COMMAND_TIMEOUT_MS, maxBuffer: FILE_LIMIT, stdio: ["ignore", "pipe", "ignore"] });
   if (r.error?.code === "ENOENT") return { outcome: "not_found" };
   if (r.error?.code === "ETIMEDOUT" || r.signal) return { outcome: "timed_out" };
   if (r.error) return { outcome: "failed", reason: r.error.message };
-  return { outcome: "output", stdout: r.stdout.replace(/\n+$/, "") };
+  const stdout = utf8(r.stdout);
+  if (stdout === void 0) return { outcome: "failed", reason: "it printed output that is not UTF-8" };
+  return { outcome: "output", stdout: stdout.replace(/\n+$/, "") };
 }
 async function derivePolicy(run2, builtin, { cwd, env }) {
   const policy = policyText2(input("policy"), cwd, builtin);

@@ -13,8 +13,18 @@ import { command, input, setOutput } from './runner.mjs';
 /** How long an allowed command may run. */
 const COMMAND_TIMEOUT_MS = 10_000;
 
-/** Largest file a policy may read. */
+/** Largest file a policy may read, and most output a command may print. */
 const FILE_LIMIT = 1 << 20;
+
+/** `bytes` as UTF-8 text, or undefined when they are not UTF-8 (never
+ * replacement characters standing in for what was there). */
+function utf8(bytes) {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The policy's text: a builtin name, or a file relative to `cwd`.
@@ -61,11 +71,14 @@ function readPolicyFile(root, path) {
   const st = statSync(real);
   if (!st.isFile()) return { failed: `${full} is not a regular file` };
   if (st.size > FILE_LIMIT) return { failed: `${full} is larger than ${FILE_LIMIT} bytes` };
+  let bytes;
   try {
-    return { known: readFileSync(real, 'utf8') };
+    bytes = readFileSync(real);
   } catch (e) {
     return { failed: `${full}: ${e.message}` };
   }
+  const text = utf8(bytes);
+  return text === undefined ? { failed: `${full} is not UTF-8 text` } : { known: text };
 }
 
 /** Rust's `char::is_whitespace` (Unicode White_Space). */
@@ -80,11 +93,13 @@ export function commandKey(argv) {
 function runCommand(argv, cwd, allowed) {
   const [program, ...rest] = argv;
   if (!allowed.includes(program)) return { outcome: 'not_allowed' };
-  const r = spawnSync(program, rest, { cwd, encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] });
+  const r = spawnSync(program, rest, { cwd, timeout: COMMAND_TIMEOUT_MS, maxBuffer: FILE_LIMIT, stdio: ['ignore', 'pipe', 'ignore'] });
   if (r.error?.code === 'ENOENT') return { outcome: 'not_found' };
   if (r.error?.code === 'ETIMEDOUT' || r.signal) return { outcome: 'timed_out' };
   if (r.error) return { outcome: 'failed', reason: r.error.message };
-  return { outcome: 'output', stdout: r.stdout.replace(/\n+$/, '') };
+  const stdout = utf8(r.stdout);
+  if (stdout === undefined) return { outcome: 'failed', reason: 'it printed output that is not UTF-8' };
+  return { outcome: 'output', stdout: stdout.replace(/\n+$/, '') };
 }
 
 /**

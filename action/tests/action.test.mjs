@@ -372,3 +372,21 @@ test("given a policy with metadata_action, the action sets its values and metada
     api.server.close();
   }
 });
+
+test('given a policy, a file that is not UTF-8 fails the step as it fails the CLI', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'imprint-action-utf8-'));
+  writeFileSync(join(dir, 'v.txt'), Buffer.from([0x61, 0xff, 0x62]));
+  writeFileSync(join(dir, 'p.json'), JSON.stringify({ name: 'f', values: { v: { from: [{ file: 'v.txt' }], default: 'x' } } }));
+  const out = mkdtempSync(join(tmpdir(), 'imprint-action-out-'));
+  const env = {
+    PATH: process.env.PATH,
+    GITHUB_OUTPUT: join(out, 'output'),
+    INPUT_POLICY: 'p.json',
+    'INPUT_WORKING-DIRECTORY': dir,
+  };
+  writeFileSync(env.GITHUB_OUTPUT, '');
+  const r = await runAction(env, dir);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^::error::.*v\.txt.*not UTF-8 text/m);
+  assert.equal(readFileSync(env.GITHUB_OUTPUT, 'utf8'), '');
+});
