@@ -353,7 +353,10 @@ function buildTime(env, clock = Date.now) {
 }
 function eventPayload(env) {
   const path = env.GITHUB_EVENT_PATH;
-  if (!path || !(0, import_node_fs.existsSync)(path)) return {};
+  if (!path) return {};
+  if (!(0, import_node_fs.existsSync)(path)) {
+    throw new FactError(`GITHUB_EVENT_PATH names ${path}, which does not exist: the event payload cannot be read`);
+  }
   let text;
   try {
     text = (0, import_node_fs.readFileSync)(path, "utf8");

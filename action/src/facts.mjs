@@ -28,13 +28,17 @@ export function buildTime(env, clock = Date.now) {
 }
 
 /**
- * The event payload at GITHUB_EVENT_PATH (`{}` when unset or missing, as
- * @actions/github gives it).
+ * The event payload at GITHUB_EVENT_PATH: `{}` when unset; an error when it
+ * names a missing file (@actions/github reads that as `{}`, which would
+ * make every event fact unknown without saying so).
  * @param {NodeJS.ProcessEnv} env
  */
 export function eventPayload(env) {
   const path = env.GITHUB_EVENT_PATH;
-  if (!path || !existsSync(path)) return {};
+  if (!path) return {};
+  if (!existsSync(path)) {
+    throw new FactError(`GITHUB_EVENT_PATH names ${path}, which does not exist: the event payload cannot be read`);
+  }
   let text;
   try {
     text = readFileSync(path, 'utf8');

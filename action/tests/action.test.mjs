@@ -390,3 +390,22 @@ test('given a policy, a file that is not UTF-8 fails the step as it fails the CL
   assert.match(r.stdout, /^::error::.*v\.txt.*not UTF-8 text/m);
   assert.equal(readFileSync(env.GITHUB_OUTPUT, 'utf8'), '');
 });
+
+test('a GITHUB_EVENT_PATH that names nothing fails the step instead of reading as an empty event', async () => {
+  const api = await apiServer();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'imprint-action-'));
+    const kase = {
+      now: '2020-01-10T00:30:00.000Z',
+      github: { event_name: 'push', sha: 'abc1234def', ref: 'refs/heads/main', payload: {} },
+      inputs: { tags: ['type=ref,event=branch'] },
+      expect: {},
+    };
+    const env = { ...caseEnv({ fixtures: {}, defaults: {} }, kase, api, dir), GITHUB_EVENT_PATH: join(dir, 'missing.json') };
+    const r = await runAction(env, dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^::error::GITHUB_EVENT_PATH names .*missing\.json, which does not exist/m);
+  } finally {
+    api.server.close();
+  }
+});

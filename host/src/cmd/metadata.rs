@@ -34,15 +34,19 @@ fn ci_env() -> BTreeMap<String, String> {
 }
 
 /// The event payload at `GITHUB_EVENT_PATH` (in GitHub Actions): `None`
-/// when unset or missing, as metadata-action reads it; an error when it
-/// exists but cannot be read.
+/// when unset; an error when it names a file that is missing or cannot be
+/// read (metadata-action reads a missing one as `{}`, which would make
+/// every event fact unknown without saying so).
 fn payload(env: &BTreeMap<String, String>) -> Result<Option<Value>, HostError> {
     let Some(path) = env.get("GITHUB_EVENT_PATH").filter(|p| !p.is_empty()) else {
         return Ok(None);
     };
     let path = Path::new(path);
     if !path.exists() {
-        return Ok(None);
+        return Err(HostError::Gather(format!(
+            "GITHUB_EVENT_PATH names {}, which does not exist: the event payload cannot be read",
+            path.display()
+        )));
     }
     let bytes = read_file(path)?;
     serde_json::from_slice(&bytes).map(Some).map_err(|e| {

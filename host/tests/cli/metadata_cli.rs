@@ -216,3 +216,23 @@ fn explain_shows_what_each_tag_rule_gave_or_why_not() {
         "{out}"
     );
 }
+
+#[test]
+fn a_github_event_path_that_names_nothing_is_an_error() {
+    let (repo, _) = tagged_repo();
+    let r = Imprint::new(repo.path())
+        .args(["metadata", "--tags", "type=ref,event=branch"])
+        .envs(&[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_REF", "refs/heads/main"),
+            ("GITHUB_EVENT_PATH", "/nonexistent/event.json"),
+        ])
+        .run()
+        .expect_code(2);
+    assert!(
+        r.stderr
+            .contains("GITHUB_EVENT_PATH names /nonexistent/event.json, which does not exist"),
+        "{}",
+        r.stderr
+    );
+}
