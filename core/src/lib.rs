@@ -87,6 +87,8 @@ pub mod api;
 mod artifact;
 mod calendar;
 pub mod check;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod condition;
 mod context;
 mod derive;

@@ -26,15 +26,7 @@ pub use wasm::Wasm;
 use crate::error::HostError;
 use std::path::{Path, PathBuf};
 
-/// Which engine evaluates policies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum EngineKind {
-    /// The engine linked into this binary.
-    #[default]
-    Native,
-    /// The engine's WebAssembly module, run under wasmtime.
-    Wasm,
-}
+pub use imprint_core::cli::EngineKind;
 
 /// Fuel every request gets, whatever its size: far more than any real
 /// policy needs on a small input (a vllm derive uses well under a

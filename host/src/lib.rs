@@ -13,7 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod check_inputs;
-pub mod cli;
+pub use imprint_core::cli;
 pub mod cmd;
 pub mod diag;
 pub mod engine;

@@ -9,6 +9,8 @@
 //! - [`kube`]: Kubernetes objects and lists (Pods, Deployments,
 //!   StatefulSets, DaemonSets, Jobs, CronJobs, `InferenceProviderConfig`);
 //! - [`go`]: Go binaries' embedded build info, and `go version -m` text;
+//! - [`input`]: one input of `imprint check`, as bytes: which reader it takes,
+//!   what a directory walk reads, and why an input gave nothing;
 //! - [`text`]: JSON or multi-document YAML text split into documents, each
 //!   placing the artifacts read from it at their lines (YAML trees, merge
 //!   keys and line finding in the private `yaml` module).
@@ -17,6 +19,7 @@ use crate::artifact::Artifact;
 
 pub mod container;
 pub mod go;
+pub mod input;
 pub mod kube;
 mod pkgpattern;
 pub mod text;

@@ -1,9 +1,17 @@
-//! Command-line definition (clap).
+//! The `imprint` command line, as data (clap): its commands, options,
+//! help and usage errors. Pure, behind the `cli` feature, so the native
+//! CLI and the npm CLI (through the WebAssembly module, [`parse`]) accept
+//! the same arguments and print the same help and errors, byte for byte.
 
-use crate::check_inputs::InputKind;
-use crate::engine::EngineKind;
-use crate::output::{CardFormat, CheckFormat, Format, MetadataFormat};
+mod formats;
+mod parse;
+
+pub use crate::read::input::InputKind;
+pub use formats::{CardFormat, CheckFormat, EngineKind, Format, MetadataFormat};
+pub use parse::{parse, Parsed};
+
 use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
 use std::path::PathBuf;
 
 const EXAMPLES: &str = "\
@@ -26,7 +34,7 @@ Examples:
 Exit status: 0 ok, 1 a check failed, 2 error.";
 
 /// imprint: derive and enforce build provenance from a declarative policy.
-#[derive(Debug, Parser)]
+#[derive(Debug, Parser, Serialize)]
 #[command(
     name = "imprint",
     version,
@@ -48,7 +56,8 @@ pub struct Cli {
 }
 
 /// Subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand, Serialize)]
+#[serde(tag = "command", rename_all = "kebab-case")]
 pub enum Cmd {
     /// Derive versions, tags, build args, labels and linker flags.
     Derive(DeriveArgs),
@@ -76,7 +85,7 @@ pub enum Cmd {
 }
 
 /// `imprint metadata`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct MetadataArgs {
     /// A policy with `metadata_action` (a file or a builtin name); or give
     /// metadata-action's inputs with the options below.
@@ -106,7 +115,7 @@ pub struct MetadataArgs {
 }
 
 /// `imprint import`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct ImportArgs {
     /// What to import from: `metadata-action` (docker/metadata-action steps).
     #[arg(value_name = "FROM")]
@@ -125,7 +134,7 @@ pub struct ImportArgs {
 }
 
 /// `--policy`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct PolicyArg {
     /// A policy file, or a builtin name (default, vllm, obol-stack, airunway).
     #[arg(long, short = 'p', value_name = "FILE|NAME")]
@@ -133,7 +142,7 @@ pub struct PolicyArg {
 }
 
 /// Everything that shapes the build context.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct ContextArgs {
     /// The policy.
     #[command(flatten)]
@@ -169,7 +178,7 @@ pub struct ContextArgs {
 }
 
 /// `imprint derive`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct DeriveArgs {
     /// Context options.
     #[command(flatten)]
@@ -183,7 +192,7 @@ pub struct DeriveArgs {
 }
 
 /// `imprint pin`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct PinArgs {
     /// Context options (used to derive the tag when --tag is not given).
     #[command(flatten)]
@@ -200,7 +209,7 @@ pub struct PinArgs {
 }
 
 /// `imprint check`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct CheckArgs {
     /// Context options (used with --derive).
     #[command(flatten)]
@@ -223,7 +232,7 @@ pub struct CheckArgs {
 }
 
 /// `imprint describe`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize)]
 pub struct DescribeArgs {
     /// The image reference.
     #[arg(value_name = "REFERENCE")]
