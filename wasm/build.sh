@@ -75,3 +75,19 @@ JSON
 # The Node glue is CommonJS; in a "type": "module" package it needs .cjs.
 mv "$out/node/imprint.js" "$out/node/imprint.cjs"
 ls -l "$out/imprint_bg.wasm"
+
+# The module the npm CLI runs (cli/): the same engine plus the command
+# line and input reading (the `cli` feature: clap and src/host.rs), so it
+# parses arguments and words errors as the native CLI does. Built apart so
+# the page and the engine package do not carry clap.
+cargo build -p imprint-wasm --features cli --target wasm32-unknown-unknown --profile wasm-release
+cli_out=wasm/pkg-cli
+rm -rf "$cli_out"
+wasm-bindgen --target nodejs --out-dir "$cli_out" --out-name imprint "$wasm"
+mv "$cli_out/imprint.js" "$cli_out/imprint.cjs"
+rm -f "$cli_out/imprint_bg.wasm.d.ts"
+if [ -x "$opt" ]; then
+  "$opt" -O3 --strip-debug --strip-producers "$cli_out/imprint_bg.wasm" -o "$cli_out/imprint_bg.wasm.opt"
+  mv "$cli_out/imprint_bg.wasm.opt" "$cli_out/imprint_bg.wasm"
+fi
+ls -l "$cli_out/imprint_bg.wasm"

@@ -19,6 +19,8 @@
 // Documented natively too (`cargo doc`), built only for wasm32.
 #[cfg(any(target_arch = "wasm32", doc))]
 pub mod abi;
+#[cfg(feature = "cli")]
+pub mod host;
 mod text;
 
 use imprint_core::api;

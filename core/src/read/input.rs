@@ -417,3 +417,39 @@ fn note_empty(v: &Value, seen: &mut Seen) {
         }
     }
 }
+
+/// Labels and env for `describe --labels-from PATH`, from its bytes: a flat
+/// JSON object of strings is a label map; else `docker inspect` output, an
+/// OCI config or any other readable JSON, whose first image is taken.
+///
+/// Errors: the message, naming `--labels-from` and `path`.
+pub fn labels_from(path: &str, bytes: &[u8]) -> Result<Artifact, String> {
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| format!("--labels-from `{path}`: not UTF-8"))?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| format!("--labels-from `{path}`: not valid JSON: {e}"))?;
+    // A flat object of strings is a label map.
+    if let Some(m) = value.as_object() {
+        if !m.is_empty() && m.values().all(serde_json::Value::is_string) {
+            let labels = m
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect();
+            return Ok(Artifact {
+                labels,
+                ..Artifact::default()
+            });
+        }
+    }
+    let mut found = crate::read::read_json_value(&value, Some(path))
+        .map_err(|e| format!("--labels-from `{path}`: {e}"))?;
+    if found.is_empty() {
+        let why = if value.as_array().is_some_and(Vec::is_empty) {
+            ": docker inspect printed [] (the image does not exist?)"
+        } else {
+            ""
+        };
+        return Err(format!("--labels-from `{path}`: no image in it{why}"));
+    }
+    Ok(found.swap_remove(0))
+}

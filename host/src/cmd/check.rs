@@ -45,36 +45,7 @@ fn labels_from(path: &str) -> Result<imprint_core::Artifact, HostError> {
     } else {
         crate::check_inputs::read_file(Path::new(path))?
     };
-    let text = String::from_utf8(bytes)
-        .map_err(|_| HostError::Usage(format!("--labels-from `{path}`: not UTF-8")))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| HostError::Usage(format!("--labels-from `{path}`: not valid JSON: {e}")))?;
-    // A flat object of strings is a label map.
-    if let Some(m) = value.as_object() {
-        if !m.is_empty() && m.values().all(serde_json::Value::is_string) {
-            let labels = m
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                .collect();
-            return Ok(imprint_core::Artifact {
-                labels,
-                ..imprint_core::Artifact::default()
-            });
-        }
-    }
-    let mut found = imprint_core::read::read_json_value(&value, Some(path))
-        .map_err(|e| HostError::Usage(format!("--labels-from `{path}`: {e}")))?;
-    if found.is_empty() {
-        let why = if value.as_array().is_some_and(Vec::is_empty) {
-            ": docker inspect printed [] (the image does not exist?)"
-        } else {
-            ""
-        };
-        return Err(HostError::Usage(format!(
-            "--labels-from `{path}`: no image in it{why}"
-        )));
-    }
-    Ok(found.swap_remove(0))
+    imprint_core::read::input::labels_from(path, &bytes).map_err(HostError::Usage)
 }
 
 pub(super) fn describe_cmd(

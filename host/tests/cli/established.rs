@@ -368,7 +368,9 @@ fn files_stay_inside_the_repository() {
         "q.json",
         r#"{ "name": "q", "values": { "v": { "from": [{ "file": "VERSION" }], "default": "none" } } }"#,
     );
+    // The message names the resolved /proc/PID: each CLI its own.
     let run = Imprint::new(repo.path())
+        .native_only()
         .args(["derive", "--format", "json", "--policy"])
         .arg_path(&policy)
         .env("SECRET_TOKEN", "hunter2")

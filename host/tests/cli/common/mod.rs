@@ -147,6 +147,7 @@ impl Repo {
 /// A pending run of the binary.
 pub struct Imprint {
     cmd: Command,
+    twin: bool,
 }
 
 /// The result of a run.
@@ -165,7 +166,14 @@ impl Imprint {
     pub fn new(cwd: &Path) -> Self {
         let mut cmd = Command::new(BIN);
         hermetic(&mut cmd).current_dir(cwd);
-        Self { cmd }
+        Self { cmd, twin: true }
+    }
+
+    /// Runs only the native CLI, also when `IMPRINT_NODE_CLI` is set:
+    /// for output that names the process itself (`/proc/self/…`).
+    pub fn native_only(mut self) -> Self {
+        self.twin = false;
+        self
     }
 
     /// Adds arguments.
@@ -204,55 +212,69 @@ impl Imprint {
         self
     }
 
-    /// Runs to completion.
-    pub fn run(mut self) -> Run {
-        let out = self.cmd.output().expect("imprint starts");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        }
+    /// Runs to completion (and, with `IMPRINT_NODE_CLI`, the npm CLI too:
+    /// see [`Imprint::twin`]).
+    pub fn run(self) -> Run {
+        self.run_within(std::time::Duration::from_secs(600)).0
     }
 
     /// Runs, killing the process if it is not done within `limit` (then
     /// the test fails: a hang is a bug, and must not hang the suite).
     /// Returns the result and how long it took.
+    ///
+    /// With `IMPRINT_NODE_CLI` set (the path of the npm CLI's
+    /// `cli/dist/imprint.cjs`), the same command line also runs under Node
+    /// in the same directory and environment, and its stdout, stderr and
+    /// exit status must be the native CLI's, byte for byte.
     pub fn run_within(mut self, limit: std::time::Duration) -> (Run, std::time::Duration) {
-        use std::io::Read;
-        let start = std::time::Instant::now();
-        let mut child = self
-            .cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("imprint starts");
-        let pipe = |mut r: Box<dyn Read + Send>| {
-            std::thread::spawn(move || {
-                let mut b = Vec::new();
-                let _ = r.read_to_end(&mut b);
-                b
-            })
-        };
-        let out = pipe(Box::new(child.stdout.take().unwrap()));
-        let err = pipe(Box::new(child.stderr.take().unwrap()));
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("wait for imprint") {
-                break status;
-            }
-            if start.elapsed() > limit {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("imprint did not finish within {limit:?}");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        };
-        let took = start.elapsed();
-        let run = Run {
-            code: status.code(),
-            stdout: String::from_utf8(out.join().unwrap()).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(err.join().unwrap()).expect("stderr is UTF-8"),
-        };
+        let twin = self.twin();
+        let (run, took) = run_command(&mut self.cmd, limit);
+        if let Some(mut twin) = twin {
+            let (node, _) = run_command(&mut twin, limit);
+            assert_eq!(
+                (&node.stdout, &node.stderr, node.code),
+                (&run.stdout, &run.stderr, run.code),
+                "the npm CLI (left) differs from the native CLI (right) on {:?}",
+                self.cmd.get_args().collect::<Vec<_>>()
+            );
+        }
         (run, took)
+    }
+
+    /// The npm CLI on the same command line, when `IMPRINT_NODE_CLI` names
+    /// it; not for a command that changes files (`pin` without `--check`,
+    /// `--save`: the second run would see the first one's changes) or that
+    /// names a WebAssembly module for `--engine wasm` (the npm CLI always
+    /// runs the module it ships).
+    fn twin(&self) -> Option<Command> {
+        let script = std::env::var_os("IMPRINT_NODE_CLI").filter(|_| self.twin)?;
+        let args: Vec<&OsStr> = self.cmd.get_args().collect();
+        let has = |a: &str| {
+            args.iter()
+                .any(|x| *x == a || x.to_string_lossy().starts_with(&format!("{a}=")))
+        };
+        let changes_files =
+            (args.first().is_some_and(|a| *a == "pin") && !has("--check")) || has("--save");
+        let names_module =
+            has("--wasm-module") || self.cmd.get_envs().any(|(k, _)| k == "IMPRINT_WASM_MODULE");
+        if changes_files || names_module {
+            return None;
+        }
+        let node = std::env::split_paths(&host_path())
+            .map(|d| d.join("node"))
+            .find(|p| p.is_file())?;
+        let mut twin = Command::new(node);
+        hermetic(&mut twin).arg(script).args(&args);
+        for (k, v) in self.cmd.get_envs() {
+            match v {
+                Some(v) => twin.env(k, v),
+                None => twin.env_remove(k),
+            };
+        }
+        if let Some(dir) = self.cmd.get_current_dir() {
+            twin.current_dir(dir);
+        }
+        Some(twin)
     }
 
     /// Runs, asserts exit code 0 and returns stdout.
@@ -267,6 +289,44 @@ impl Imprint {
         let out = self.ok();
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {out}"))
     }
+}
+
+/// Runs `cmd` to completion within `limit` (a hang fails the test).
+fn run_command(cmd: &mut Command, limit: std::time::Duration) -> (Run, std::time::Duration) {
+    use std::io::Read;
+    let start = std::time::Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("imprint starts");
+    let pipe = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut b = Vec::new();
+            let _ = r.read_to_end(&mut b);
+            b
+        })
+    };
+    let out = pipe(Box::new(child.stdout.take().unwrap()));
+    let err = pipe(Box::new(child.stderr.take().unwrap()));
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for imprint") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("imprint did not finish within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let took = start.elapsed();
+    let run = Run {
+        code: status.code(),
+        stdout: String::from_utf8(out.join().unwrap()).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(err.join().unwrap()).expect("stderr is UTF-8"),
+    };
+    (run, took)
 }
 
 impl Run {

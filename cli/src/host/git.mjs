@@ -1,0 +1,243 @@
+// Git facts with the native CLI's semantics and messages (host/src/git.rs):
+// each fact is known, absent (not a checkout, unborn or detached HEAD, no
+// origin: the policy's fallbacks apply) or failed (git refused the
+// checkout, a command failed: the derivation fails rather than fall back).
+// Variables that point git elsewhere are removed; every run is bounded;
+// independent facts are read at the same time.
+import { lstatSync, realpathSync } from 'node:fs';
+import { components, fileName, fromComponents, join } from './paths.mjs';
+import { findProgram, runBounded } from './run.mjs';
+
+const RELOCATING_VARS = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_COMMON_DIR',
+  'GIT_NAMESPACE',
+  'GIT_PREFIX',
+];
+
+/** Thrown when git does not answer in time: imprint will not guess. */
+export class GitHung extends Error {}
+
+/** Rust's `f64` Display for whole and fractional seconds. */
+export function seconds(s) {
+  return String(s);
+}
+
+function said(stderr) {
+  return stderr === '' ? '(git printed no message)' : stderr;
+}
+
+/** First non-empty trimmed line, control characters removed, 300 characters at most. */
+function firstLine(bytes) {
+  const text = bytes.toString('utf8');
+  const line = text.split(/\r\n|\n/).map(l => l.trim()).find(l => l !== '') ?? '';
+  return [...line.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')].slice(0, 300).join('');
+}
+
+/** The first `.git` in `dir` or above it, stopping at GIT_CEILING_DIRECTORIES. */
+function dotGitAbove(dir) {
+  let start;
+  try {
+    start = realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+  const ceilings = (process.env.GIT_CEILING_DIRECTORIES ?? '')
+    .split(':')
+    .filter(Boolean)
+    .flatMap(p => {
+      try {
+        return [realpathSync(p)];
+      } catch {
+        return [];
+      }
+    });
+  const cs = components(start);
+  for (let n = cs.length; n >= 1; n--) {
+    const d = fromComponents(cs.slice(0, n));
+    if (ceilings.includes(d) && d !== start) return undefined;
+    const candidate = join(d, '.git');
+    try {
+      lstatSync(candidate);
+      return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+/** `a.b.c` parent of a path given as text. */
+function parentOf(p) {
+  const cs = components(p);
+  return cs.length > 1 ? fromComponents(cs.slice(0, -1)) : undefined;
+}
+
+/**
+ * A checkout probed once. `facts(keys)` reads facts by their context keys
+ * (`sha`, `short`, `short=12`, `dirty`, `tag=v*`, `tags`, `commit_time`,
+ * `branch`, `is_repo`, `name`, `remote_url`): each `{ known }`,
+ * `{ absent: true }` or `{ failed }`.
+ */
+export class Checkout {
+  /**
+   * @param {string} dir
+   * @param {number} timeoutS  seconds one git call may take
+   */
+  static async probe(dir, timeoutS) {
+    const c = new Checkout(dir, timeoutS);
+    const dotGit = dotGitAbove(dir);
+    if (c.git === undefined) {
+      if (dotGit !== undefined) {
+        c.state = { refused: `git is not on PATH, but ${dir} is a git checkout (${dotGit}): install git, or put it on PATH` };
+      }
+      return c;
+    }
+    const r = await c.run(['rev-parse', '--is-inside-work-tree', '--show-toplevel']);
+    if (r.ok) {
+      const lines = r.stdout.split('\n');
+      if (lines[0] === 'true') {
+        c.top = lines[1];
+        c.state = { repo: true };
+      } else if (lines[0] === 'false' || dotGit === undefined) {
+        c.state = { notRepo: true };
+      } else {
+        c.state = {
+          refused: `\`git rev-parse --is-inside-work-tree\` answered \`${escapeDebug(r.stdout.trim())}\` in the checkout ${dotGit}, not \`true\`: is \`${c.git}\` really git?`,
+        };
+      }
+    } else if (r.stderr.includes('dubious ownership')) {
+      const top = dotGit !== undefined ? (parentOf(dotGit) ?? dir) : dir;
+      c.state = {
+        refused: `git refused the checkout ${top}: it is owned by another user (git's safe.directory check, "dubious ownership"); if you trust it, run \`git config --global --add safe.directory ${top}\` (in a CI container: the checkout is owned by the runner's user)`,
+      };
+    } else if (dotGit === undefined && r.stderr.includes('not a git repository')) {
+      c.state = { notRepo: true };
+    } else if (dotGit !== undefined) {
+      c.state = { refused: `${dotGit} is not a usable git repository: git says \`${said(r.stderr)}\`` };
+    } else {
+      c.state = { refused: `\`git rev-parse\` failed in ${dir}: \`${said(r.stderr)}\`` };
+    }
+    return c;
+  }
+
+  constructor(dir, timeoutS) {
+    this.dir = dir;
+    this.timeoutS = timeoutS;
+    this.git = findProgram('git');
+    this.state = { notRepo: true };
+    this.head = undefined;
+    this.top = undefined;
+    this.env = { ...process.env };
+    for (const v of RELOCATING_VARS) delete this.env[v];
+  }
+
+  /** The checkout's top-level directory, when git named one. */
+  topLevel() {
+    return this.top;
+  }
+
+  /** Runs git: `{ ok, stdout }` or `{ ok: false, code, stderr }`; throws GitHung. */
+  async run(args) {
+    if (this.git === undefined) return { ok: false, code: null, stderr: 'git is not on PATH' };
+    const r = await runBounded(this.git, args, { cwd: this.dir, env: this.env, timeoutMs: this.timeoutS * 1000, keepStderr: true });
+    if (r.done && r.done.code === 0) return { ok: true, stdout: r.done.stdout.toString('utf8') };
+    if (r.done) return { ok: false, code: r.done.code, stderr: firstLine(r.done.stderr) };
+    if (r.tooLarge) return { ok: true, stdout: r.tooLarge.toString('utf8') };
+    if (r.notFound) return { ok: false, code: null, stderr: 'git is not on PATH' };
+    if (r.failed !== undefined) return { ok: false, code: null, stderr: r.failed };
+    throw new GitHung(
+      `\`git ${args.join(' ')}\` in ${this.dir} did not finish within ${seconds(this.timeoutS)} s (--git-timeout); imprint will not guess git facts`
+    );
+  }
+
+  failed(args, stderr) {
+    return { failed: `\`git ${args.join(' ')}\` failed in ${this.dir}: ${said(stderr)}` };
+  }
+
+  async must(args) {
+    const r = await this.run(args);
+    return r.ok ? { known: r.stdout } : this.failed(args, r.stderr);
+  }
+
+  async readHead() {
+    if (this.head !== undefined) return;
+    const args = ['rev-parse', '--verify', '-q', 'HEAD^{commit}'];
+    const r = await this.run(args);
+    if (r.ok) this.head = { known: r.stdout.trim() };
+    else if (r.code === 1 && r.stderr === '') this.head = { absent: true };
+    else this.head = this.failed(args, r.stderr);
+  }
+
+  /** The default branch from `origin/HEAD`: known or absent. */
+  async defaultBranch() {
+    if (!this.state.repo) return { absent: true };
+    const r = await this.run(['symbolic-ref', '--short', '-q', 'refs/remotes/origin/HEAD']);
+    if (!r.ok) return { absent: true };
+    const b = r.stdout.trim();
+    return b.startsWith('origin/') ? { known: b.slice('origin/'.length) } : { absent: true };
+  }
+
+  /** Facts by key, read at the same time (HEAD first). */
+  async facts(keys) {
+    if (this.state.repo && keys.length > 0) await this.readHead();
+    return Promise.all(keys.map(k => this.factAfterHead(k)));
+  }
+
+  async factAfterHead(key) {
+    if (this.state.notRepo) return { absent: true };
+    if (this.state.refused) return { failed: this.state.refused };
+    const trimmed = f => (f.known !== undefined ? { known: f.known.trim() } : f);
+    const head = this.head ?? { failed: 'imprint did not read HEAD first (a bug)' };
+    const onHead = async (args, absent) => {
+      if (head.known !== undefined) return this.must(args);
+      return head.absent ? absent : head;
+    };
+    if (key === 'is_repo') return { known: 'true' };
+    if (key === 'sha') return head;
+    if (key === 'short' || key.startsWith('short=')) {
+      if (head.known === undefined) return head;
+      const n = key.slice('short='.length);
+      return trimmed(await this.must(['rev-parse', '--verify', '-q', key === 'short' ? '--short' : `--short=${n}`, 'HEAD']));
+    }
+    if (key === 'dirty') {
+      const f = await this.must(['status', '--porcelain', '-z']);
+      return f.known !== undefined ? { known: f.known === '' ? '' : 'true' } : f;
+    }
+    if (key.startsWith('tag=')) return onHead(['tag', '--points-at', 'HEAD', '--list', key.slice(4)], { known: '' });
+    if (key === 'tags') return onHead(['tag', '--points-at', 'HEAD'], { known: '' });
+    if (key === 'commit_time') {
+      if (head.known === undefined) return head;
+      return trimmed(await this.must(['show', '-s', '--format=%ct', 'HEAD', '--']));
+    }
+    if (key === 'branch') {
+      const args = ['symbolic-ref', '--short', '-q', 'HEAD'];
+      const r = await this.run(args);
+      if (r.ok) return { known: r.stdout.trim() };
+      if (r.code === 1 && r.stderr === '') return { known: '' };
+      return this.failed(args, r.stderr);
+    }
+    if (key === 'name') {
+      if (this.top === undefined) return { failed: `git named no top-level directory for ${this.dir}` };
+      const n = fileName(this.top);
+      return n === undefined ? { absent: true } : { known: n };
+    }
+    if (key === 'remote_url') {
+      const args = ['remote', 'get-url', 'origin'];
+      const r = await this.run(args);
+      if (r.ok) return { known: r.stdout.trim() };
+      if (r.code === 2 && r.stderr.includes('No such remote')) return { absent: true };
+      return this.failed(args, r.stderr);
+    }
+    return { failed: `unknown git fact ${key}` };
+  }
+}
+
+/** Rust's `str::escape_debug` for the characters git output can hold. */
+function escapeDebug(s) {
+  return s.replace(/[\\'"\n\r\t\0]/g, c => ({ '\\': '\\\\', "'": "\\'", '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' })[c]);
+}
