@@ -1,6 +1,6 @@
 // src/main.mjs
-var import_node_fs6 = require("node:fs");
-var import_node_path4 = require("node:path");
+var import_node_fs8 = require("node:fs");
+var import_node_path3 = require("node:path");
 
 // ../wasm/pkg/web/imprint.js
 var LoadedPolicy = class _LoadedPolicy {
@@ -574,16 +574,419 @@ ${name === "json" ? JSON.stringify(JSON.parse(o.json), null, 2) : o[name]}
 }
 
 // src/policy.mjs
-var import_node_child_process3 = require("node:child_process");
-var import_node_fs5 = require("node:fs");
-var import_node_os3 = require("node:os");
-var import_node_path3 = require("node:path");
-
-// src/git.mjs
-var import_node_child_process2 = require("node:child_process");
-var import_node_fs4 = require("node:fs");
 var import_node_path2 = require("node:path");
-var GIT_TIMEOUT_MS = 1e4;
+
+// ../cli/src/host/context.mjs
+var import_node_fs6 = require("node:fs");
+var import_node_os3 = require("node:os");
+
+// ../cli/src/host/errors.mjs
+var Status = Object.freeze({ Ok: 0, CheckFailed: 1, Error: 2 });
+var HostError = class extends Error {
+};
+var OS_ERRORS = {
+  EPERM: [1, "Operation not permitted"],
+  ENOENT: [2, "No such file or directory"],
+  EINTR: [4, "Interrupted system call"],
+  EIO: [5, "Input/output error"],
+  ENXIO: [6, "No such device or address"],
+  E2BIG: [7, "Argument list too long"],
+  EBADF: [9, "Bad file descriptor"],
+  EAGAIN: [11, "Resource temporarily unavailable"],
+  ENOMEM: [12, "Cannot allocate memory"],
+  EACCES: [13, "Permission denied"],
+  EBUSY: [16, "Device or resource busy"],
+  EEXIST: [17, "File exists"],
+  EXDEV: [18, "Invalid cross-device link"],
+  ENODEV: [19, "No such device"],
+  ENOTDIR: [20, "Not a directory"],
+  EISDIR: [21, "Is a directory"],
+  EINVAL: [22, "Invalid argument"],
+  ENFILE: [23, "Too many open files in system"],
+  EMFILE: [24, "Too many open files"],
+  ETXTBSY: [26, "Text file busy"],
+  EFBIG: [27, "File too large"],
+  ENOSPC: [28, "No space left on device"],
+  EROFS: [30, "Read-only file system"],
+  EMLINK: [31, "Too many links"],
+  EPIPE: [32, "Broken pipe"],
+  ENAMETOOLONG: [36, "File name too long"],
+  ENOTEMPTY: [39, "Directory not empty"],
+  ELOOP: [40, "Too many levels of symbolic links"],
+  EDQUOT: [122, "Disk quota exceeded"]
+};
+function ioText(err) {
+  if (err && typeof err.code === "string" && typeof err.errno === "number") {
+    const known = OS_ERRORS[err.code];
+    if (known) return `${known[1]} (os error ${known[0]})`;
+    return `${err.code} (os error ${Math.abs(err.errno)})`;
+  }
+  return err?.message ?? String(err);
+}
+function custom(message) {
+  return { message };
+}
+var visible = (s) => s;
+function ioError(path, err) {
+  return new HostError(`${visible(path)}: ${ioText(err)}`);
+}
+function osError(code) {
+  const e = new Error(code);
+  e.code = code;
+  e.errno = -(OS_ERRORS[code]?.[0] ?? 0);
+  return e;
+}
+
+// ../cli/src/host/files.mjs
+var import_node_fs4 = require("node:fs");
+
+// ../cli/src/host/paths.mjs
+function join2(base, name) {
+  if (name.startsWith("/")) return name;
+  if (base === "") return name;
+  return base.endsWith("/") ? `${base}${name}` : `${base}/${name}`;
+}
+function components(p) {
+  const out = [];
+  if (p.startsWith("/")) out.push("/");
+  const parts = p.split("/");
+  parts.forEach((c, i) => {
+    if (c === "") return;
+    if (c === "." && !(i === 0 && !p.startsWith("/"))) return;
+    out.push(c);
+  });
+  return out;
+}
+function fromComponents(cs) {
+  if (cs.length === 0) return "";
+  if (cs[0] === "/") return `/${cs.slice(1).join("/")}`;
+  return cs.join("/");
+}
+function startsWith(p, base) {
+  const a = components(p);
+  const b = components(base);
+  return b.length <= a.length && b.every((c, i) => a[i] === c);
+}
+function fileName(p) {
+  const cs = components(p);
+  const last = cs[cs.length - 1];
+  return last === void 0 || last === "/" || last === ".." ? void 0 : last;
+}
+
+// ../cli/src/host/files.mjs
+var INPUT_LIMIT = 64 << 20;
+var READ_LIMIT = 1 << 20;
+function notRegularMessage(st) {
+  const what = st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "a special file";
+  return `not a regular file (it is ${what}); only regular files are read`;
+}
+function notRegular(path, st) {
+  if (st.isDirectory()) return ioError(path, osError("EISDIR"));
+  return ioError(path, custom(notRegularMessage(st)));
+}
+function openRegular(path) {
+  let st;
+  try {
+    st = (0, import_node_fs4.statSync)(path);
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  if (!st.isFile()) throw notRegular(path, st);
+  let fd;
+  try {
+    fd = (0, import_node_fs4.openSync)(path, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NONBLOCK);
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  const now = (0, import_node_fs4.fstatSync)(fd);
+  if (!now.isFile()) {
+    (0, import_node_fs4.closeSync)(fd);
+    throw notRegular(path, now);
+  }
+  return fd;
+}
+function readUpTo(fd, limit) {
+  const chunks = [];
+  let total = 0;
+  const buf = Buffer.allocUnsafe(1 << 16);
+  for (; ; ) {
+    let n;
+    try {
+      n = (0, import_node_fs4.readSync)(fd, buf, 0, Math.min(buf.length, limit + 1 - total), null);
+    } catch (e) {
+      if (e.code === "EAGAIN") continue;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+    total += n;
+    if (total > limit) break;
+  }
+  return Buffer.concat(chunks);
+}
+function tooLarge() {
+  return custom(`larger than the ${INPUT_LIMIT >> 20} MiB input limit`);
+}
+function readPrefix(path) {
+  const fd = openRegular(path);
+  try {
+    const bytes = readUpTo(fd, INPUT_LIMIT);
+    return { bytes: bytes.subarray(0, INPUT_LIMIT), whole: bytes.length <= INPUT_LIMIT };
+  } catch (e) {
+    throw ioError(path, e);
+  } finally {
+    (0, import_node_fs4.closeSync)(fd);
+  }
+}
+function readFile(path) {
+  const { bytes, whole } = readPrefix(path);
+  if (!whole) throw ioError(path, tooLarge());
+  return bytes;
+}
+function readText(path) {
+  let st;
+  try {
+    st = (0, import_node_fs4.statSync)(path);
+  } catch (e) {
+    if (e.code === "ENOENT") return null;
+    return { why: ioText(e) };
+  }
+  if (!st.isFile()) return { why: notRegularMessage(st) };
+  let fd;
+  try {
+    fd = (0, import_node_fs4.openSync)(path, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NONBLOCK);
+  } catch (e) {
+    return { why: ioText(e) };
+  }
+  try {
+    const now = (0, import_node_fs4.fstatSync)(fd);
+    if (!now.isFile()) return { why: notRegularMessage(now) };
+    const bytes = readUpTo(fd, READ_LIMIT);
+    if (bytes.length > READ_LIMIT) return { why: `larger than the ${READ_LIMIT}-byte limit` };
+    const text = utf8(bytes);
+    return text === void 0 ? { why: "not UTF-8 text" } : { text };
+  } catch (e) {
+    return { why: ioText(e) };
+  } finally {
+    (0, import_node_fs4.closeSync)(fd);
+  }
+}
+function utf8(bytes) {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return void 0;
+  }
+}
+function lstat(path) {
+  try {
+    return { st: (0, import_node_fs4.lstatSync)(path) };
+  } catch (e) {
+    return { err: e };
+  }
+}
+
+// ../cli/src/host/run.mjs
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs5 = require("node:fs");
+var OUTPUT_LIMIT = 1 << 20;
+var STDERR_LIMIT = 16 << 10;
+function findProgram(program) {
+  if (program.includes("/")) return program;
+  const path = process.env.PATH ?? "/usr/bin:/bin";
+  for (const dir of path.split(":")) {
+    if (!dir.startsWith("/")) continue;
+    const candidate = join2(dir, program);
+    try {
+      if ((0, import_node_fs5.statSync)(candidate).isFile()) {
+        (0, import_node_fs5.accessSync)(candidate, import_node_fs5.constants.X_OK);
+        return candidate;
+      }
+    } catch {
+    }
+  }
+  return void 0;
+}
+function runBounded(program, args2, { cwd, env, timeoutMs, keepStderr }) {
+  return new Promise((resolve3) => {
+    let child;
+    try {
+      child = (0, import_node_child_process2.spawn)(program, args2, {
+        cwd,
+        env: env ?? process.env,
+        stdio: ["ignore", "pipe", keepStderr ? "pipe" : "ignore"],
+        detached: true
+      });
+    } catch (e) {
+      resolve3(e.code === "ENOENT" ? { notFound: true } : { failed: e.message });
+      return;
+    }
+    const out = [];
+    let outLen = 0;
+    const err = [];
+    let errLen = 0;
+    let exited = null;
+    let outEnded = false;
+    let settled = false;
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+      }
+    };
+    const settle = (value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve3(value);
+    };
+    const timer = setTimeout(() => {
+      const escaped = descendants(child.pid);
+      killGroup();
+      for (const pid of escaped) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+        }
+      }
+      settle({ timedOut: true });
+    }, timeoutMs);
+    child.on("error", (e) => settle(e.code === "ENOENT" ? { notFound: true } : { failed: e.message }));
+    child.stdout.on("data", (chunk) => {
+      out.push(chunk);
+      outLen += chunk.length;
+      if (outLen > OUTPUT_LIMIT) {
+        killGroup();
+        settle({ tooLarge: Buffer.concat(out).subarray(0, OUTPUT_LIMIT) });
+      }
+    });
+    child.stderr?.on("data", (chunk) => {
+      if (errLen < STDERR_LIMIT) {
+        err.push(chunk);
+        errLen += chunk.length;
+      }
+    });
+    const finish = () => {
+      if (exited === null || !outEnded) return;
+      killGroup();
+      settle({ done: { stdout: Buffer.concat(out), stderr: Buffer.concat(err).subarray(0, STDERR_LIMIT), code: exited.code } });
+    };
+    child.stdout.on("end", () => {
+      outEnded = true;
+      finish();
+    });
+    child.on("exit", (code, signal) => {
+      exited = { code: signal ? null : code };
+      setImmediate(finish);
+    });
+  });
+}
+function descendants(root) {
+  const parentOf2 = /* @__PURE__ */ new Map();
+  let pids;
+  try {
+    pids = (0, import_node_fs5.readdirSync)("/proc").filter((n) => /^[0-9]+$/.test(n));
+  } catch {
+    return [];
+  }
+  for (const pid of pids) {
+    try {
+      const stat = (0, import_node_fs5.readFileSync)(`/proc/${pid}/stat`, "utf8");
+      const rest = stat.slice(stat.lastIndexOf(")") + 1).trim().split(/\s+/);
+      if (rest[0] !== "Z") parentOf2.set(Number(pid), Number(rest[1]));
+    } catch {
+    }
+  }
+  const found = [];
+  const frontier = [root];
+  while (frontier.length > 0) {
+    const p = frontier.pop();
+    for (const [pid, ppid] of parentOf2) {
+      if (ppid === p && !found.includes(pid)) {
+        found.push(pid);
+        frontier.push(pid);
+      }
+    }
+  }
+  return found;
+}
+
+// ../cli/src/host/context.mjs
+function readInRepo(repo, root, file) {
+  if (file.startsWith("/")) return { why: `\`${file}\` is not a path relative to the repository directory` };
+  const path = join2(repo, file);
+  let realRoot;
+  try {
+    realRoot = (0, import_node_fs6.realpathSync)(root);
+  } catch (e) {
+    return { why: `${root}: ${ioText(e)}` };
+  }
+  let base;
+  try {
+    base = (0, import_node_fs6.realpathSync)(repo);
+  } catch (e) {
+    return { why: `${repo}: ${ioText(e)}` };
+  }
+  const lexical = [];
+  for (const c of components(join2(base, file))) {
+    if (c === "..") {
+      if (lexical.length > 0 && lexical[lexical.length - 1] !== "/") lexical.pop();
+    } else if (c !== ".") lexical.push(c);
+  }
+  const lex = fromComponents(lexical);
+  if (!startsWith(lex, realRoot)) {
+    if (lstat(lex).err) return null;
+    return {
+      why: `\`${file}\` leads outside the repository (to ${lex}, outside ${realRoot}); imprint reads only files inside the checkout, or inside --root DIR`
+    };
+  }
+  const l = lstat(path);
+  if (l.err) return l.err.code === "ENOENT" ? null : { why: `${path}: ${ioText(l.err)}` };
+  let real;
+  try {
+    real = (0, import_node_fs6.realpathSync)(path);
+  } catch (e) {
+    return e.code === "ENOENT" ? null : { why: `${path}: ${ioText(e)}` };
+  }
+  if (!startsWith(real, realRoot)) {
+    return {
+      why: `${path} leads outside the repository (to ${real}, outside ${realRoot}); imprint reads only files inside the checkout, or inside --root DIR`
+    };
+  }
+  const got = readText(path);
+  if (got === null || got.text !== void 0) return got;
+  return { why: `${path}: ${got.why}` };
+}
+function machineArch() {
+  try {
+    const a = (0, import_node_fs6.readFileSync)("/proc/sys/kernel/arch", "utf8").trim();
+    if (a !== "") return a;
+  } catch {
+  }
+  return (0, import_node_os3.machine)();
+}
+async function runCommand(argv, opts) {
+  const [prog, ...args2] = argv;
+  if (prog === void 0) return { outcome: "failed", reason: "empty command" };
+  if (!opts.allowCommands.includes(prog)) return { outcome: "not_allowed" };
+  const program = findProgram(prog);
+  if (program === void 0) return { outcome: "not_found" };
+  const r = await runBounded(program, args2, { cwd: opts.repo, timeoutMs: opts.timeoutS * 1e3, keepStderr: false });
+  if (r.notFound) return { outcome: "not_found" };
+  if (r.timedOut) return { outcome: "timed_out" };
+  if (r.tooLarge) return { outcome: "failed", reason: `output is larger than ${1 << 20} bytes` };
+  if (r.failed !== void 0) return { outcome: "failed", reason: r.failed };
+  let s;
+  try {
+    s = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(r.done.stdout);
+  } catch {
+    return { outcome: "failed", reason: "output is not UTF-8" };
+  }
+  return { outcome: "output", stdout: s.replace(/\n+$/, "") };
+}
+
+// ../cli/src/host/git.mjs
+var import_node_fs7 = require("node:fs");
 var RELOCATING_VARS = [
   "GIT_DIR",
   "GIT_WORK_TREE",
@@ -596,115 +999,185 @@ var RELOCATING_VARS = [
 ];
 var GitHung = class extends Error {
 };
+function seconds(s) {
+  return String(s);
+}
 function said(stderr) {
   return stderr === "" ? "(git printed no message)" : stderr;
 }
-function dotGitAbove(dir) {
-  for (let d = dir; ; d = (0, import_node_path2.dirname)(d)) {
-    if ((0, import_node_fs4.existsSync)((0, import_node_path2.join)(d, ".git"))) return (0, import_node_path2.join)(d, ".git");
-    if ((0, import_node_path2.dirname)(d) === d) return void 0;
-  }
+function firstLine(bytes) {
+  const text = bytes.toString("utf8");
+  const line = text.split(/\r\n|\n/).map((l) => l.trim()).find((l) => l !== "") ?? "";
+  return [...line.replace(/[\u0000-\u001f\u007f-\u009f]/g, "")].slice(0, 300).join("");
 }
-var Checkout = class {
-  /** @param {string} dir */
-  constructor(dir) {
+function dotGitAbove(dir) {
+  let start;
+  try {
+    start = (0, import_node_fs7.realpathSync)(dir);
+  } catch {
+    return void 0;
+  }
+  const ceilings = (process.env.GIT_CEILING_DIRECTORIES ?? "").split(":").filter(Boolean).flatMap((p) => {
+    try {
+      return [(0, import_node_fs7.realpathSync)(p)];
+    } catch {
+      return [];
+    }
+  });
+  const cs = components(start);
+  for (let n = cs.length; n >= 1; n--) {
+    const d = fromComponents(cs.slice(0, n));
+    if (ceilings.includes(d) && d !== start) return void 0;
+    const candidate = join2(d, ".git");
+    try {
+      (0, import_node_fs7.lstatSync)(candidate);
+      return candidate;
+    } catch {
+    }
+  }
+  return void 0;
+}
+function parentOf(p) {
+  const cs = components(p);
+  return cs.length > 1 ? fromComponents(cs.slice(0, -1)) : void 0;
+}
+var Checkout = class _Checkout {
+  /**
+   * @param {string} dir
+   * @param {number} timeoutS  seconds one git call may take
+   */
+  static async probe(dir, timeoutS) {
+    const c = new _Checkout(dir, timeoutS);
+    const dotGit = dotGitAbove(dir);
+    if (c.git === void 0) {
+      if (dotGit !== void 0) {
+        c.state = { refused: `git is not on PATH, but ${dir} is a git checkout (${dotGit}): install git, or put it on PATH` };
+      }
+      return c;
+    }
+    const r = await c.run(["rev-parse", "--is-inside-work-tree", "--show-toplevel"]);
+    if (r.ok) {
+      const lines = r.stdout.split("\n");
+      if (lines[0] === "true") {
+        c.top = lines[1];
+        c.state = { repo: true };
+      } else if (lines[0] === "false" || dotGit === void 0) {
+        c.state = { notRepo: true };
+      } else {
+        c.state = {
+          refused: `\`git rev-parse --is-inside-work-tree\` answered \`${escapeDebug(r.stdout.trim())}\` in the checkout ${dotGit}, not \`true\`: is \`${c.git}\` really git?`
+        };
+      }
+    } else if (r.stderr.includes("dubious ownership")) {
+      const top = dotGit !== void 0 ? parentOf(dotGit) ?? dir : dir;
+      c.state = {
+        refused: `git refused the checkout ${top}: it is owned by another user (git's safe.directory check, "dubious ownership"); if you trust it, run \`git config --global --add safe.directory ${top}\` (in a CI container: the checkout is owned by the runner's user)`
+      };
+    } else if (dotGit === void 0 && r.stderr.includes("not a git repository")) {
+      c.state = { notRepo: true };
+    } else if (dotGit !== void 0) {
+      c.state = { refused: `${dotGit} is not a usable git repository: git says \`${said(r.stderr)}\`` };
+    } else {
+      c.state = { refused: `\`git rev-parse\` failed in ${dir}: \`${said(r.stderr)}\`` };
+    }
+    return c;
+  }
+  constructor(dir, timeoutS) {
     this.dir = dir;
-    this.env = { ...process.env };
-    for (const v of RELOCATING_VARS) delete this.env[v];
+    this.timeoutS = timeoutS;
+    this.git = findProgram("git");
+    this.state = { notRepo: true };
     this.head = void 0;
     this.top = void 0;
-    const dotGit = dotGitAbove(dir);
-    const r = this.run(["rev-parse", "--is-inside-work-tree", "--show-toplevel"]);
-    if (r.missing) {
-      this.state = dotGit ? { refused: `git is not on PATH, but ${dir} is a git checkout (${dotGit}): install git, or put it on PATH` } : { notRepo: true };
-    } else if (r.ok && r.stdout.split("\n")[0] === "true") {
-      this.top = r.stdout.split("\n")[1];
-      this.state = { repo: true };
-    } else if (r.ok) {
-      this.state = { notRepo: true };
-    } else if (r.stderr.includes("dubious ownership")) {
-      const top = dotGit ? (0, import_node_path2.dirname)(dotGit) : dir;
-      this.state = {
-        refused: `git refused the checkout ${top}: it is owned by another user (git's safe.directory check, "dubious ownership"); if you trust it, run \`git config --global --add safe.directory ${top}\``
-      };
-    } else if (!dotGit && r.stderr.includes("not a git repository")) {
-      this.state = { notRepo: true };
-    } else {
-      this.state = { refused: `${dotGit ?? dir} is not a usable git repository: git says \`${said(r.stderr)}\`` };
-    }
+    this.env = { ...process.env };
+    for (const v of RELOCATING_VARS) delete this.env[v];
   }
-  /** Runs git; `{ok, stdout}` or `{ok: false, code, stderr}`; throws GitHung. */
-  run(args2) {
-    const r = (0, import_node_child_process2.spawnSync)("git", args2, { cwd: this.dir, env: this.env, encoding: "utf8", timeout: GIT_TIMEOUT_MS, maxBuffer: 64 << 20 });
-    if (r.error?.code === "ENOENT") return { ok: false, missing: true, code: null, stderr: "git is not on PATH" };
-    if (r.error?.code === "ETIMEDOUT" || r.signal === "SIGTERM") {
-      throw new GitHung(`\`git ${args2.join(" ")}\` in ${this.dir} did not finish within ${GIT_TIMEOUT_MS / 1e3} s; imprint will not guess git facts`);
-    }
-    if (r.error) return { ok: false, code: null, stderr: r.error.message };
-    if (r.status === 0) return { ok: true, stdout: r.stdout };
-    const line = (r.stderr ?? "").split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
-    return { ok: false, code: r.status, stderr: line.replace(/[\x00-\x1f\x7f]/g, "").slice(0, 300) };
+  /** The checkout's top-level directory, when git named one. */
+  topLevel() {
+    return this.top;
+  }
+  /** Runs git: `{ ok, stdout }` or `{ ok: false, code, stderr }`; throws GitHung. */
+  async run(args2) {
+    if (this.git === void 0) return { ok: false, code: null, stderr: "git is not on PATH" };
+    const r = await runBounded(this.git, args2, { cwd: this.dir, env: this.env, timeoutMs: this.timeoutS * 1e3, keepStderr: true });
+    if (r.done && r.done.code === 0) return { ok: true, stdout: r.done.stdout.toString("utf8") };
+    if (r.done) return { ok: false, code: r.done.code, stderr: firstLine(r.done.stderr) };
+    if (r.tooLarge) return { ok: true, stdout: r.tooLarge.toString("utf8") };
+    if (r.notFound) return { ok: false, code: null, stderr: "git is not on PATH" };
+    if (r.failed !== void 0) return { ok: false, code: null, stderr: r.failed };
+    throw new GitHung(
+      `\`git ${args2.join(" ")}\` in ${this.dir} did not finish within ${seconds(this.timeoutS)} s (--git-timeout); imprint will not guess git facts`
+    );
   }
   failed(args2, stderr) {
     return { failed: `\`git ${args2.join(" ")}\` failed in ${this.dir}: ${said(stderr)}` };
   }
-  must(args2) {
-    const r = this.run(args2);
+  async must(args2) {
+    const r = await this.run(args2);
     return r.ok ? { known: r.stdout } : this.failed(args2, r.stderr);
   }
-  headFact() {
-    if (this.head !== void 0) return this.head;
+  async readHead() {
+    if (this.head !== void 0) return;
     const args2 = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
-    const r = this.run(args2);
+    const r = await this.run(args2);
     if (r.ok) this.head = { known: r.stdout.trim() };
     else if (r.code === 1 && r.stderr === "") this.head = { absent: true };
-    else return this.failed(args2, r.stderr);
-    return this.head;
+    else this.head = this.failed(args2, r.stderr);
   }
-  /**
-   * One fact by its context key (`sha`, `short=12`, `dirty`, `tag=v*`,
-   * `tags`, `branch`, `is_repo`, `name`, `remote_url`).
-   * @param {string} key
-   */
-  fact(key) {
+  /** The default branch from `origin/HEAD`: known or absent. */
+  async defaultBranch() {
+    if (!this.state.repo) return { absent: true };
+    const r = await this.run(["symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"]);
+    if (!r.ok) return { absent: true };
+    const b = r.stdout.trim();
+    return b.startsWith("origin/") ? { known: b.slice("origin/".length) } : { absent: true };
+  }
+  /** Facts by key, read at the same time (HEAD first). */
+  async facts(keys) {
+    if (this.state.repo && keys.length > 0) await this.readHead();
+    return Promise.all(keys.map((k) => this.factAfterHead(k)));
+  }
+  async factAfterHead(key) {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
-    const trim = (f) => f.known !== void 0 ? { known: f.known.trim() } : f;
-    const onHead = (args2) => {
-      const h = this.headFact();
-      if (h.known !== void 0) return this.must(args2);
-      return h.absent ? { known: "" } : h;
+    const trimmed = (f) => f.known !== void 0 ? { known: f.known.trim() } : f;
+    const head = this.head ?? { failed: "imprint did not read HEAD first (a bug)" };
+    const onHead = async (args2, absent) => {
+      if (head.known !== void 0) return this.must(args2);
+      return head.absent ? absent : head;
     };
     if (key === "is_repo") return { known: "true" };
-    if (key === "sha") return this.headFact();
+    if (key === "sha") return head;
     if (key === "short" || key.startsWith("short=")) {
-      const h = this.headFact();
-      if (h.known === void 0) return h;
-      const n = key.split("=")[1];
-      return trim(this.must(["rev-parse", "--verify", "-q", n ? `--short=${n}` : "--short", "HEAD"]));
+      if (head.known === void 0) return head;
+      const n = key.slice("short=".length);
+      return trimmed(await this.must(["rev-parse", "--verify", "-q", key === "short" ? "--short" : `--short=${n}`, "HEAD"]));
     }
     if (key === "dirty") {
-      const f = this.must(["status", "--porcelain", "-z"]);
+      const f = await this.must(["status", "--porcelain", "-z"]);
       return f.known !== void 0 ? { known: f.known === "" ? "" : "true" } : f;
     }
-    if (key.startsWith("tag=")) return onHead(["tag", "--points-at", "HEAD", "--list", key.slice(4)]);
-    if (key === "tags") return onHead(["tag", "--points-at", "HEAD"]);
+    if (key.startsWith("tag=")) return onHead(["tag", "--points-at", "HEAD", "--list", key.slice(4)], { known: "" });
+    if (key === "tags") return onHead(["tag", "--points-at", "HEAD"], { known: "" });
     if (key === "commit_time") {
-      const h = this.headFact();
-      if (h.known === void 0) return h;
-      return trim(this.must(["show", "-s", "--format=%ct", "HEAD", "--"]));
+      if (head.known === void 0) return head;
+      return trimmed(await this.must(["show", "-s", "--format=%ct", "HEAD", "--"]));
     }
     if (key === "branch") {
       const args2 = ["symbolic-ref", "--short", "-q", "HEAD"];
-      const r = this.run(args2);
+      const r = await this.run(args2);
       if (r.ok) return { known: r.stdout.trim() };
       if (r.code === 1 && r.stderr === "") return { known: "" };
       return this.failed(args2, r.stderr);
     }
-    if (key === "name") return this.top ? { known: (0, import_node_path2.basename)(this.top) } : { failed: `git named no top-level directory for ${this.dir}` };
+    if (key === "name") {
+      if (this.top === void 0) return { failed: `git named no top-level directory for ${this.dir}` };
+      const n = fileName(this.top);
+      return n === void 0 ? { absent: true } : { known: n };
+    }
     if (key === "remote_url") {
       const args2 = ["remote", "get-url", "origin"];
-      const r = this.run(args2);
+      const r = await this.run(args2);
       if (r.ok) return { known: r.stdout.trim() };
       if (r.code === 2 && r.stderr.includes("No such remote")) return { absent: true };
       return this.failed(args2, r.stderr);
@@ -712,26 +1185,26 @@ var Checkout = class {
     return { failed: `unknown git fact ${key}` };
   }
 };
+function escapeDebug(s) {
+  return s.replace(/[\\'"\n\r\t\0]/g, (c) => ({ "\\": "\\\\", "'": "\\'", '"': '\\"', "\n": "\\n", "\r": "\\r", "	": "\\t", "\0": "\\0" })[c]);
+}
 
 // src/policy.mjs
-var COMMAND_TIMEOUT_MS = 1e4;
-var FILE_LIMIT = 1 << 20;
-function utf8(bytes) {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return void 0;
-  }
-}
+var COMMAND_TIMEOUT_S = 10;
+var GIT_TIMEOUT_S = 60;
 function policyText2(policy, cwd, builtin) {
   const text = builtin(policy);
   if (text !== void 0) return text;
-  const path = (0, import_node_path3.resolve)(cwd, policy);
+  const path = (0, import_node_path2.resolve)(cwd, policy);
+  let bytes;
   try {
-    return (0, import_node_fs5.readFileSync)(path, "utf8");
+    bytes = readFile(path);
   } catch (e) {
-    throw new FactError(`policy: \`${policy}\` is not a builtin policy, and ${path} cannot be read: ${e.message}`);
+    throw new FactError(`policy: \`${policy}\` is not a builtin policy, and it cannot be read: ${e.message}`);
   }
+  const decoded = utf8(bytes);
+  if (decoded === void 0) throw new FactError(`policy: ${path} is not UTF-8 text`);
+  return decoded;
 }
 function args() {
   const out = {};
@@ -744,43 +1217,9 @@ function args() {
   }
   return out;
 }
-function readPolicyFile(root, path) {
-  const full = (0, import_node_path3.resolve)(root, path);
-  if (!(0, import_node_fs5.existsSync)(full)) return { absent: true };
-  let real;
-  try {
-    real = (0, import_node_fs5.realpathSync)(full);
-  } catch (e) {
-    return { failed: `${full}: ${e.message}` };
-  }
-  const rel = (0, import_node_path3.relative)((0, import_node_fs5.realpathSync)(root), real);
-  if (rel.startsWith("..") || (0, import_node_path3.isAbsolute)(rel)) return { failed: `${path} leads outside ${root}` };
-  const st = (0, import_node_fs5.statSync)(real);
-  if (!st.isFile()) return { failed: `${full} is not a regular file` };
-  if (st.size > FILE_LIMIT) return { failed: `${full} is larger than ${FILE_LIMIT} bytes` };
-  let bytes;
-  try {
-    bytes = (0, import_node_fs5.readFileSync)(real);
-  } catch (e) {
-    return { failed: `${full}: ${e.message}` };
-  }
-  const text = utf8(bytes);
-  return text === void 0 ? { failed: `${full} is not UTF-8 text` } : { known: text };
-}
 var WHITE_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 function commandKey(argv) {
   return argv.map((a) => a === "" || WHITE_SPACE.test(a) || /["'\\]/.test(a) ? JSON.stringify(a) : a).join(" ");
-}
-function runCommand(argv, cwd, allowed) {
-  const [program, ...rest] = argv;
-  if (!allowed.includes(program)) return { outcome: "not_allowed" };
-  const r = (0, import_node_child_process3.spawnSync)(program, rest, { cwd, timeout: COMMAND_TIMEOUT_MS, maxBuffer: FILE_LIMIT, stdio: ["ignore", "pipe", "ignore"] });
-  if (r.error?.code === "ENOENT") return { outcome: "not_found" };
-  if (r.error?.code === "ETIMEDOUT" || r.signal) return { outcome: "timed_out" };
-  if (r.error) return { outcome: "failed", reason: r.error.message };
-  const stdout = utf8(r.stdout);
-  if (stdout === void 0) return { outcome: "failed", reason: "it printed output that is not UTF-8" };
-  return { outcome: "output", stdout: stdout.replace(/\n+$/, "") };
 }
 async function derivePolicy(run2, builtin, { cwd, env }) {
   const policy = policyText2(input("policy"), cwd, builtin);
@@ -789,25 +1228,35 @@ async function derivePolicy(run2, builtin, { cwd, env }) {
   if (needs.type !== "inputs") throw new FactError(needs.problems?.map((p) => `${p.path}: ${p.message}`).join("; ") ?? needs.message);
   const context = { env: {}, args: args(), git: {}, files: {}, commands: {}, failed: { git: {}, files: {} } };
   for (const name of needs.env) if (env[name] !== void 0) context.env[name] = env[name];
-  if (needs.arch) context.arch = (0, import_node_os3.machine)();
-  const checkout = new Checkout(cwd);
-  for (const key of needs.git) {
-    const f = checkout.fact(key);
-    if (f.known !== void 0) context.git[key] = f.known;
-    else if (f.failed) context.failed.git[key] = f.failed;
+  if (needs.arch) context.arch = machineArch();
+  const hung = (e) => {
+    throw e instanceof GitHung ? new FactError(e.message) : e;
+  };
+  let checkout;
+  if (needs.git.length > 0 || needs.files.length > 0) checkout = await Checkout.probe(cwd, GIT_TIMEOUT_S).catch(hung);
+  if (checkout && needs.git.length > 0) {
+    const facts = await checkout.facts(needs.git).catch(hung);
+    needs.git.forEach((key, i) => {
+      const f = facts[i];
+      if (f.known !== void 0) context.git[key] = f.known;
+      else if (f.failed !== void 0) context.failed.git[key] = f.failed;
+    });
   }
-  const root = checkout.top ?? cwd;
+  const root = checkout?.topLevel() ?? cwd;
   for (const path of needs.files) {
-    const f = readPolicyFile(root, path);
-    if (f.known !== void 0) context.files[path] = f.known;
-    else if (f.failed) context.failed.files[path] = f.failed;
+    const f = readInRepo(cwd, root, path);
+    if (f === null) continue;
+    if (f.text !== void 0) context.files[path] = f.text;
+    else context.failed.files[path] = f.why;
   }
   const allowed = input("allow-commands").split(/[\s,]+/).filter(Boolean);
-  for (let round = 0; round < 16; round++) {
+  for (let round = 0; round <= needs.commands.length; round++) {
     const more = ask({ op: "inputs", policy, context });
     const pending = more.pending_commands ?? [];
     if (pending.length === 0) break;
-    for (const argv of pending) context.commands[commandKey(argv)] = runCommand(argv, cwd, allowed);
+    for (const argv of pending) {
+      context.commands[commandKey(argv)] = await runCommand(argv, { repo: cwd, allowCommands: allowed, timeoutS: COMMAND_TIMEOUT_S });
+    }
   }
   const answer = ask({ op: "derive", policy, context });
   if (answer.type !== "derivation") {
@@ -824,12 +1273,12 @@ async function derivePolicy(run2, builtin, { cwd, env }) {
 
 // src/main.mjs
 function startEngine() {
-  const path = process.env.IMPRINT_WASM || (0, import_node_path4.join)(__dirname, "imprint_bg.wasm");
-  initSync({ module: new WebAssembly.Module((0, import_node_fs6.readFileSync)(path)) });
+  const path = process.env.IMPRINT_WASM || (0, import_node_path3.join)(__dirname, "imprint_bg.wasm");
+  initSync({ module: new WebAssembly.Module((0, import_node_fs8.readFileSync)(path)) });
 }
 async function main() {
   startEngine();
-  const cwd = (0, import_node_path4.resolve)(input("working-directory") || ".");
+  const cwd = (0, import_node_path3.resolve)(input("working-directory") || ".");
   if (input("policy")) {
     const { policy } = await derivePolicy(run, policyText, { cwd, env: process.env });
     if (JSON.parse(policy).metadata_action !== void 0) await metadataAction(run, { cwd, env: process.env, policy });

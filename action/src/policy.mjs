@@ -2,29 +2,16 @@
 // needs (`inputs`), this gathers it (environment, `args`, git, the
 // architecture, files, allowed commands) as the CLI does, and every
 // derived value becomes a step output.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { machine } from 'node:os';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { machineArch, readInRepo, runCommand } from '../../cli/src/host/context.mjs';
+import { readFile, utf8 } from '../../cli/src/host/files.mjs';
+import { Checkout, GitHung } from '../../cli/src/host/git.mjs';
 import { FactError } from './facts.mjs';
-import { Checkout } from './git.mjs';
 import { command, input, setOutput } from './runner.mjs';
 
-/** How long an allowed command may run. */
-const COMMAND_TIMEOUT_MS = 10_000;
-
-/** Largest file a policy may read, and most output a command may print. */
-const FILE_LIMIT = 1 << 20;
-
-/** `bytes` as UTF-8 text, or undefined when they are not UTF-8 (never
- * replacement characters standing in for what was there). */
-function utf8(bytes) {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
+/** Seconds an allowed command, and one git call, may take (the CLI's defaults are 10 and 60). */
+const COMMAND_TIMEOUT_S = 10;
+const GIT_TIMEOUT_S = 60;
 
 /**
  * The policy's text: a builtin name, or a file relative to `cwd`.
@@ -36,11 +23,15 @@ export function policyText(policy, cwd, builtin) {
   const text = builtin(policy);
   if (text !== undefined) return text;
   const path = resolve(cwd, policy);
+  let bytes;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFile(path);
   } catch (e) {
-    throw new FactError(`policy: \`${policy}\` is not a builtin policy, and ${path} cannot be read: ${e.message}`);
+    throw new FactError(`policy: \`${policy}\` is not a builtin policy, and it cannot be read: ${e.message}`);
   }
+  const decoded = utf8(bytes);
+  if (decoded === undefined) throw new FactError(`policy: ${path} is not UTF-8 text`);
+  return decoded;
 }
 
 /** `NAME=VALUE` lines of the `args` input. */
@@ -56,50 +47,12 @@ function args() {
   return out;
 }
 
-/** A file a policy reads, confined to `root`: its text, absent, or why it failed. */
-function readPolicyFile(root, path) {
-  const full = resolve(root, path);
-  if (!existsSync(full)) return { absent: true };
-  let real;
-  try {
-    real = realpathSync(full);
-  } catch (e) {
-    return { failed: `${full}: ${e.message}` };
-  }
-  const rel = relative(realpathSync(root), real);
-  if (rel.startsWith('..') || isAbsolute(rel)) return { failed: `${path} leads outside ${root}` };
-  const st = statSync(real);
-  if (!st.isFile()) return { failed: `${full} is not a regular file` };
-  if (st.size > FILE_LIMIT) return { failed: `${full} is larger than ${FILE_LIMIT} bytes` };
-  let bytes;
-  try {
-    bytes = readFileSync(real);
-  } catch (e) {
-    return { failed: `${full}: ${e.message}` };
-  }
-  const text = utf8(bytes);
-  return text === undefined ? { failed: `${full} is not UTF-8 text` } : { known: text };
-}
-
 /** Rust's `char::is_whitespace` (Unicode White_Space). */
 const WHITE_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 
 /** The engine's `command_key`: argv joined with spaces, odd words as JSON strings. */
 export function commandKey(argv) {
   return argv.map(a => (a === '' || WHITE_SPACE.test(a) || /["'\\]/.test(a) ? JSON.stringify(a) : a)).join(' ');
-}
-
-/** Runs an allowed command: its outcome as the context records it. */
-function runCommand(argv, cwd, allowed) {
-  const [program, ...rest] = argv;
-  if (!allowed.includes(program)) return { outcome: 'not_allowed' };
-  const r = spawnSync(program, rest, { cwd, timeout: COMMAND_TIMEOUT_MS, maxBuffer: FILE_LIMIT, stdio: ['ignore', 'pipe', 'ignore'] });
-  if (r.error?.code === 'ENOENT') return { outcome: 'not_found' };
-  if (r.error?.code === 'ETIMEDOUT' || r.signal) return { outcome: 'timed_out' };
-  if (r.error) return { outcome: 'failed', reason: r.error.message };
-  const stdout = utf8(r.stdout);
-  if (stdout === undefined) return { outcome: 'failed', reason: 'it printed output that is not UTF-8' };
-  return { outcome: 'output', stdout: stdout.replace(/\n+$/, '') };
 }
 
 /**
@@ -115,26 +68,37 @@ export async function derivePolicy(run, builtin, { cwd, env }) {
   if (needs.type !== 'inputs') throw new FactError(needs.problems?.map(p => `${p.path}: ${p.message}`).join('; ') ?? needs.message);
   const context = { env: {}, args: args(), git: {}, files: {}, commands: {}, failed: { git: {}, files: {} } };
   for (const name of needs.env) if (env[name] !== undefined) context.env[name] = env[name];
-  if (needs.arch) context.arch = machine();
-  const checkout = new Checkout(cwd);
-  for (const key of needs.git) {
-    const f = checkout.fact(key);
-    if (f.known !== undefined) context.git[key] = f.known;
-    else if (f.failed) context.failed.git[key] = f.failed;
+  if (needs.arch) context.arch = machineArch();
+  const hung = e => {
+    throw e instanceof GitHung ? new FactError(e.message) : e;
+  };
+  // The CLI's gathering (cli/src/host): git facts read at the same time,
+  // files confined to the checkout, commands bounded and run as reached.
+  let checkout;
+  if (needs.git.length > 0 || needs.files.length > 0) checkout = await Checkout.probe(cwd, GIT_TIMEOUT_S).catch(hung);
+  if (checkout && needs.git.length > 0) {
+    const facts = await checkout.facts(needs.git).catch(hung);
+    needs.git.forEach((key, i) => {
+      const f = facts[i];
+      if (f.known !== undefined) context.git[key] = f.known;
+      else if (f.failed !== undefined) context.failed.git[key] = f.failed;
+    });
   }
-  const root = checkout.top ?? cwd;
+  const root = checkout?.topLevel() ?? cwd;
   for (const path of needs.files) {
-    const f = readPolicyFile(root, path);
-    if (f.known !== undefined) context.files[path] = f.known;
-    else if (f.failed) context.failed.files[path] = f.failed;
+    const f = readInRepo(cwd, root, path);
+    if (f === null) continue;
+    if (f.text !== undefined) context.files[path] = f.text;
+    else context.failed.files[path] = f.why;
   }
   const allowed = input('allow-commands').split(/[\s,]+/).filter(Boolean);
-  // Run only the commands the derivation reaches, as the CLI does.
-  for (let round = 0; round < 16; round++) {
+  for (let round = 0; round <= needs.commands.length; round++) {
     const more = ask({ op: 'inputs', policy, context });
     const pending = more.pending_commands ?? [];
     if (pending.length === 0) break;
-    for (const argv of pending) context.commands[commandKey(argv)] = runCommand(argv, cwd, allowed);
+    for (const argv of pending) {
+      context.commands[commandKey(argv)] = await runCommand(argv, { repo: cwd, allowCommands: allowed, timeoutS: COMMAND_TIMEOUT_S });
+    }
   }
   const answer = ask({ op: 'derive', policy, context });
   if (answer.type !== 'derivation') {

@@ -729,7 +729,7 @@ var require_imprint = __commonJS({
       }
     }
     exports2.version = version;
-    function visible(s) {
+    function visible2(s) {
       let deferred2_0;
       let deferred2_1;
       try {
@@ -743,7 +743,7 @@ var require_imprint = __commonJS({
         wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
       }
     }
-    exports2.visible = visible;
+    exports2.visible = visible2;
     function __wbg_get_imports() {
       const import0 = {
         __proto__: null,
@@ -1028,8 +1028,12 @@ function ioText(err) {
 function custom(message) {
   return { message };
 }
+var visible = (s) => s;
+function showPathsWith(fn) {
+  visible = fn;
+}
 function ioError(path, err) {
-  return new HostError(`${engine_default.visible(path)}: ${ioText(err)}`);
+  return new HostError(`${visible(path)}: ${ioText(err)}`);
 }
 function osError(code) {
   const e = new Error(code);
@@ -1288,12 +1292,9 @@ function loaded(text, origin) {
   return { text, origin, info: got.policy };
 }
 
-// src/host/gather.mjs
-var import_node_fs6 = require("node:fs");
-var import_node_os = require("node:os");
-
-// src/host/git.mjs
+// src/host/context.mjs
 var import_node_fs5 = require("node:fs");
+var import_node_os = require("node:os");
 
 // src/host/run.mjs
 var import_node_child_process = require("node:child_process");
@@ -1420,7 +1421,82 @@ function descendants(root) {
   return found;
 }
 
+// src/host/context.mjs
+function readInRepo(repo, root, file) {
+  if (file.startsWith("/")) return { why: `\`${file}\` is not a path relative to the repository directory` };
+  const path = join(repo, file);
+  let realRoot;
+  try {
+    realRoot = (0, import_node_fs5.realpathSync)(root);
+  } catch (e) {
+    return { why: `${root}: ${ioText(e)}` };
+  }
+  let base;
+  try {
+    base = (0, import_node_fs5.realpathSync)(repo);
+  } catch (e) {
+    return { why: `${repo}: ${ioText(e)}` };
+  }
+  const lexical = [];
+  for (const c of components(join(base, file))) {
+    if (c === "..") {
+      if (lexical.length > 0 && lexical[lexical.length - 1] !== "/") lexical.pop();
+    } else if (c !== ".") lexical.push(c);
+  }
+  const lex = fromComponents(lexical);
+  if (!startsWith(lex, realRoot)) {
+    if (lstat(lex).err) return null;
+    return {
+      why: `\`${file}\` leads outside the repository (to ${lex}, outside ${realRoot}); imprint reads only files inside the checkout, or inside --root DIR`
+    };
+  }
+  const l = lstat(path);
+  if (l.err) return l.err.code === "ENOENT" ? null : { why: `${path}: ${ioText(l.err)}` };
+  let real;
+  try {
+    real = (0, import_node_fs5.realpathSync)(path);
+  } catch (e) {
+    return e.code === "ENOENT" ? null : { why: `${path}: ${ioText(e)}` };
+  }
+  if (!startsWith(real, realRoot)) {
+    return {
+      why: `${path} leads outside the repository (to ${real}, outside ${realRoot}); imprint reads only files inside the checkout, or inside --root DIR`
+    };
+  }
+  const got = readText(path);
+  if (got === null || got.text !== void 0) return got;
+  return { why: `${path}: ${got.why}` };
+}
+function machineArch() {
+  try {
+    const a = (0, import_node_fs5.readFileSync)("/proc/sys/kernel/arch", "utf8").trim();
+    if (a !== "") return a;
+  } catch {
+  }
+  return (0, import_node_os.machine)();
+}
+async function runCommand(argv, opts) {
+  const [prog, ...args] = argv;
+  if (prog === void 0) return { outcome: "failed", reason: "empty command" };
+  if (!opts.allowCommands.includes(prog)) return { outcome: "not_allowed" };
+  const program = findProgram(prog);
+  if (program === void 0) return { outcome: "not_found" };
+  const r = await runBounded(program, args, { cwd: opts.repo, timeoutMs: opts.timeoutS * 1e3, keepStderr: false });
+  if (r.notFound) return { outcome: "not_found" };
+  if (r.timedOut) return { outcome: "timed_out" };
+  if (r.tooLarge) return { outcome: "failed", reason: `output is larger than ${1 << 20} bytes` };
+  if (r.failed !== void 0) return { outcome: "failed", reason: r.failed };
+  let s;
+  try {
+    s = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(r.done.stdout);
+  } catch {
+    return { outcome: "failed", reason: "output is not UTF-8" };
+  }
+  return { outcome: "output", stdout: s.replace(/\n+$/, "") };
+}
+
 // src/host/git.mjs
+var import_node_fs6 = require("node:fs");
 var RELOCATING_VARS = [
   "GIT_DIR",
   "GIT_WORK_TREE",
@@ -1447,13 +1523,13 @@ function firstLine(bytes) {
 function dotGitAbove(dir) {
   let start;
   try {
-    start = (0, import_node_fs5.realpathSync)(dir);
+    start = (0, import_node_fs6.realpathSync)(dir);
   } catch {
     return void 0;
   }
   const ceilings = (process.env.GIT_CEILING_DIRECTORIES ?? "").split(":").filter(Boolean).flatMap((p) => {
     try {
-      return [(0, import_node_fs5.realpathSync)(p)];
+      return [(0, import_node_fs6.realpathSync)(p)];
     } catch {
       return [];
     }
@@ -1464,7 +1540,7 @@ function dotGitAbove(dir) {
     if (ceilings.includes(d) && d !== start) return void 0;
     const candidate = join(d, ".git");
     try {
-      (0, import_node_fs5.lstatSync)(candidate);
+      (0, import_node_fs6.lstatSync)(candidate);
       return candidate;
     } catch {
     }
@@ -1679,82 +1755,10 @@ async function gather(loaded2, opts) {
   for (let i = 0; i <= inputs.commands.length; i++) {
     const pending = policyInputs(loaded2.text, loaded2.origin, ctx).pending_commands;
     if (pending.length === 0) break;
-    for (const argv of pending) ctx.commands[engine_default.commandKey(argv)] = await runCommand(argv, opts);
+    for (const argv of pending) ctx.commands[engine_default.commandKey(argv)] = await runCommand(argv, { repo: opts.repo, allowCommands: opts.allowCommands, timeoutS: opts.commandTimeout });
   }
   if (Object.keys(ctx.failed.git).length === 0 && Object.keys(ctx.failed.files).length === 0) delete ctx.failed;
   return ctx;
-}
-function readInRepo(repo, root, file) {
-  if (file.startsWith("/")) return { why: `\`${file}\` is not a path relative to the repository directory` };
-  const path = join(repo, file);
-  let realRoot;
-  try {
-    realRoot = (0, import_node_fs6.realpathSync)(root);
-  } catch (e) {
-    return { why: `${root}: ${ioText(e)}` };
-  }
-  let base;
-  try {
-    base = (0, import_node_fs6.realpathSync)(repo);
-  } catch (e) {
-    return { why: `${repo}: ${ioText(e)}` };
-  }
-  const lexical = [];
-  for (const c of components(join(base, file))) {
-    if (c === "..") {
-      if (lexical.length > 0 && lexical[lexical.length - 1] !== "/") lexical.pop();
-    } else if (c !== ".") lexical.push(c);
-  }
-  const lex = fromComponents(lexical);
-  if (!startsWith(lex, realRoot)) {
-    if (lstat(lex).err) return null;
-    return {
-      why: `\`${file}\` leads outside the repository (to ${lex}, outside ${realRoot}); imprint reads only files inside the checkout, or inside --root DIR`
-    };
-  }
-  const l = lstat(path);
-  if (l.err) return l.err.code === "ENOENT" ? null : { why: `${path}: ${ioText(l.err)}` };
-  let real;
-  try {
-    real = (0, import_node_fs6.realpathSync)(path);
-  } catch (e) {
-    return e.code === "ENOENT" ? null : { why: `${path}: ${ioText(e)}` };
-  }
-  if (!startsWith(real, realRoot)) {
-    return {
-      why: `${path} leads outside the repository (to ${real}, outside ${realRoot}); imprint reads only files inside the checkout, or inside --root DIR`
-    };
-  }
-  const got = readText(path);
-  if (got === null || got.text !== void 0) return got;
-  return { why: `${path}: ${got.why}` };
-}
-function machineArch() {
-  try {
-    const a = (0, import_node_fs6.readFileSync)("/proc/sys/kernel/arch", "utf8").trim();
-    if (a !== "") return a;
-  } catch {
-  }
-  return (0, import_node_os.machine)();
-}
-async function runCommand(argv, opts) {
-  const [prog, ...args] = argv;
-  if (prog === void 0) return { outcome: "failed", reason: "empty command" };
-  if (!opts.allowCommands.includes(prog)) return { outcome: "not_allowed" };
-  const program = findProgram(prog);
-  if (program === void 0) return { outcome: "not_found" };
-  const r = await runBounded(program, args, { cwd: opts.repo, timeoutMs: opts.commandTimeout * 1e3, keepStderr: false });
-  if (r.notFound) return { outcome: "not_found" };
-  if (r.timedOut) return { outcome: "timed_out" };
-  if (r.tooLarge) return { outcome: "failed", reason: `output is larger than ${1 << 20} bytes` };
-  if (r.failed !== void 0) return { outcome: "failed", reason: r.failed };
-  let s;
-  try {
-    s = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(r.done.stdout);
-  } catch {
-    return { outcome: "failed", reason: "output is not UTF-8" };
-  }
-  return { outcome: "output", stdout: s.replace(/\n+$/, "") };
 }
 
 // src/cmd/common.mjs
@@ -2451,6 +2455,7 @@ async function dispatch(c, argv) {
   }
 }
 async function main() {
+  showPathsWith(engine_default.visible);
   const argv = ["imprint", ...process.argv.slice(2)];
   const parsed2 = JSON.parse(engine_default.cliParse(argv, width(), ansi(process.stderr)));
   if (parsed2.exit) {

@@ -4,7 +4,7 @@
 // computation is the engine's, and this host only does I/O.
 import engine from './engine.mjs';
 import { error } from './host/diag.mjs';
-import { HostError, Status } from './host/errors.mjs';
+import { HostError, Status, showPathsWith } from './host/errors.mjs';
 import { checkCmd, describeCmd } from './cmd/check.mjs';
 import { deriveCmd, explainCmd } from './cmd/derive.mjs';
 import { metadataCmd } from './cmd/metadata.mjs';
@@ -61,6 +61,7 @@ async function dispatch(c, argv) {
 }
 
 async function main() {
+  showPathsWith(engine.visible);
   const argv = ['imprint', ...process.argv.slice(2)];
   const parsed = JSON.parse(engine.cliParse(argv, width(), ansi(process.stderr)));
   if (parsed.exit) {

@@ -1,7 +1,6 @@
 // How the CLI fails: one error type whose message is printed as
 // `imprint: error: MESSAGE`, worded as the native CLI words it (I/O errors
 // as Rust's std::io::Error prints them: `No such file or directory (os error 2)`).
-import engine from '../engine.mjs';
 
 /** Exit statuses. */
 export const Status = Object.freeze({ Ok: 0, CheckFailed: 1, Error: 2 });
@@ -61,13 +60,24 @@ export function custom(message) {
   return { message };
 }
 
+/** How a path is shown: with control characters escaped (the engine's `visible`, set by the host). */
+let visible = s => s;
+
+/**
+ * Sets how paths are shown in messages (the CLI gives the engine's `visible`).
+ * @param {(s: string) => string} fn
+ */
+export function showPathsWith(fn) {
+  visible = fn;
+}
+
 /**
  * `PATH: WHY` for an I/O error about `path` (control characters escaped).
  * @param {string} path
  * @param {any} err  a Node error, or `custom(message)`
  */
 export function ioError(path, err) {
-  return new HostError(`${engine.visible(path)}: ${ioText(err)}`);
+  return new HostError(`${visible(path)}: ${ioText(err)}`);
 }
 
 /** A Node error for `code` (ENOENT …), as `fs` would throw it. */

@@ -27,6 +27,7 @@ mod kube_yaml;
 mod metadata_cli;
 mod module_cache;
 mod output_escaping;
+mod parity;
 mod pin;
 mod properties;
 mod read_inputs;
