@@ -2301,13 +2301,22 @@ async function explainCmd(c, argv) {
 }
 
 // src/cmd/misc.mjs
-function validateCmd(p) {
-  const loaded2 = loadPolicy(p.policy);
-  const a = ask({ op: "validate", policy: loaded2.text }, loaded2.origin);
-  if (a.type !== "policy") throw unexpected("validate");
-  writeOut(`policy \`${a.name}\` is valid
+function validateCmd(v) {
+  let status = Status.Ok;
+  for (const spec of [...v.policy === null || v.policy === void 0 ? [] : [v.policy], ...v.files]) {
+    try {
+      const loaded2 = loadPolicy(spec);
+      const a = ask({ op: "validate", policy: loaded2.text }, loaded2.origin);
+      if (a.type !== "policy") throw unexpected("validate");
+      writeOut(`policy \`${a.name}\` is valid
 `);
-  return Status.Ok;
+    } catch (e) {
+      if (!(e instanceof HostError)) throw e;
+      error(e.message);
+      status = Status.Error;
+    }
+  }
+  return status;
 }
 function policiesCmd(name) {
   if (name === null || name === void 0) {

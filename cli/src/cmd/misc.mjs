@@ -1,19 +1,28 @@
 // `imprint validate`, `imprint policies`, `imprint import` (host/src/cmd/mod.rs, import.rs).
 import engine from '../engine.mjs';
 import { HostError, Status } from '../host/errors.mjs';
-import { writeOut } from '../host/diag.mjs';
+import { error, writeOut } from '../host/diag.mjs';
 import { readFile, readUpTo, INPUT_LIMIT, utf8 } from '../host/files.mjs';
 import { ioError } from '../host/errors.mjs';
 import { loadPolicy, unknownBuiltin } from '../host/policy.mjs';
 import { ask, firstSentence, unexpected } from './common.mjs';
 
-/** `imprint validate`. */
-export function validateCmd(p) {
-  const loaded = loadPolicy(p.policy);
-  const a = ask({ op: 'validate', policy: loaded.text }, loaded.origin);
-  if (a.type !== 'policy') throw unexpected('validate');
-  writeOut(`policy \`${a.name}\` is valid\n`);
-  return Status.Ok;
+/** `imprint validate [-p POLICY] [FILE…]`: each policy checked, exit 2 when any has a problem. */
+export function validateCmd(v) {
+  let status = Status.Ok;
+  for (const spec of [...(v.policy === null || v.policy === undefined ? [] : [v.policy]), ...v.files]) {
+    try {
+      const loaded = loadPolicy(spec);
+      const a = ask({ op: 'validate', policy: loaded.text }, loaded.origin);
+      if (a.type !== 'policy') throw unexpected('validate');
+      writeOut(`policy \`${a.name}\` is valid\n`);
+    } catch (e) {
+      if (!(e instanceof HostError)) throw e;
+      error(e.message);
+      status = Status.Error;
+    }
+  }
+  return status;
 }
 
 /** `imprint policies [NAME]`. */

@@ -75,8 +75,8 @@ pub enum Cmd {
     Metadata(MetadataArgs),
     /// Turn each docker/metadata-action step of a GitHub workflow into a policy.
     Import(ImportArgs),
-    /// Load a policy and report every problem in it.
-    Validate(PolicyArg),
+    /// Load policies and report every problem in them.
+    Validate(ValidateArgs),
     /// List the builtin policies, or print one.
     Policies {
         /// Print this builtin policy's JSON.
@@ -131,6 +131,18 @@ pub struct ImportArgs {
     /// evaluates (`--set env.REGISTRY=ghcr.io`).
     #[arg(long = "set", value_name = "EXPR=VALUE")]
     pub set: Vec<String>,
+}
+
+/// `imprint validate`.
+#[derive(Debug, Args, Serialize)]
+pub struct ValidateArgs {
+    /// A policy file, or a builtin name (default, vllm, obol-stack, airunway).
+    #[arg(long, short = 'p', value_name = "FILE|NAME")]
+    pub policy: Option<String>,
+    /// More policy files (as pre-commit passes them); each is checked, and
+    /// the exit status is 2 when any has a problem.
+    #[arg(value_name = "FILE", required_unless_present = "policy")]
+    pub files: Vec<String>,
 }
 
 /// `--policy`.

@@ -94,15 +94,22 @@ pub fn run(cmd: Cmd, engine: &mut dyn Engine, out: &mut impl Write) -> Result<St
         Cmd::Describe(a) => describe_cmd(&a, engine, out),
         Cmd::Metadata(a) => metadata_cmd(&a, engine, out),
         Cmd::Import(a) => import_cmd(&a, engine, out),
-        Cmd::Validate(p) => {
-            let loaded = load_policy_text(&p.policy)?;
-            let req = json!({ "op": "validate", "policy": loaded.text });
-            match ask(engine, &req, &loaded.origin)? {
-                Answer::Policy { name, .. } => {
-                    write_out(out, &format!("policy `{name}` is valid\n"))
+        Cmd::Validate(v) => {
+            let mut status = Status::Ok;
+            for spec in v.policy.iter().chain(&v.files) {
+                match validate(spec, engine) {
+                    Ok(name) => {
+                        write_out(out, &format!("policy `{name}` is valid\n"))?;
+                    }
+                    // One line per policy with problems; the others are still checked.
+                    Err(e) => {
+                        let _ = out.flush();
+                        crate::diag::error(&e);
+                        status = Status::Error;
+                    }
                 }
-                _ => Err(unexpected("validate")),
             }
+            Ok(status)
         }
         Cmd::Policies { name: None } => {
             let mut s = String::new();
@@ -118,6 +125,16 @@ pub fn run(cmd: Cmd, engine: &mut dyn Engine, out: &mut impl Write) -> Result<St
             Some(t) => write_out(out, t),
             None => Err(unknown_builtin(&n)),
         },
+    }
+}
+
+/// Loads and validates one policy: its name, or what is wrong with it.
+fn validate(spec: &str, engine: &mut dyn Engine) -> Result<String, HostError> {
+    let loaded = load_policy_text(spec)?;
+    let req = json!({ "op": "validate", "policy": loaded.text });
+    match ask(engine, &req, &loaded.origin)? {
+        Answer::Policy { name, .. } => Ok(name),
+        _ => Err(unexpected("validate")),
     }
 }
 
