@@ -419,3 +419,43 @@ fn json_output_carries_nasty_values_exactly() {
         nasty
     );
 }
+
+/// `validate` takes several policies (pre-commit passes every matching
+/// file): each is checked, the valid ones are said valid, each invalid one
+/// gets its own error, and the exit status is 2 when any is invalid.
+#[test]
+fn validate_checks_every_policy_it_is_given() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "a.json",
+        r#"{ "name": "a", "values": { "v": { "default": "x" } } }"#,
+    );
+    write(dir.path(), "b.json", r#"{ "name": "b", "valuez": {} }"#);
+    write(
+        dir.path(),
+        "c.json",
+        r#"{ "name": "c", "values": { "v": { "default": "y" } } }"#,
+    );
+    let r = Imprint::new(dir.path())
+        .args(["validate", "./a.json", "./b.json", "./c.json"])
+        .run();
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert_eq!(r.stdout, "policy `a` is valid\npolicy `c` is valid\n");
+    assert!(
+        r.stderr
+            .starts_with("imprint: error: invalid policy `./b.json`: 2 problems\n"),
+        "{r:#?}"
+    );
+    assert_eq!(r.stderr.matches("imprint: error:").count(), 1, "{r:#?}");
+    let ok = Imprint::new(dir.path())
+        .args(["validate", "-p", "vllm", "./a.json"])
+        .run();
+    assert_eq!(
+        (ok.code, ok.stdout.as_str()),
+        (Some(0), "policy `vllm` is valid\npolicy `a` is valid\n")
+    );
+    let none = Imprint::new(dir.path()).args(["validate"]).run();
+    assert_eq!(none.code, Some(2), "{none:#?}");
+    assert!(none.stderr.contains("required"), "{none:#?}");
+}
