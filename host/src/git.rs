@@ -23,6 +23,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+/// How HEAD's commit is read (and named in messages).
+const HEAD_ARGS: [&str; 4] = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
+
 /// Environment variables that point git at another repository, work tree,
 /// index or object store than the one in `--repo`.
 const RELOCATING_VARS: &[&str] = &[
@@ -139,7 +142,46 @@ impl Checkout {
             }
             return Ok(c);
         }
-        c.state = match c.run(&["rev-parse", "--is-inside-work-tree", "--show-toplevel"])? {
+        // One git for the checkout and its HEAD (the probe and HEAD were
+        // two processes, one after the other, before every other fact).
+        let probe = c.run(&[
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--show-toplevel",
+            "--verify",
+            "-q",
+            "HEAD^{commit}",
+        ])?;
+        let probe = match probe {
+            Ran::Ok(out) if out.lines().next() == Some("true") => {
+                c.head = Some(match out.lines().nth(2) {
+                    Some(sha) => Fact::Known(sha.trim().to_owned()),
+                    None => Fact::Failed(format!(
+                        "`git {}` failed in {}: it named no commit",
+                        HEAD_ARGS.join(" "),
+                        c.dir.display()
+                    )),
+                });
+                Ran::Ok(out)
+            }
+            // A checkout whose HEAD names no commit: `-q --verify` exits 1
+            // silently; another failure of HEAD alone is HEAD's to report.
+            Ran::Err {
+                code,
+                stderr,
+                stdout,
+            } if stdout.lines().next() == Some("true") => {
+                c.head = Some(if code == Some(1) && stderr.is_empty() {
+                    Fact::Absent
+                } else {
+                    c.failed(&HEAD_ARGS, &stderr)
+                });
+                Ran::Ok(stdout)
+            }
+            Ran::Err { stdout, .. } if stdout.lines().next() == Some("false") => Ran::Ok(stdout),
+            other => other,
+        };
+        c.state = match probe {
             Ran::Ok(out) if out.lines().next() == Some("true") => {
                 c.top = out.lines().nth(1).map(PathBuf::from);
                 State::Repo
@@ -191,6 +233,7 @@ impl Checkout {
             return Ok(Ran::Err {
                 code: None,
                 stderr: "git is not on PATH".into(),
+                stdout: String::new(),
             });
         };
         let mut command = Command::new(git);
@@ -204,19 +247,26 @@ impl Checkout {
                 code: Some(0),
                 ..
             } => Ran::Ok(String::from_utf8_lossy(&stdout).into_owned()),
-            Bounded::Done { stderr, code, .. } => Ran::Err {
+            Bounded::Done {
+                stderr,
+                code,
+                stdout,
+            } => Ran::Err {
                 code,
                 stderr: first_line(&stderr),
+                stdout: String::from_utf8_lossy(&stdout).into_owned(),
             },
             // Only `git status` of a huge work tree prints this much.
             Bounded::TooLarge(prefix) => Ran::Ok(String::from_utf8_lossy(&prefix).into_owned()),
             Bounded::NotFound => Ran::Err {
                 code: None,
                 stderr: "git is not on PATH".into(),
+                stdout: String::new(),
             },
             Bounded::Failed(why) => Ran::Err {
                 code: None,
                 stderr: why,
+                stdout: String::new(),
             },
             Bounded::TimedOut => {
                 return Err(Hung(format!(
@@ -253,13 +303,14 @@ impl Checkout {
         if self.head.is_some() {
             return Ok(());
         }
-        let args = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
+        let args = HEAD_ARGS;
         let fact = match self.run(&args)? {
             Ran::Ok(out) => Fact::Known(out.trim().to_owned()),
             // `-q --verify` exits 1 silently when HEAD names no commit yet.
             Ran::Err {
                 code: Some(1),
                 stderr,
+                ..
             } if stderr.is_empty() => Fact::Absent,
             Ran::Err { stderr, .. } => self.failed(&args, &stderr),
         };
@@ -376,6 +427,7 @@ impl Checkout {
                     Ran::Err {
                         code: Some(1),
                         stderr,
+                        ..
                     } if stderr.is_empty() => Fact::Known(String::new()),
                     Ran::Err { stderr, .. } => self.failed(&args, &stderr),
                 }
@@ -398,6 +450,7 @@ impl Checkout {
                     Ran::Err {
                         code: Some(2),
                         stderr,
+                        ..
                     } if stderr.contains("No such remote") => Fact::Absent,
                     Ran::Err { stderr, .. } => self.failed(&args, &stderr),
                 }
@@ -410,6 +463,11 @@ impl Checkout {
 enum Ran {
     /// Exit 0, with stdout.
     Ok(String),
-    /// Any other ending, with the first line of stderr.
-    Err { code: Option<i32>, stderr: String },
+    /// Any other ending, with the first line of stderr (and what it
+    /// printed on stdout before failing).
+    Err {
+        code: Option<i32>,
+        stderr: String,
+        stdout: String,
+    },
 }

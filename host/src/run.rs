@@ -114,6 +114,10 @@ pub fn run_bounded(mut command: Command, timeout: Duration, keep_stderr: bool) -
     let deadline = Instant::now() + timeout;
     let mut output: Option<Vec<u8>> = None;
     let mut status = None;
+    // A program usually exits within microseconds of closing its output:
+    // look again soon, then less often (a fixed 2 ms sleep cost every git
+    // fact up to 2 ms of waiting).
+    let mut pause = Duration::from_micros(20);
     loop {
         if status.is_none() {
             match child.try_wait() {
@@ -128,7 +132,8 @@ pub fn run_bounded(mut command: Command, timeout: Duration, keep_stderr: bool) -
         if output.is_none() {
             output = rx.recv_timeout(Duration::from_millis(2)).ok();
         } else if status.is_none() {
-            std::thread::sleep(Duration::from_millis(2));
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(2));
         }
         if let Some(b) = output.as_mut().filter(|b| b.len() as u64 > OUTPUT_LIMIT) {
             kill_tree(&mut child);

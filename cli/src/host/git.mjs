@@ -19,6 +19,9 @@ const RELOCATING_VARS = [
   'GIT_PREFIX',
 ];
 
+/** How HEAD's commit is read (and named in messages). */
+const HEAD_ARGS = ['rev-parse', '--verify', '-q', 'HEAD^{commit}'];
+
 /** Thrown when git does not answer in time: imprint will not guess. */
 export class GitHung extends Error {}
 
@@ -97,7 +100,19 @@ export class Checkout {
       }
       return c;
     }
-    const r = await c.run(['rev-parse', '--is-inside-work-tree', '--show-toplevel']);
+    // One git for the checkout and its HEAD.
+    let r = await c.run(['rev-parse', '--is-inside-work-tree', '--show-toplevel', ...HEAD_ARGS.slice(1)]);
+    const first = s => (s ?? '').split('\n')[0];
+    if (r.ok && first(r.stdout) === 'true') {
+      const sha = r.stdout.split('\n')[2];
+      c.head = sha !== undefined ? { known: sha.trim() } : { failed: `\`git ${HEAD_ARGS.join(' ')}\` failed in ${dir}: it named no commit` };
+    } else if (!r.ok && first(r.stdout) === 'true') {
+      // HEAD names no commit yet (exit 1, silent), or HEAD alone failed.
+      c.head = r.code === 1 && r.stderr === '' ? { absent: true } : c.failed(HEAD_ARGS, r.stderr);
+      r = { ok: true, stdout: r.stdout };
+    } else if (!r.ok && first(r.stdout) === 'false') {
+      r = { ok: true, stdout: r.stdout };
+    }
     if (r.ok) {
       const lines = r.stdout.split('\n');
       if (lines[0] === 'true') {
@@ -146,7 +161,7 @@ export class Checkout {
     if (this.git === undefined) return { ok: false, code: null, stderr: 'git is not on PATH' };
     const r = await runBounded(this.git, args, { cwd: this.dir, env: this.env, timeoutMs: this.timeoutS * 1000, keepStderr: true });
     if (r.done && r.done.code === 0) return { ok: true, stdout: r.done.stdout.toString('utf8') };
-    if (r.done) return { ok: false, code: r.done.code, stderr: firstLine(r.done.stderr) };
+    if (r.done) return { ok: false, code: r.done.code, stderr: firstLine(r.done.stderr), stdout: r.done.stdout.toString('utf8') };
     if (r.tooLarge) return { ok: true, stdout: r.tooLarge.toString('utf8') };
     if (r.notFound) return { ok: false, code: null, stderr: 'git is not on PATH' };
     if (r.failed !== undefined) return { ok: false, code: null, stderr: r.failed };
@@ -166,7 +181,7 @@ export class Checkout {
 
   async readHead() {
     if (this.head !== undefined) return;
-    const args = ['rev-parse', '--verify', '-q', 'HEAD^{commit}'];
+    const args = HEAD_ARGS;
     const r = await this.run(args);
     if (r.ok) this.head = { known: r.stdout.trim() };
     else if (r.code === 1 && r.stderr === '') this.head = { absent: true };
