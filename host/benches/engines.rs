@@ -198,8 +198,41 @@ fn main() {
             &["describe", "--tags", "--dirty", "--always"],
         ),
     );
-    let (default_cli, _) =
+    let (default_cli, default_out) =
         time_command(runs, &in_repo(&imprint, &["derive", "--policy", "default"]));
+    // The npm CLI (Node over the engine module with the command line),
+    // beside the native one: the same two command lines.
+    let npm_cli = root.join("cli/dist/imprint.cjs");
+    let node = std::path::Path::new("node");
+    let (npm_default, npm_default_out) = time_command(runs, &{
+        let npm_cli = npm_cli.clone();
+        let root = root.clone();
+        move || {
+            let mut c = Command::new(node);
+            c.arg(&npm_cli)
+                .args(["derive", "--policy", "default"])
+                .current_dir(&root);
+            c
+        }
+    });
+    assert_eq!(
+        default_out, npm_default_out,
+        "the npm CLI and the native CLI disagree"
+    );
+    let (npm_vllm, npm_vllm_out) = time_command(runs, &{
+        let npm_cli = npm_cli.clone();
+        move || {
+            let mut c = with_env(Command::new(node));
+            c.arg(&npm_cli)
+                .args(["derive", "--policy", "vllm", "--arg"])
+                .arg(format!("variant={VLLM_RELEASE_VARIANT}"));
+            c
+        }
+    });
+    assert_eq!(
+        native_out, npm_vllm_out,
+        "the npm CLI and the native CLI disagree"
+    );
     for (key, name, v) in [
         (
             "git.describe",
@@ -212,9 +245,19 @@ fn main() {
             default_cli,
         ),
         (
+            "npm.default",
+            "node cli/dist/imprint.cjs derive --policy default",
+            npm_default,
+        ),
+        (
             "bash.script",
             "bash vllm-metadata-args.sh cu130-ubuntu2404",
             bash,
+        ),
+        (
+            "npm.vllm",
+            "node cli/dist/imprint.cjs derive --policy vllm",
+            npm_vllm,
         ),
         (
             "cli.native",
