@@ -9,6 +9,8 @@
 //! - [`kube`]: Kubernetes objects and lists (Pods, Deployments,
 //!   StatefulSets, DaemonSets, Jobs, CronJobs, `InferenceProviderConfig`);
 //! - [`go`]: Go binaries' embedded build info, and `go version -m` text;
+//! - [`provenance`]: SLSA provenance attestations of BuildKit builds, alone
+//!   or combined with the image's name and config;
 //! - [`text`]: JSON or multi-document YAML text split into documents, each
 //!   placing the artifacts read from it at their lines (YAML trees, merge
 //!   keys and line finding in the private `yaml` module).
@@ -19,6 +21,7 @@ pub mod container;
 pub mod go;
 pub mod kube;
 mod pkgpattern;
+pub mod provenance;
 pub mod text;
 mod yaml;
 
@@ -48,7 +51,8 @@ impl ReadError {
 }
 
 /// Reads a JSON value of any supported kind (inspect array, OCI config,
-/// index or manifest, Kubernetes object or list), detecting which it is.
+/// index or manifest, Kubernetes object or list, SLSA provenance), detecting
+/// which it is.
 /// `file` names the source in the artifacts.
 pub fn read_json_value(
     value: &serde_json::Value,
@@ -56,6 +60,9 @@ pub fn read_json_value(
 ) -> Result<Vec<Artifact>, ReadError> {
     if kube::is_kube(value) {
         return kube::read_value(value, file);
+    }
+    if provenance::detect(value).is_some() {
+        return provenance::read_value(value, file);
     }
     container::read_value(value, file)
 }
