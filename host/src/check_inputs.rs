@@ -19,7 +19,7 @@ pub(crate) use files::{not_regular_message, open_nonblocking, read_file, too_lar
 
 use crate::error::HostError;
 use files::{is_executable, read_prefix, walk};
-use imprint_core::read::{container, go, kube, read_json_value, text, ReadError};
+use imprint_core::read::{container, go, kube, provenance, read_json_value, text, ReadError};
 use imprint_core::visible;
 use imprint_core::Artifact;
 use nothing::{note_empty, nothing_found, Seen};
@@ -51,6 +51,11 @@ pub enum InputKind {
     /// Kubernetes objects or lists (JSON or multi-document YAML), such as
     /// manifests or `kubectl get … -o json`.
     Kube,
+    /// SLSA provenance of a BuildKit build: `docker buildx imagetools
+    /// inspect --format '{{json .Provenance}}'` output, an in-toto
+    /// statement, a predicate, or an image's combined name, config and
+    /// provenance (JSON or YAML).
+    Provenance,
     /// Go binaries, read for their embedded build info (no Go toolchain
     /// needed). Directories yield executable files that have build info.
     GoBinary,
@@ -143,7 +148,13 @@ fn read_walked(
     let ext = extension(&name);
     let structured = is_structured_ext(ext.as_deref());
     match kind {
-        InputKind::Inspect | InputKind::Oci | InputKind::Kube | InputKind::Auto if structured => {
+        InputKind::Inspect
+        | InputKind::Oci
+        | InputKind::Kube
+        | InputKind::Provenance
+        | InputKind::Auto
+            if structured =>
+        {
             let bytes = read_file(path)?;
             seen.files_read += 1;
             read_bytes(&name, &bytes, kind, true, out, seen)
@@ -288,7 +299,12 @@ fn read_structured(
                     )
                 ),
                 InputKind::Kube => kube::is_kube(v),
-                _ => kube::is_kube(v) || container::detect(v).is_some(),
+                InputKind::Provenance => provenance::detect(v).is_some(),
+                _ => {
+                    kube::is_kube(v)
+                        || provenance::detect(v).is_some()
+                        || container::detect(v).is_some()
+                }
             };
             if !known {
                 seen.unknown += 1;
@@ -300,6 +316,7 @@ fn read_structured(
             InputKind::Inspect => container::read_inspect(v, file),
             InputKind::Oci => container::read_oci(v, file),
             InputKind::Kube => kube::read_value(v, file),
+            InputKind::Provenance => provenance::read_value(v, file),
             _ => read_json_value(v, file),
         };
         let mut artifacts =

@@ -104,7 +104,8 @@ fn walk_reads(kind: InputKind) -> &'static str {
     match kind {
         InputKind::Auto => {
             "a directory gives its `.json`, `.yaml` and `.yml` files holding `docker inspect`, \
-             OCI or Kubernetes documents, `.txt` files of `go version -m` output, and executable \
+             OCI, Kubernetes or SLSA provenance documents, `.txt` files of `go version -m` \
+             output, and executable \
              Go binaries"
         }
         InputKind::Inspect => {
@@ -118,6 +119,10 @@ fn walk_reads(kind: InputKind) -> &'static str {
         InputKind::Kube => {
             "with --kind kube a directory gives its `.json`, `.yaml` and `.yml` files holding \
              Kubernetes objects"
+        }
+        InputKind::Provenance => {
+            "with --kind provenance a directory gives its `.json`, `.yaml` and `.yml` files \
+             holding SLSA provenance"
         }
         InputKind::GoBinary => "with --kind go-binary a directory gives its executable Go binaries",
         InputKind::GoVersion => {
