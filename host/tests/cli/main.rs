@@ -29,6 +29,7 @@ mod module_cache;
 mod output_escaping;
 mod pin;
 mod properties;
+mod provenance;
 mod read_inputs;
 mod readme;
 mod shell_roundtrip;
