@@ -48,6 +48,13 @@ const CONFIG_KEYS: [&str; 7] = [
 
 type Obj = Map<String, Value>;
 
+/// One platform's predicate: its platform (none for buildx's one-platform
+/// form), the predicate (none when the platform has none), its path.
+type PlatformRecord<'v> = (Option<&'v str>, Option<&'v Obj>, String);
+
+/// A statement's `pkg:docker/…` subject: name, `sha256` digest, platform.
+type Subject<'v> = (&'v str, Option<&'v str>, Option<String>);
+
 /// The provenance shapes this module reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -173,10 +180,7 @@ fn record(name: String, file: Option<&str>) -> Artifact {
 
 /// The predicates of buildx's `.Provenance`: one without a platform, or
 /// one per platform (`None` for a platform without one), each with its path.
-fn platforms<'v>(
-    o: &'v Obj,
-    path: &str,
-) -> Result<Vec<(Option<&'v str>, Option<&'v Obj>, String)>, ReadError> {
+fn platforms<'v>(o: &'v Obj, path: &str) -> Result<Vec<PlatformRecord<'v>>, ReadError> {
     if o.contains_key("SLSA") {
         let at = key_path(path, "SLSA");
         return Ok(vec![(None, opt_obj(o, "SLSA", path)?, at)]);
@@ -245,7 +249,7 @@ fn statement(o: &Obj, file: Option<&str>) -> Result<Artifact, ReadError> {
 
 /// The first subject named `pkg:docker/…`: its name, `sha256` digest and
 /// `platform` qualifier (`%2F` read as `/`).
-fn subject(o: &Obj) -> Result<Option<(&str, Option<&str>, Option<String>)>, ReadError> {
+fn subject(o: &Obj) -> Result<Option<Subject<'_>>, ReadError> {
     let items = match o.get("subject") {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Array(items)) => items,
