@@ -68,7 +68,7 @@ pub(crate) enum Compare {
     Text,
     /// As image references, docker-normalised.
     Reference,
-    /// As git repository URLs ([`crate::gitsource`]).
+    /// As git repository URLs (`crate::url::git_repository`).
     Source,
 }
 

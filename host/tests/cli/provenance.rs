@@ -23,16 +23,28 @@ fn text(rel: &str) -> String {
 const RECORDED: &str = "4fd60a300d9b30291020e757c306dfa0b5419f08";
 const ANOTHER: &str = "0123456789abcdef0123456789abcdef01234567";
 
-/// `text` with the revision label changed to [`ANOTHER`].
-fn with_other_commit(text: &str) -> String {
+/// The test data file `rel` with its revision label changed to
+/// [`ANOTHER`], written as `combined.json` in `dir`.
+fn with_other_commit(dir: &Path, rel: &str) -> PathBuf {
+    let text = text(rel);
     let label = format!("\"org.opencontainers.image.revision\": \"{RECORDED}\"");
     assert!(
         text.contains(&label),
         "the test data has the revision label"
     );
-    text.replace(
+    let changed = text.replace(
         &label,
         &format!("\"org.opencontainers.image.revision\": \"{ANOTHER}\""),
+    );
+    write(dir, "combined.json", &changed)
+}
+
+/// `agree`'s message when the revision label is [`ANOTHER`] and the
+/// provenance fact `fact` is [`RECORDED`]: it names both records.
+fn disagreement(fact: &str) -> String {
+    format!(
+        "`label:org.opencontainers.image.revision` = `{ANOTHER}` does not agree with \
+         `field:{fact}` = `{RECORDED}`"
     )
 }
 
@@ -49,11 +61,7 @@ fn the_real_record_with_agreeing_labels_passes() {
 #[test]
 fn the_real_record_with_labels_stating_another_commit_names_both_records() {
     let dir = tempdir();
-    let f = write(
-        dir.path(),
-        "combined.json",
-        &with_other_commit(&text("security-scan.combined.json")),
-    );
+    let f = with_other_commit(dir.path(), "security-scan.combined.json");
     // The real document's only git record is the client's vcs hint (a local
     // context): a disagreement with it is a warning, which does not fail.
     let out = Imprint::new(dir.path())
@@ -62,10 +70,7 @@ fn the_real_record_with_labels_stating_another_commit_names_both_records() {
         .ok();
     assert!(out.contains("warning revision-agrees-with-client"), "{out}");
     assert!(
-        out.contains(&format!(
-            "`label:org.opencontainers.image.revision` = `{ANOTHER}` does not agree with \
-             `field:provenance.hint.revision` = `{RECORDED}`"
-        )),
+        out.contains(&disagreement("provenance.hint.revision")),
         "{out}"
     );
     assert!(out.contains("0 errors, 1 warning in 1 artifact"), "{out}");
@@ -74,20 +79,13 @@ fn the_real_record_with_labels_stating_another_commit_names_both_records() {
 #[test]
 fn a_verified_record_the_labels_contradict_fails_with_exit_1() {
     let dir = tempdir();
-    let f = write(
-        dir.path(),
-        "combined.json",
-        &with_other_commit(&text("synthetic-remote-git.slsa-v1.combined.json")),
-    );
+    let f = with_other_commit(dir.path(), "synthetic-remote-git.slsa-v1.combined.json");
     let r = Imprint::new(dir.path())
         .args(["check", "--policy", "default"])
         .arg_path(&f)
         .run()
         .expect_code(1);
-    let both = format!(
-        "`label:org.opencontainers.image.revision` = `{ANOTHER}` does not agree with \
-         `field:provenance.verified.revision` = `{RECORDED}`"
-    );
+    let both = disagreement("provenance.verified.revision");
     assert_eq!(r.stdout.matches(&both).count(), 2, "{}", r.stdout);
     assert!(
         r.stdout.contains("error   revision-agrees-with-builder"),
@@ -107,11 +105,7 @@ fn a_verified_record_the_labels_contradict_fails_with_exit_1() {
 #[test]
 fn describe_shows_the_record_and_whether_it_agrees() {
     let dir = tempdir();
-    let f = write(
-        dir.path(),
-        "combined.json",
-        &with_other_commit(&text("security-scan.combined.json")),
-    );
+    let f = with_other_commit(dir.path(), "security-scan.combined.json");
     let out = Imprint::new(dir.path())
         .args([
             "describe",
