@@ -1,7 +1,7 @@
 // The card of pasted SLSA provenance (issue 17): the combined document read
 // by the engine, carded by the default policy, rendered with its record.
-import * as engine from '@imprint/engine/web';
 import type { Answer } from '@imprint/engine/web';
+import * as engine from '@imprint/engine/web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInput } from '../../lib/input';
 import { startTestEngine, testData } from '../../lib/testing';
