@@ -637,6 +637,11 @@ variant: string | null,
  */
 source: string | null, 
 /**
+ * What a SLSA provenance attestation records, and whether the card's
+ * commit and source agree with it (artifacts with `provenance.*` facts).
+ */
+provenance?: CardProvenance | null, 
+/**
  * Findings of the policy's rules, errors first.
  */
 findings: Array<Finding>, };
@@ -716,9 +721,41 @@ variant: string | null,
  */
 source: string | null, 
 /**
+ * What a SLSA provenance attestation records, and whether the card's
+ * commit and source agree with it (artifacts with `provenance.*` facts).
+ */
+provenance?: CardProvenance | null, 
+/**
  * Findings of the policy's rules, errors first.
  */
 findings: Array<Finding>, };
+
+export type CardProvenance = { 
+/**
+ * The commit (`provenance.revision`).
+ */
+revision: string | null, 
+/**
+ * `verified` (BuildKit fetched it) or `hint` (the client said so).
+ */
+revision_trust: string | null, 
+/**
+ * Whether the card's `commit` is `revision`; absent when either is.
+ */
+revision_agrees: boolean | null, 
+/**
+ * The repository URL (`provenance.source`).
+ */
+source: string | null, 
+/**
+ * `verified` or `hint`, as for the revision.
+ */
+source_trust: string | null, 
+/**
+ * Whether the card's `source` names the same repository as `source`
+ * (compared as `"compare": "source"` does); absent when either is.
+ */
+source_agrees: boolean | null, };
 
 export type Metadata = { 
 /**

@@ -997,6 +997,7 @@ var RELOCATING_VARS = [
   "GIT_NAMESPACE",
   "GIT_PREFIX"
 ];
+var HEAD_ARGS = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
 var GitHung = class extends Error {
 };
 function seconds(s) {
@@ -1055,7 +1056,17 @@ var Checkout = class _Checkout {
       }
       return c;
     }
-    const r = await c.run(["rev-parse", "--is-inside-work-tree", "--show-toplevel"]);
+    let r = await c.run(["rev-parse", "--is-inside-work-tree", "--show-toplevel", ...HEAD_ARGS.slice(1)]);
+    const first = (s) => (s ?? "").split("\n")[0];
+    if (r.ok && first(r.stdout) === "true") {
+      const sha = r.stdout.split("\n")[2];
+      c.head = sha !== void 0 ? { known: sha.trim() } : { failed: `\`git ${HEAD_ARGS.join(" ")}\` failed in ${dir}: it named no commit` };
+    } else if (!r.ok && first(r.stdout) === "true") {
+      c.head = r.code === 1 && r.stderr === "" ? { absent: true } : c.failed(HEAD_ARGS, r.stderr);
+      r = { ok: true, stdout: r.stdout };
+    } else if (!r.ok && first(r.stdout) === "false") {
+      r = { ok: true, stdout: r.stdout };
+    }
     if (r.ok) {
       const lines = r.stdout.split("\n");
       if (lines[0] === "true") {
@@ -1101,7 +1112,7 @@ var Checkout = class _Checkout {
     if (this.git === void 0) return { ok: false, code: null, stderr: "git is not on PATH" };
     const r = await runBounded(this.git, args2, { cwd: this.dir, env: this.env, timeoutMs: this.timeoutS * 1e3, keepStderr: true });
     if (r.done && r.done.code === 0) return { ok: true, stdout: r.done.stdout.toString("utf8") };
-    if (r.done) return { ok: false, code: r.done.code, stderr: firstLine(r.done.stderr) };
+    if (r.done) return { ok: false, code: r.done.code, stderr: firstLine(r.done.stderr), stdout: r.done.stdout.toString("utf8") };
     if (r.tooLarge) return { ok: true, stdout: r.tooLarge.toString("utf8") };
     if (r.notFound) return { ok: false, code: null, stderr: "git is not on PATH" };
     if (r.failed !== void 0) return { ok: false, code: null, stderr: r.failed };
@@ -1118,7 +1129,7 @@ var Checkout = class _Checkout {
   }
   async readHead() {
     if (this.head !== void 0) return;
-    const args2 = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
+    const args2 = HEAD_ARGS;
     const r = await this.run(args2);
     if (r.ok) this.head = { known: r.stdout.trim() };
     else if (r.code === 1 && r.stderr === "") this.head = { absent: true };

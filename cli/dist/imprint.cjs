@@ -1960,14 +1960,16 @@ async function describeCmd(a) {
   const loaded2 = loadPolicy(a.policy);
   let labels = {};
   let env = {};
+  let fields = {};
   if (a.labels_from !== null && a.labels_from !== void 0) {
     const path = a.labels_from;
     const bytes = path === "-" ? readStdin("<stdin>") : readFile(path);
     const got = parsed(engine_default.labelsFrom(path, bytes));
     labels = got.labels;
     env = got.env;
+    fields = got.fields;
   }
-  const r = ask({ op: "describe", policy: loaded2.text, reference: a.reference, labels, env, format: a.format }, loaded2.origin);
+  const r = ask({ op: "describe", policy: loaded2.text, reference: a.reference, labels, env, fields, format: a.format }, loaded2.origin);
   if (r.type !== "rendered_card") throw unexpected("describe");
   writeOut(r.text);
   return Status.Ok;

@@ -23,7 +23,9 @@
 //! `op`, then `defaults`, then the case's own fields (all but `name`,
 //! `source` and `expect`). A `policy` that is a builtin name or a JSON
 //! object is replaced by the policy's text; `policy_text` is passed as the
-//! raw text (for malformed-policy cases).
+//! raw text (for malformed-policy cases). `text_file` names a file under
+//! `tests/` (such as `data/provenance/x.json`) whose text becomes the
+//! request's `text` (for inputs too large to write inline).
 //!
 //! Comparison with the answer: `type` and every other key in `expect` must
 //! equal the answer's exactly, except
@@ -120,6 +122,13 @@ pub fn request(
             }
             "policy_text" => {
                 req.insert("policy".into(), v.clone());
+            }
+            "text_file" => {
+                let rel = v.as_str().ok_or("`text_file` is not a string")?;
+                let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("text_file {}: {e}", path.display()))?;
+                req.insert("text".into(), text.into());
             }
             _ => {
                 let fixture = v

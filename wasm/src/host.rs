@@ -240,11 +240,11 @@ pub fn command_key(argv: Vec<String>) -> String {
 }
 
 /// `describe --labels-from PATH`, from its bytes: JSON of `{"labels":
-/// {…}, "env": {…}}` or `{"error": message}`.
+/// {…}, "env": {…}, "fields": {…}}` or `{"error": message}`.
 #[wasm_bindgen(js_name = labelsFrom)]
 pub fn labels_from(path: &str, bytes: &[u8]) -> String {
     match input::labels_from(path, bytes) {
-        Ok(a) => to_text(&json!({ "labels": a.labels, "env": a.env })),
+        Ok(a) => to_text(&json!({ "labels": a.labels, "env": a.env, "fields": a.fields })),
         Err(e) => to_text(&json!({ "error": e })),
     }
 }

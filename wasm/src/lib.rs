@@ -232,6 +232,8 @@ pub fn describe(
             reference: reference.to_owned(),
             labels: from_js_or_default("labels", &labels)?,
             env: from_js_or_default("env", &env)?,
+            // Artifacts with other facts (provenance) take `cards`.
+            fields: Default::default(),
             context: None,
             format: format
                 .map(|f| imprint_core::CardFormat::from_name(&f))

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const engine = createRequire(import.meta.url)(join(here, "../pkg/node/imprint.cjs"));
 const vectors = join(here, "../../tests/vectors");
+const testsDir = join(here, "../../tests");
 
 function policyText(v) {
   if (typeof v === "string") {
@@ -29,6 +30,8 @@ function request(op, defaults, kase, fixtures = {}) {
     if (k === "name" || k === "source" || k === "expect") continue;
     if (k === "policy") req.policy = policyText(v);
     else if (k === "policy_text") req.policy = v;
+    // A file under tests/ whose text is the request's `text` (as in the Rust runner).
+    else if (k === "text_file") req.text = readFileSync(join(testsDir, v), "utf8");
     else req[k] = typeof v === "string" && fixtures[k] && Object.hasOwn(fixtures[k], v) ? fixtures[k][v] : v;
   }
   return req;

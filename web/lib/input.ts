@@ -1,7 +1,8 @@
 // What a person pastes, turned into the artifacts the engine checks.
 //
 // The engine reads JSON and YAML itself (`docker inspect`, OCI
-// config/index, Kubernetes objects and lists: the `read` op), with the
+// config/index, Kubernetes objects and lists, SLSA provenance and the
+// combined name/config/provenance document: the `read` op), with the
 // reader the CLI uses, so a manifest gives the same artifacts at the same
 // lines in the page as in `imprint check`. This module only decides what
 // kind of text it is and makes artifacts of the two plain-text kinds: image
@@ -15,7 +16,7 @@ export type InputKind = 'auto' | 'references' | 'json' | 'yaml' | 'status';
 export const INPUT_KINDS: Record<InputKind, string> = {
   auto: 'detect',
   references: 'image references, one per line',
-  json: 'docker inspect / OCI / Kubernetes JSON',
+  json: 'docker inspect / OCI / Kubernetes / SLSA provenance JSON',
   yaml: 'Kubernetes YAML',
   status: 'InferenceProviderConfig status.version, one per line',
 };

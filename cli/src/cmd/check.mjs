@@ -142,14 +142,16 @@ export async function describeCmd(a) {
   const loaded = loadPolicy(a.policy);
   let labels = {};
   let env = {};
+  let fields = {};
   if (a.labels_from !== null && a.labels_from !== undefined) {
     const path = a.labels_from;
     const bytes = path === '-' ? readStdin('<stdin>') : readFile(path);
     const got = parsed(engine.labelsFrom(path, bytes));
     labels = got.labels;
     env = got.env;
+    fields = got.fields;
   }
-  const r = ask({ op: 'describe', policy: loaded.text, reference: a.reference, labels, env, format: a.format }, loaded.origin);
+  const r = ask({ op: 'describe', policy: loaded.text, reference: a.reference, labels, env, fields, format: a.format }, loaded.origin);
   if (r.type !== 'rendered_card') throw unexpected('describe');
   writeOut(r.text);
   return Status.Ok;

@@ -125,10 +125,24 @@ pub fn run(request: Request) -> Answer {
             reference,
             labels,
             env,
+            fields,
             context,
             format,
         } => with_policy(&policy, context.as_ref(), |p, d| {
-            let card = describe(p, &reference, &labels, &env, d);
+            let card = if fields.is_empty() {
+                describe(p, &reference, &labels, &env, d)
+            } else {
+                let a = Artifact {
+                    kind: "image".into(),
+                    name: reference.clone(),
+                    reference: Some(reference.clone()),
+                    labels: labels.clone(),
+                    env: env.clone(),
+                    fields: fields.clone(),
+                    ..Artifact::default()
+                };
+                crate::check::describe_artifact(p, &a, d)
+            };
             match format {
                 None => Answer::Card(card),
                 Some(format) => Answer::RenderedCard {
@@ -367,6 +381,7 @@ mod typescript {
             crate::check::Severity::decl(&cfg),
             crate::check::Card::decl(&cfg),
             crate::check::ArtifactCard::decl(&cfg),
+            crate::check::CardProvenance::decl(&cfg),
             crate::metadata::Metadata::decl(&cfg),
             crate::metadata::MetaVersion::decl(&cfg),
             crate::metadata::MetaOutputs::decl(&cfg),

@@ -77,6 +77,9 @@ pub enum Request {
         labels: BTreeMap<String, String>,
         /// Its environment (absent: none).
         env: BTreeMap<String, String>,
+        /// Its other facts, such as a combined document's `provenance.*`
+        /// (absent: none).
+        fields: BTreeMap<String, String>,
         /// Build context for rules that use `{value:NAME}`.
         context: Option<Context>,
         /// The output format to render (absent: the card as data).
@@ -179,6 +182,8 @@ mod wire {
         #[serde(default, deserialize_with = "present")]
         pub env: Option<BTreeMap<String, String>>,
         #[serde(default, deserialize_with = "present")]
+        pub fields: Option<BTreeMap<String, String>>,
+        #[serde(default, deserialize_with = "present")]
         pub file: Option<Option<String>>,
         /// An output format's name, read as the op's format type.
         #[serde(default, deserialize_with = "present")]
@@ -217,6 +222,7 @@ mod wire {
                 ("artifacts", self.artifacts.is_some()),
                 ("labels", self.labels.is_some()),
                 ("env", self.env.is_some()),
+                ("fields", self.fields.is_some()),
                 ("file", self.file.is_some()),
                 ("format", self.format.is_some()),
                 ("inputs", self.inputs.is_some()),
@@ -261,7 +267,15 @@ impl TryFrom<wire::Request> for Request {
             Op::Check => ("check", &["policy", "artifacts", "context", "format"]),
             Op::Describe => (
                 "describe",
-                &["policy", "reference", "labels", "env", "context", "format"],
+                &[
+                    "policy",
+                    "reference",
+                    "labels",
+                    "env",
+                    "fields",
+                    "context",
+                    "format",
+                ],
             ),
             Op::Cards => ("cards", &["policy", "artifacts", "context"]),
             Op::Read => ("read", &["text", "file"]),
@@ -338,6 +352,7 @@ impl TryFrom<wire::Request> for Request {
                 reference: required(w.reference, "reference", op)?,
                 labels: w.labels.unwrap_or_default(),
                 env: w.env.unwrap_or_default(),
+                fields: w.fields.unwrap_or_default(),
                 context: w.context.flatten(),
                 format: format_of(format, CardFormat::from_name)?,
             },

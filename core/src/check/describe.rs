@@ -1,11 +1,11 @@
 //! The provenance card of one image: the display model the web page and
 //! the Headlamp plugin show, computed here so every target shows the same.
 
-use super::rules::{check_artifact, Finding};
+use super::rules::{check_artifact, normalized, Finding};
 use crate::artifact::Artifact;
 use crate::reference::Reference;
 use crate::rule::expr::Values;
-use crate::rule::{CardSpec, Rule};
+use crate::rule::{CardSpec, Compare, Rule};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -50,8 +50,63 @@ pub struct Card {
     /// Source repository URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// What a SLSA provenance attestation records, and whether the card's
+    /// commit and source agree with it (artifacts with `provenance.*` facts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<CardProvenance>,
     /// Findings of the policy's rules, errors first.
     pub findings: Vec<Finding<'static>>,
+}
+
+/// The provenance row of a card: the builder's record of the source, how
+/// far it can be trusted, and whether the image's own labels agree.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardProvenance {
+    /// The commit (`provenance.revision`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// `verified` (BuildKit fetched it) or `hint` (the client said so).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_trust: Option<String>,
+    /// Whether the card's `commit` is `revision`; absent when either is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_agrees: Option<bool>,
+    /// The repository URL (`provenance.source`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// `verified` or `hint`, as for the revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_trust: Option<String>,
+    /// Whether the card's `source` names the same repository as `source`
+    /// (compared as `"compare": "source"` does); absent when either is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_agrees: Option<bool>,
+}
+
+/// The provenance row of artifact `a`, whose card shows `commit` and `source`.
+fn provenance_row(
+    a: &Artifact,
+    commit: Option<&str>,
+    source: Option<&str>,
+) -> Option<CardProvenance> {
+    let f = |k: &str| a.fields.get(k).cloned();
+    let (revision, psource) = (f("provenance.revision"), f("provenance.source"));
+    if revision.is_none() && psource.is_none() {
+        return None;
+    }
+    let same_source =
+        |x: &str, y: &str| normalized(Compare::Source, x) == normalized(Compare::Source, y);
+    Some(CardProvenance {
+        revision_agrees: commit.zip(revision.as_deref()).map(|(c, r)| c == r),
+        source_agrees: source
+            .zip(psource.as_deref())
+            .map(|(s, p)| same_source(s, p)),
+        revision,
+        revision_trust: f("provenance.revision_trust"),
+        source: psource,
+        source_trust: f("provenance.source_trust"),
+    })
 }
 
 /// The card of one artifact among many, with which artifact it is: what
@@ -123,6 +178,7 @@ pub(crate) fn card(
         field("variant"),
     );
     Card {
+        provenance: provenance_row(a, commit.as_deref(), source.as_deref()),
         valid: parsed.is_some(),
         name: parsed.as_ref().map(|r| r.normalized().name()),
         tag: parsed.as_ref().and_then(|r| r.tag.clone()),

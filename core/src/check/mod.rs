@@ -26,7 +26,7 @@ pub(crate) mod describe;
 pub(crate) mod rules;
 
 pub use crate::artifact::Artifact;
-pub use describe::{ArtifactCard, Card};
+pub use describe::{ArtifactCard, Card, CardProvenance};
 pub use rules::{ArtifactReport, CheckReport, Finding, Severity};
 
 use crate::rule::expr::Values;

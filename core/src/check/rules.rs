@@ -21,7 +21,7 @@ use crate::artifact::Artifact;
 use crate::reference::Reference;
 use crate::rule::expr::{Expr, FactPath, Values};
 pub use crate::rule::Severity;
-use crate::rule::{Rule, RuleKind};
+use crate::rule::{Compare, Rule, RuleKind};
 use crate::strs::Str;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -140,6 +140,21 @@ fn shown(s: &str) -> String {
     s.escape_debug().to_string()
 }
 
+/// `s` as `agree` compares it: docker-normalised when it is an image
+/// reference (`reference`), the repository it names when it is a git URL
+/// (`source`), else as it is.
+pub(crate) fn normalized(compare: Compare, s: &str) -> Cow<'_, str> {
+    match compare {
+        Compare::Text => Cow::Borrowed(s),
+        Compare::Reference => {
+            Reference::parse(s).map_or(Cow::Borrowed(s), |r| Cow::Owned(r.normalized().to_string()))
+        }
+        // NUL keeps a repository apart from a plain text that spells it.
+        Compare::Source => crate::url::git_repository(s)
+            .map_or(Cow::Borrowed(s), |r| Cow::Owned(format!("\u{0}{r}"))),
+    }
+}
+
 /// Checks one artifact against `rules`; returns its channel and findings.
 pub(crate) fn check_artifact<'a>(
     rules: &'a [Rule],
@@ -234,32 +249,30 @@ pub(crate) fn check_artifact<'a>(
                     }
                 }
             }
-            RuleKind::Agree {
-                items,
-                as_reference,
-            } => {
+            RuleKind::Agree { items, compare } => {
                 let got: Vec<(&Expr, Cow<'_, str>)> = items
                     .iter()
                     .filter_map(|e| e.eval(a, parts, ch, values).ok().map(|v| (e, v)))
                     .collect();
-                let norm = |s: &str| -> String {
-                    if *as_reference {
-                        Reference::parse(s)
-                            .map_or_else(|_| s.to_owned(), |r| r.normalized().to_string())
-                    } else {
-                        s.to_owned()
-                    }
-                };
                 if let Some((first, fv)) = got.first() {
-                    let want = norm(fv);
-                    if let Some((other, ov)) = got.iter().skip(1).find(|(_, v)| norm(v) != want) {
+                    let want = normalized(*compare, fv);
+                    if let Some((other, ov)) = got
+                        .iter()
+                        .skip(1)
+                        .find(|(_, v)| normalized(*compare, v) != want)
+                    {
+                        // Source URLs are shown without credentials.
+                        let show = |s: &str| match compare {
+                            Compare::Source => shown(&crate::url::strip_url_credentials(s)),
+                            _ => shown(s),
+                        };
                         report(
                             format!(
                                 "`{}` = `{}` does not agree with `{}` = `{}`",
                                 first.text,
-                                shown(fv),
+                                show(fv),
                                 other.text,
-                                shown(ov)
+                                show(ov)
                             ),
                             &other.text,
                         );

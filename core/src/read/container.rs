@@ -46,8 +46,9 @@ const REF_ANNOTATIONS: &[&str] = &[
 /// What [`read_value`] accepts, listed in its error.
 const SUPPORTED: &str = "expected `docker inspect` / `podman inspect` output (an array of objects \
      with `Id`, `RepoTags`, `Config`), an OCI image config (`architecture`, `os`, `config`), an \
-     OCI image index (`manifests`) or manifest (`config` and `layers`), or a Kubernetes object \
-     (`apiVersion` and `kind`)";
+     OCI image index (`manifests`) or manifest (`config` and `layers`), a Kubernetes object \
+     (`apiVersion` and `kind`), or SLSA provenance (`SLSA`, an in-toto statement, a predicate, or \
+     a combined `name`, `config` and `provenance`)";
 
 /// The container-image shapes this module reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,20 +265,33 @@ fn oci_config(value: &Value, file: Option<&str>) -> Result<Artifact, ReadError> 
     let o = value
         .as_object()
         .ok_or_else(|| wrong_type("", "an object", value))?;
+    config_image(o, "", fallback_name(file, "image config"), file)
+}
+
+/// An `image` named `name` from the OCI image config `o` found at `path`:
+/// labels and env from `config.Labels` and `config.Env`, fields `platform`
+/// and `created`.
+pub(crate) fn config_image(
+    o: &Map<String, Value>,
+    path: &str,
+    name: String,
+    file: Option<&str>,
+) -> Result<Artifact, ReadError> {
     let mut a = Artifact {
         kind: "image".to_owned(),
-        name: fallback_name(file, "image config"),
+        name,
         file: file.map(str::to_owned),
         ..Artifact::default()
     };
-    if let Some(c) = opt_obj(o, "config", "")? {
-        a.labels = str_map(c.get("Labels"), "config.Labels")?;
-        a.env = env_list(c.get("Env"), "config.Env")?;
+    let config_path = key_path(path, "config");
+    if let Some(c) = opt_obj(o, "config", path)? {
+        a.labels = str_map(c.get("Labels"), &key_path(&config_path, "Labels"))?;
+        a.env = env_list(c.get("Env"), &key_path(&config_path, "Env"))?;
     }
-    if let Some(p) = platform(o, ["os", "architecture", "variant"], "")? {
+    if let Some(p) = platform(o, ["os", "architecture", "variant"], path)? {
         a.fields.insert("platform".to_owned(), p);
     }
-    if let Some(created) = opt_str(o, "created", "")? {
+    if let Some(created) = opt_str(o, "created", path)? {
         a.fields.insert("created".to_owned(), created.to_owned());
     }
     Ok(a)

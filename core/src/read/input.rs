@@ -7,7 +7,7 @@
 //! decide about the bytes is here, so the native CLI and the npm CLI read
 //! the same input into the same artifacts and the same messages.
 
-use super::{container, go, kube, read_json_value, text, ReadError};
+use super::{container, go, kube, provenance, read_json_value, text, ReadError};
 use crate::render::visible;
 use crate::Artifact;
 use serde::{Deserialize, Serialize};
@@ -38,6 +38,11 @@ pub enum InputKind {
     /// Kubernetes objects or lists (JSON or multi-document YAML), such as
     /// manifests or `kubectl get … -o json`.
     Kube,
+    /// SLSA provenance of a BuildKit build: `docker buildx imagetools
+    /// inspect --format '{{json .Provenance}}'` output, an in-toto
+    /// statement, a predicate, or an image's combined name, config and
+    /// provenance (JSON or YAML).
+    Provenance,
     /// Go binaries, read for their embedded build info (no Go toolchain
     /// needed). Directories yield executable files that have build info.
     GoBinary,
@@ -86,7 +91,13 @@ pub fn walked(name: &str, kind: InputKind, executable: bool) -> Walked {
     let ext = extension(name);
     let structured = matches!(ext.as_deref(), Some("json" | "yaml" | "yml"));
     match kind {
-        InputKind::Inspect | InputKind::Oci | InputKind::Kube | InputKind::Auto if structured => {
+        InputKind::Inspect
+        | InputKind::Oci
+        | InputKind::Kube
+        | InputKind::Provenance
+        | InputKind::Auto
+            if structured =>
+        {
             Walked::Structured
         }
         InputKind::Auto | InputKind::GoVersion if ext.as_deref() == Some("txt") => {
@@ -256,7 +267,12 @@ fn read_structured(
                     )
                 ),
                 InputKind::Kube => kube::is_kube(v),
-                _ => kube::is_kube(v) || container::detect(v).is_some(),
+                InputKind::Provenance => provenance::detect(v).is_some(),
+                _ => {
+                    kube::is_kube(v)
+                        || provenance::detect(v).is_some()
+                        || container::detect(v).is_some()
+                }
             };
             if !known {
                 seen.unknown += 1;
@@ -268,6 +284,7 @@ fn read_structured(
             InputKind::Inspect => container::read_inspect(v, file),
             InputKind::Oci => container::read_oci(v, file),
             InputKind::Kube => kube::read_value(v, file),
+            InputKind::Provenance => provenance::read_value(v, file),
             _ => read_json_value(v, file),
         };
         let mut artifacts =
@@ -371,8 +388,8 @@ fn walk_reads(kind: InputKind) -> &'static str {
     match kind {
         InputKind::Auto => {
             "a directory gives its `.json`, `.yaml` and `.yml` files holding `docker inspect`, \
-             OCI or Kubernetes documents, `.txt` files of `go version -m` output, and executable \
-             Go binaries"
+             OCI, Kubernetes or SLSA provenance documents, `.txt` files of `go version -m` \
+             output, and executable Go binaries"
         }
         InputKind::Inspect => {
             "with --kind inspect a directory gives its `.json`, `.yaml` and `.yml` files holding \
@@ -385,6 +402,10 @@ fn walk_reads(kind: InputKind) -> &'static str {
         InputKind::Kube => {
             "with --kind kube a directory gives its `.json`, `.yaml` and `.yml` files holding \
              Kubernetes objects"
+        }
+        InputKind::Provenance => {
+            "with --kind provenance a directory gives its `.json`, `.yaml` and `.yml` files \
+             holding SLSA provenance"
         }
         InputKind::GoBinary => "with --kind go-binary a directory gives its executable Go binaries",
         InputKind::GoVersion => {
@@ -420,7 +441,8 @@ fn note_empty(v: &Value, seen: &mut Seen) {
 
 /// Labels and env for `describe --labels-from PATH`, from its bytes: a flat
 /// JSON object of strings is a label map; else `docker inspect` output, an
-/// OCI config or any other readable JSON, whose first image is taken.
+/// OCI config or any other readable JSON, whose first image is taken
+/// (with the provenance facts of a combined document).
 ///
 /// Errors: the message, naming `--labels-from` and `path`.
 pub fn labels_from(path: &str, bytes: &[u8]) -> Result<Artifact, String> {
@@ -451,5 +473,8 @@ pub fn labels_from(path: &str, bytes: &[u8]) -> Result<Artifact, String> {
         };
         return Err(format!("--labels-from `{path}`: no image in it{why}"));
     }
-    Ok(found.swap_remove(0))
+    let mut image = found.swap_remove(0);
+    // Only a combined document's provenance facts go on the card.
+    image.fields.retain(|k, _| k.starts_with("provenance."));
+    Ok(image)
 }

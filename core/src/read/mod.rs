@@ -9,6 +9,8 @@
 //! - [`kube`]: Kubernetes objects and lists (Pods, Deployments,
 //!   StatefulSets, DaemonSets, Jobs, CronJobs, `InferenceProviderConfig`);
 //! - [`go`]: Go binaries' embedded build info, and `go version -m` text;
+//! - [`provenance`]: SLSA provenance attestations of BuildKit builds, alone
+//!   or combined with the image's name and config;
 //! - [`input`]: one input of `imprint check`, as bytes: which reader it takes,
 //!   what a directory walk reads, and why an input gave nothing;
 //! - [`text`]: JSON or multi-document YAML text split into documents, each
@@ -22,6 +24,7 @@ pub mod go;
 pub mod input;
 pub mod kube;
 mod pkgpattern;
+pub mod provenance;
 pub mod text;
 mod yaml;
 
@@ -51,7 +54,8 @@ impl ReadError {
 }
 
 /// Reads a JSON value of any supported kind (inspect array, OCI config,
-/// index or manifest, Kubernetes object or list), detecting which it is.
+/// index or manifest, Kubernetes object or list, SLSA provenance), detecting
+/// which it is.
 /// `file` names the source in the artifacts.
 pub fn read_json_value(
     value: &serde_json::Value,
@@ -59,6 +63,9 @@ pub fn read_json_value(
 ) -> Result<Vec<Artifact>, ReadError> {
     if kube::is_kube(value) {
         return kube::read_value(value, file);
+    }
+    if provenance::detect(value).is_some() {
+        return provenance::read_value(value, file);
     }
     container::read_value(value, file)
 }

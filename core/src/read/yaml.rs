@@ -317,6 +317,15 @@ impl<'n> Locator<'n> {
                     push(&mut l.queues, &mut l.keyed, (key, v), entry);
                 }
             }
+            // A platform's provenance (`"linux/amd64": {"SLSA": …}`), at its key.
+            if let YamlData::Mapping(m) = &n.data {
+                for (k, v) in m.iter() {
+                    if let (Some(platform), Some(_)) = (text_of(k), get(v, "SLSA")) {
+                        let entry = (order, id(v), line_of(k));
+                        push(&mut l.queues, &mut l.keyed, ("SLSA", platform), entry);
+                    }
+                }
+            }
             if !in_status {
                 l.index_container(n, order, &enclosing);
             }
@@ -375,8 +384,9 @@ impl<'n> Locator<'n> {
 
     /// Where `a` came from: its container's `image` line (each used once,
     /// so same-image containers get their own lines), the start of an
-    /// inspect record (found by `Id`) or index entry (by `digest`), else
-    /// the start of its Kubernetes object.
+    /// inspect record (found by `Id`) or index entry (by `digest`), a
+    /// platform's provenance (by `platform`, at its key), else the start of
+    /// its Kubernetes object.
     pub(crate) fn locate(&mut self, a: &Artifact) -> Option<u32> {
         let field = |k: &str| a.fields.get(k).map(String::as_str);
         // The maps, with keys that live as long as `a` (they are covariant).
@@ -413,7 +423,7 @@ impl<'n> Locator<'n> {
                 return Some(line);
             }
         }
-        for (field_name, key) in [("id", "Id"), ("digest", "digest")] {
+        for (field_name, key) in [("id", "Id"), ("digest", "digest"), ("platform", "SLSA")] {
             let Some(want) = field(field_name) else {
                 continue;
             };

@@ -58,6 +58,40 @@ pub fn render_card(c: &Card, format: CardFormat) -> String {
     row(&mut s, "variant", &c.variant);
     row(&mut s, "source", &c.source);
     row(&mut s, "digest", &c.digest);
+    if let Some(p) = &c.provenance {
+        for (what, value, trust, agrees, label) in [
+            (
+                "revision",
+                &p.revision,
+                &p.revision_trust,
+                p.revision_agrees,
+                "commit",
+            ),
+            (
+                "source",
+                &p.source,
+                &p.source_trust,
+                p.source_agrees,
+                "source",
+            ),
+        ] {
+            let Some(value) = value else { continue };
+            let trust = match trust.as_deref() {
+                Some("verified") => " (verified by the builder)",
+                Some("hint") => " (client hint, not verified by BuildKit)",
+                _ => "",
+            };
+            let agrees = match agrees {
+                Some(true) => format!(": agrees with {label}"),
+                Some(false) => format!(": DISAGREES with {label}"),
+                None => String::new(),
+            };
+            s.push_str(&format!(
+                "  provenance {what} {}{trust}{agrees}\n",
+                visible(value)
+            ));
+        }
+    }
     if c.findings.is_empty() {
         s.push_str("  no findings\n");
     }

@@ -48,7 +48,7 @@ pub(crate) enum RuleKind {
     Require(Vec<FactPath>),
     Agree {
         items: Vec<Expr>,
-        as_reference: bool,
+        compare: Compare,
     },
     Forbid {
         fact: FactPath,
@@ -59,6 +59,17 @@ pub(crate) enum RuleKind {
         fact: FactPath,
         pattern: Regex,
     },
+}
+
+/// How `agree` compares texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compare {
+    /// As text.
+    Text,
+    /// As image references, docker-normalised.
+    Reference,
+    /// As git repository URLs (`crate::url::git_repository`).
+    Source,
 }
 
 impl Rule {

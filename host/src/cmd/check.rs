@@ -54,10 +54,10 @@ pub(super) fn describe_cmd(
     out: &mut impl Write,
 ) -> Result<Status, HostError> {
     let loaded = load_policy_text(&a.policy)?;
-    let (labels, env) = match &a.labels_from {
+    let (labels, env, fields) = match &a.labels_from {
         Some(p) => {
             let art = labels_from(p)?;
-            (art.labels, art.env)
+            (art.labels, art.env, art.fields)
         }
         None => Default::default(),
     };
@@ -67,6 +67,7 @@ pub(super) fn describe_cmd(
         "reference": a.reference,
         "labels": labels,
         "env": env,
+        "fields": fields,
         "format": imprint_core::CardFormat::from(a.format),
     });
     let Answer::RenderedCard { text, .. } = ask(engine, &req, &loaded.origin)? else {

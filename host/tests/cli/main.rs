@@ -30,6 +30,7 @@ mod output_escaping;
 mod parity;
 mod pin;
 mod properties;
+mod provenance;
 mod read_inputs;
 mod readme;
 mod shell_roundtrip;

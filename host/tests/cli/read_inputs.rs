@@ -792,7 +792,15 @@ fn input_kinds_on_the_command_line() {
         .collect();
     assert_eq!(
         names,
-        ["auto", "inspect", "oci", "kube", "go-binary", "go-version"]
+        [
+            "auto",
+            "inspect",
+            "oci",
+            "kube",
+            "provenance",
+            "go-binary",
+            "go-version"
+        ]
     );
     assert_eq!(InputKind::default(), InputKind::Auto);
 }

@@ -1,6 +1,13 @@
 // HTML for the engine's answers. Everything the engine says is text:
 // it is escaped here, and links are only made of https URLs.
-import type { ArtifactCard, Derivation, Finding, Problem, ValueTrace } from '@imprint/engine/web';
+import type {
+  ArtifactCard,
+  CardProvenance,
+  Derivation,
+  Finding,
+  Problem,
+  ValueTrace,
+} from '@imprint/engine/web';
 
 /** `text` safe to put in HTML text or an attribute. */
 export function esc(text: unknown): string {
@@ -53,6 +60,40 @@ function row(name: string, value: string): string {
   return `<dt>${esc(name)}</dt><dd>${value}</dd>`;
 }
 
+/** What each trust level of a SLSA provenance fact means. */
+const TRUST: Record<string, string> = {
+  verified: 'verified by the builder',
+  hint: 'client hint, not verified by BuildKit',
+};
+
+/**
+ * The rows of a SLSA provenance record: each fact, how far it can be
+ * trusted, and whether the card's own commit or source agrees with it.
+ */
+function provenanceRows(p: CardProvenance): string[] {
+  const facts: [string, string | null, string | null, boolean | null | undefined, string][] = [
+    ['revision', p.revision, p.revision_trust, p.revision_agrees, 'commit'],
+    ['source', p.source, p.source_trust, p.source_agrees, 'source'],
+  ];
+  return facts
+    .filter(([, value]) => value)
+    .map(([what, value, trust, agrees, label]) => {
+      const verdict =
+        agrees === true
+          ? `<span class="agrees" data-testid="provenance-agrees">agrees with ${label}</span>`
+          : agrees === false
+          ? `<span class="disagrees" data-testid="provenance-disagrees">disagrees with ${label}</span>`
+          : '';
+      const t = trust ? ` <span class="muted">(${esc(TRUST[trust] ?? trust)})</span>` : '';
+      return row(
+        `provenance ${what}`,
+        `<span class="mono" data-testid="provenance-${what}">${esc(value)}</span>${t}${
+          verdict ? ` ${verdict}` : ''
+        }`
+      );
+    });
+}
+
 /** One provenance card; `index` is its place in the whole list. */
 export function card(c: ArtifactCard, index: number, focused: boolean): string {
   const rows: string[] = [];
@@ -64,6 +105,7 @@ export function card(c: ArtifactCard, index: number, focused: boolean): string {
   if (c.variant) rows.push(row('variant', esc(c.variant)));
   if (c.source) rows.push(row('source', link(c.source, c.source)));
   if (c.digest) rows.push(row('digest', `<span class="digest">${esc(c.digest)}</span>`));
+  if (c.provenance) rows.push(...provenanceRows(c.provenance));
   const errors = c.findings.filter(f => f.severity === 'error').length;
   const title = c.reference || c.artifact;
   const sub =

@@ -4,7 +4,7 @@
 use super::Loader;
 use crate::error::ProblemCode;
 use crate::rule::expr::{is_fact_path, pieces, Expr, ExprPart, FactPath, PathPart};
-use crate::rule::{CardSpec, Rule, RuleKind, Severity, CARD_FIELDS, DEFAULT_CARD};
+use crate::rule::{CardSpec, Compare, Rule, RuleKind, Severity, CARD_FIELDS, DEFAULT_CARD};
 use serde_json::Value;
 
 const RULE_KINDS: &[&str] = &["classify", "require", "agree", "forbid", "match"];
@@ -235,17 +235,20 @@ impl Loader<'_> {
             Some(x) => Some(self.string(x, &format!("{path}.message"))?.to_owned()),
             None => None,
         };
-        let as_reference = match m
+        let compare = match m
             .get("compare")
             .map(|c| self.string(c, &format!("{path}.compare")))
         {
-            None | Some(Some("text")) => false,
-            Some(Some("reference")) if *kind == "agree" => true,
+            None | Some(Some("text")) => Compare::Text,
+            Some(Some("reference")) if *kind == "agree" => Compare::Reference,
+            Some(Some("source")) if *kind == "agree" => Compare::Source,
             Some(Some(other)) => {
                 self.problem(
                     ProblemCode::InvalidRule,
                     &format!("{path}.compare"),
-                    format!("`compare` is `text` or `reference` (with `agree`), not `{other}`"),
+                    format!(
+                        "`compare` is `text`, or `reference` or `source` (with `agree`), not `{other}`"
+                    ),
                 );
                 return None;
             }
@@ -314,10 +317,7 @@ impl Loader<'_> {
                         items.push(x);
                     }
                 }
-                RuleKind::Agree {
-                    items,
-                    as_reference,
-                }
+                RuleKind::Agree { items, compare }
             }
             "forbid" => {
                 let fm = self.object(arg, &kpath)?;
