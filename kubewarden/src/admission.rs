@@ -31,6 +31,8 @@ pub const MAX_REQUEST: usize = 8 << 20;
 pub const MAX_HOST_ANSWER: usize = 4 << 20;
 /// Most distinct images in one object.
 pub const MAX_IMAGES: usize = 64;
+/// The rule id of the finding every invalid reference gets (core/src/check/rules.rs).
+const INVALID_REFERENCE: &str = "invalid-reference";
 /// Most findings listed in a message and most warnings returned.
 const MAX_LISTED: usize = 20;
 
@@ -89,6 +91,8 @@ struct Image {
     /// The artifact checked, or why the host could not give its labels.
     artifact: Result<Artifact, String>,
     digest: Option<String>,
+    /// Whether the registry was asked (not for an invalid reference).
+    asked: bool,
 }
 
 /// `validate`: Kubewarden's `{"request": …, "settings": …}` in, the
@@ -152,12 +156,14 @@ fn decide(payload: &[u8], registry: &mut dyn Registry) -> Response {
                 Some(400),
             );
         }
-        let (artifact, digest) = image_artifact(reference, registry);
+        let asked = Reference::parse(reference).is_ok();
+        let (artifact, digest) = image_artifact(reference, asked, registry);
         images.push(Image {
             reference: reference.to_owned(),
             containers: vec![c.name.clone()],
             artifact,
             digest,
+            asked,
         });
     }
     verdict(&settings, &images)
@@ -194,9 +200,11 @@ fn with_kind(object: &Value, request: &serde_json::Map<String, Value>) -> Value 
 }
 
 /// The `image` artifact of `reference` from the host's answer, and the
-/// digest the host resolved; or why there is none.
+/// digest the host resolved; or why there is none. Without `ask` (an
+/// invalid reference) the artifact has the reference only.
 fn image_artifact(
     reference: &str,
+    ask: bool,
     registry: &mut dyn Registry,
 ) -> (Result<Artifact, String>, Option<String>) {
     let bare = Artifact {
@@ -205,9 +213,7 @@ fn image_artifact(
         reference: Some(reference.to_owned()),
         ..Artifact::default()
     };
-    // An invalid reference is a finding (`invalid-reference`) of its own:
-    // no registry is asked about it.
-    if Reference::parse(reference).is_err() {
+    if !ask {
         return (Ok(bare), None);
     }
     let answer = match registry.manifest_and_config(reference) {
@@ -281,7 +287,13 @@ fn verdict(settings: &Settings, images: &[Image]) -> Response {
     let (mut denied, mut warned) = (0usize, 0usize);
     for ((image, _), r) in checked.iter().zip(&report.artifacts) {
         let mut deny_here = Vec::new();
-        for f in &r.findings {
+        // An invalid reference is its one finding: no registry was asked
+        // about it, so its labels are unknown, not missing.
+        let findings = r
+            .findings
+            .iter()
+            .filter(|f| image.asked || f.rule == INVALID_REFERENCE);
+        for f in findings {
             let what = format!("{}: {}", f.rule, f.message);
             if settings.denies(&f.rule, f.severity) {
                 denied += 1;
@@ -300,10 +312,16 @@ fn verdict(settings: &Settings, images: &[Image]) -> Response {
             ));
         }
     }
-    if !report.skipped_rules.is_empty() {
+    // Rules a checked image skipped; none when no image could be checked.
+    let skipped: &[String] = if !checked.iter().any(|(i, _)| i.asked) {
+        &[]
+    } else {
+        &report.skipped_rules
+    };
+    if !skipped.is_empty() {
         warnings.push(format!(
             "imprint: rules not checked at admission (they compare with values derived from a build): {}",
-            report.skipped_rules.join(", ")
+            skipped.join(", ")
         ));
     }
     let mut audit = BTreeMap::new();
@@ -312,11 +330,8 @@ fn verdict(settings: &Settings, images: &[Image]) -> Response {
         audit.insert("imprint-refusals".to_owned(), refusals.len().to_string());
         audit.insert("imprint-denying-findings".to_owned(), denied.to_string());
         audit.insert("imprint-warning-findings".to_owned(), warned.to_string());
-        if !report.skipped_rules.is_empty() {
-            audit.insert(
-                "imprint-skipped-rules".to_owned(),
-                report.skipped_rules.join(","),
-            );
+        if !skipped.is_empty() {
+            audit.insert("imprint-skipped-rules".to_owned(), skipped.join(","));
         }
         let digests: Vec<String> = images
             .iter()
