@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Kubewarden policy module from the imprint-kubewarden crate:
-#   target/kubewarden/imprint_kubewarden.wasm   the waPC guest, with its
-#                                               io.kubewarden.metadata section
+#   target/kubewarden/imprint_kubewarden.wasm       the waPC guest, with its
+#                                                   io.kubewarden.metadata section
+#   target/kubewarden/imprint_kubewarden.raw.wasm   the same without it, for
+#                                                   `kwctl annotate -m kubewarden/metadata.yml`
 # wasm32-unknown-unknown, no wasm-bindgen: the module imports only the waPC
 # host functions (module `wapc`). Reproducible like wasm/build.sh: no machine
 # paths in it, so a clean checkout rebuilds it byte for byte.
@@ -42,5 +44,6 @@ fi
 # crate's small step; the release profile the rest of the workspace uses).
 cargo build --release -p imprint-kubewarden --bin imprint-kubewarden-metadata
 target/release/imprint-kubewarden-metadata kubewarden/metadata.yml "$work/policy.wasm" "$out/imprint_kubewarden.wasm"
+cp "$work/policy.wasm" "$out/imprint_kubewarden.raw.wasm"
 ls -l "$out/imprint_kubewarden.wasm"
 printf 'gzipped: %s bytes\n' "$(gzip -9 -c "$out/imprint_kubewarden.wasm" | wc -c)"

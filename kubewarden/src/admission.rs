@@ -1,7 +1,7 @@
 //! `validate`: one admission request in, one Kubewarden `ValidationResponse`
 //! out. Pure: the host capability that reads an image's manifest and config
 //! is passed in ([`Registry`]), so tests run this natively and the waPC
-//! guest ([`crate::guest`]) passes `host_call`.
+//! guest (`src/guest.rs`) passes `host_call`.
 //!
 //! 1. Every container, init container and ephemeral container of the object
 //!    (a Pod or any workload with a pod template: the Kubernetes reader of

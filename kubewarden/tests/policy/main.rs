@@ -125,6 +125,7 @@ fn admission_vectors() {
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let defaults = file["defaults"].as_object().cloned().unwrap_or_default();
     let mut failures = Vec::new();
+    let mut spent = std::time::Duration::ZERO;
     let cases = file["cases"].as_array().unwrap();
     for case in cases {
         let name = case["name"].as_str().unwrap();
@@ -147,8 +148,10 @@ fn admission_vectors() {
         ] {
             assert!(expect.contains_key(k), "{name}: `expect` must list `{k}`");
         }
-        let outcome = host
-            .call("validate", &payload)
+        let started = std::time::Instant::now();
+        let answer = host.call("validate", &payload);
+        spent += started.elapsed();
+        let outcome = answer
             .map_err(|e| format!("validate failed: {e}"))
             .and_then(|answer| {
                 let got: Value = serde_json::from_slice(&answer).map_err(|e| e.to_string())?;
@@ -166,9 +169,10 @@ fn admission_vectors() {
         }
     }
     eprintln!(
-        "admission vectors: {} cases, {} failures",
+        "admission vectors: {} cases, {} failures ({:?} per validate call, replayed host answers)",
         cases.len(),
-        failures.len()
+        failures.len(),
+        spent / u32::try_from(cases.len()).unwrap()
     );
     assert!(cases.len() >= 10, "only {} cases", cases.len());
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
