@@ -20,6 +20,7 @@
 
 use crate::settings::{RegistryUnreachable, Settings};
 use imprint_core::check::{check, Artifact};
+use imprint_core::read::container;
 use imprint_core::Reference;
 use serde::Serialize;
 use serde_json::Value;
@@ -233,11 +234,17 @@ fn image_artifact(
         let v: Value = serde_json::from_slice(&answer).map_err(|e| e.to_string())?;
         let config = v.get("config").ok_or("it has no `config`")?;
         let digest = v.get("digest").and_then(Value::as_str).map(str::to_owned);
-        let mut read = imprint_core::read::container::read_oci(config, None)
-            .map_err(|e| format!("`config`: {e}"))?;
-        let config = read.pop().filter(|a| a.kind == "image").ok_or_else(|| {
-            "`config` is not an OCI image config (`architecture`, `os`, `config`)".to_owned()
-        })?;
+        // Only a config: an index or manifest here would read as an
+        // image without labels, claiming they are missing.
+        if !matches!(container::detect(config), Some(container::Shape::OciConfig)) {
+            return Err(
+                "`config`: not an OCI image config (`architecture`, `os`, `config`)".to_owned(),
+            );
+        }
+        let mut read = container::read_oci(config, None).map_err(|e| format!("`config`: {e}"))?;
+        let config = read
+            .pop()
+            .ok_or("`config`: not an OCI image config (`architecture`, `os`, `config`)")?;
         Ok((
             Artifact {
                 labels: config.labels,
@@ -370,4 +377,133 @@ fn bounded(mut lines: Vec<String>, what: &str) -> Vec<String> {
         lines.push(format!("… and {more} more {what}"));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pod(images: &[&str]) -> Vec<u8> {
+        let containers: Vec<Value> = images
+            .iter()
+            .enumerate()
+            .map(|(i, image)| json!({ "name": format!("c{i}"), "image": image }))
+            .collect();
+        json!({
+            "request": { "uid": "u", "operation": "CREATE",
+                "kind": { "group": "", "version": "v1", "kind": "Pod" },
+                "object": { "apiVersion": "v1", "metadata": { "name": "p", "namespace": "n" },
+                            "spec": { "containers": containers } } },
+            "settings": { "policy": "default" }
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    fn answer(payload: &[u8], registry: &mut dyn Registry) -> Value {
+        serde_json::from_slice(&validate(payload, registry)).unwrap()
+    }
+
+    fn good_config(image: &str) -> Result<Vec<u8>, String> {
+        let tag = image.rsplit(':').next().unwrap_or_default();
+        Ok(json!({ "manifest": {}, "digest": "sha256:00", "config": {
+            "architecture": "amd64", "os": "linux",
+            "config": { "Labels": {
+                "org.opencontainers.image.revision": "0123456789abcdef0123456789abcdef01234567",
+                "org.opencontainers.image.version": tag } } } })
+        .to_string()
+        .into_bytes())
+    }
+
+    #[test]
+    fn the_kind_comes_from_the_request_when_the_object_has_none() {
+        let a = answer(&pod(&["ghcr.io/o/a:v1.0.0"]), &mut good_config);
+        assert_eq!(a["accepted"], true, "{a}");
+        assert_eq!(
+            a["audit_annotations"]["imprint-resolved-digests"],
+            "ghcr.io/o/a:v1.0.0@sha256:00"
+        );
+    }
+
+    #[test]
+    fn untrusted_input_is_bounded() {
+        let big = vec![b' '; MAX_REQUEST + 1];
+        let a = answer(&big, &mut good_config);
+        assert_eq!(a["code"], 400);
+        assert!(a["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than the 8388608"));
+
+        let many: Vec<String> = (0..=MAX_IMAGES)
+            .map(|i| format!("ghcr.io/o/a{i}:v1.0.0"))
+            .collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let mut calls = 0;
+        let mut counting = |image: &str| {
+            calls += 1;
+            good_config(image)
+        };
+        let a = answer(&pod(&many), &mut counting);
+        assert_eq!(a["code"], 400);
+        assert!(a["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 64 distinct images"));
+        assert_eq!(calls, MAX_IMAGES);
+
+        let mut huge = |_: &str| Ok(vec![b' '; MAX_HOST_ANSWER + 1]);
+        let a = answer(&pod(&["ghcr.io/o/a:v1.0.0"]), &mut huge);
+        assert_eq!(a["accepted"], false);
+        assert!(a["message"]
+            .as_str()
+            .unwrap()
+            .contains("the host's answer is 4194305 bytes"));
+    }
+
+    #[test]
+    fn an_answer_that_is_not_an_image_config_fails_closed() {
+        for (body, want) in [
+            (
+                "not json",
+                "the host's answer is not an image manifest and config: expected",
+            ),
+            (r#"{"manifest": {}}"#, "it has no `config`"),
+            (
+                r#"{"config": {"manifests": []}}"#,
+                "`config`: not an OCI image config",
+            ),
+            (
+                r#"{"config": {"architecture": "amd64", "os": "linux", "config": {"Labels": {"a": 1}}}}"#,
+                "`config`: `config.Labels.a`",
+            ),
+        ] {
+            let mut registry = |_: &str| Ok(body.as_bytes().to_vec());
+            let a = answer(&pod(&["ghcr.io/o/a:v1.0.0"]), &mut registry);
+            assert_eq!(a["accepted"], false, "{body}");
+            let msg = a["message"].as_str().unwrap();
+            assert!(msg.contains(want), "{body}: {msg}");
+            assert!(msg.contains("cannot be checked"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn a_container_without_an_image_is_refused() {
+        let payload = json!({ "request": { "kind": { "kind": "Pod" }, "object": {
+            "apiVersion": "v1", "kind": "Pod", "metadata": { "name": "p" },
+            "spec": { "containers": [{ "name": "c" }] } } },
+            "settings": { "policy": "default" } });
+        let a = answer(payload.to_string().as_bytes(), &mut good_config);
+        assert_eq!(a["accepted"], false);
+        assert_eq!(a["message"], "imprint: Pod/p container c has no image");
+    }
+
+    #[test]
+    fn lists_are_bounded() {
+        let lines: Vec<String> = (0..25).map(|i| i.to_string()).collect();
+        let b = bounded(lines, "images");
+        assert_eq!(b.len(), MAX_LISTED);
+        assert_eq!(b.last().unwrap(), "… and 6 more images");
+    }
 }
