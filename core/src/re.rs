@@ -19,9 +19,79 @@
 //! own limits are set far above what the estimate admits.
 
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) use regex::Regex;
+pub(crate) use regex::Regex as Engine;
 #[cfg(target_arch = "wasm32")]
-pub(crate) use regex_lite::Regex;
+pub(crate) use regex_lite::Regex as Engine;
+
+/// A policy's pattern: checked when the policy loads, compiled when it is
+/// first used. Natively, building the `regex` crate's engines was most of
+/// a policy's load time, and a run uses few of a policy's patterns; the
+/// pattern is still parsed in full when the policy loads (the same parser
+/// the engine uses), so what loads and what is refused do not change. In
+/// WebAssembly, `regex-lite` compiles it at once (it is cheap there).
+#[derive(Debug, Clone)]
+pub(crate) struct Regex {
+    pattern: Box<str>,
+    engine: std::sync::OnceLock<Engine>,
+}
+
+impl Regex {
+    /// A pattern compiled now.
+    pub(crate) fn new(pattern: &str) -> Result<Self, String> {
+        let engine = std::sync::OnceLock::new();
+        let _ = engine.set(compile(pattern)?);
+        Ok(Self {
+            pattern: pattern.into(),
+            engine,
+        })
+    }
+
+    /// A pattern that passed [`check`], validated with the engine's own
+    /// parser natively (compiled on first use), compiled now in WebAssembly.
+    pub(crate) fn checked(pattern: &str) -> Result<Self, String> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            regex_syntax::ParserBuilder::new()
+                .nest_limit(250)
+                .build()
+                .parse(pattern)
+                .map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_owned())?;
+            Ok(Self {
+                pattern: pattern.into(),
+                engine: std::sync::OnceLock::new(),
+            })
+        }
+        #[cfg(target_arch = "wasm32")]
+        Self::new(pattern)
+    }
+
+    /// The compiled engine.
+    fn engine(&self) -> &Engine {
+        self.engine.get_or_init(|| {
+            // The pattern parsed when the policy loaded, and [`check`]'s
+            // size bound keeps it far below the engine's limits, so this
+            // compiles; a pattern that did not would match nothing.
+            compile(&self.pattern).unwrap_or_else(|_| never())
+        })
+    }
+}
+
+impl std::ops::Deref for Regex {
+    type Target = Engine;
+
+    fn deref(&self) -> &Engine {
+        self.engine()
+    }
+}
+
+/// A regex that matches nothing (an empty class).
+#[allow(
+    clippy::expect_used,
+    reason = "a constant pattern every engine compiles"
+)]
+fn never() -> Engine {
+    Engine::new("[^\\x00-\\x{10FFFF}]").expect("an empty class compiles")
+}
 
 /// Largest expanded-size estimate a policy pattern may have.
 pub(crate) const MAX_WEIGHT: u64 = 20_000;
@@ -187,7 +257,7 @@ pub(crate) fn check(pattern: &str) -> Result<u64, PatternError> {
 }
 
 /// Compiles a pattern that passed [`check`].
-pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
+pub(crate) fn compile(pattern: &str) -> Result<Engine, String> {
     #[cfg(not(target_arch = "wasm32"))]
     let built = regex::RegexBuilder::new(pattern)
         .size_limit(32 << 20)
@@ -205,6 +275,39 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A policy pattern checked without compiling it is refused exactly
+    /// when compiling it fails, with the same message, and once used it
+    /// matches as the compiled engine does.
+    #[test]
+    fn checking_without_compiling_refuses_what_compiling_refuses() {
+        for p in [
+            "^v[0-9]+$",
+            "(?P<n>a)(?P<n>b)",
+            "[z-a]",
+            "(?P<1a>x)",
+            "(?<>x)",
+            "a{3}{2}",
+            "x**",
+            "()",
+            "(|a)",
+            "[^\\n]*",
+            "a{1000}{1000}",
+            "(?P<v>[0-9]+)\\.",
+        ] {
+            assert!(
+                check(p).is_ok() || matches!(check(p), Err(PatternError::TooLarge(_))),
+                "{p}"
+            );
+            let lazy = Regex::checked(p).map(|_| ());
+            let eager = compile(p).map(|_| ());
+            assert_eq!(lazy, eager, "{p}");
+        }
+        let lazy = Regex::checked("^v([0-9]+)$").unwrap();
+        assert!(lazy.is_match("v12") && !lazy.is_match("v1x"));
+        assert_eq!(&lazy.captures("v42").unwrap()[1], "42");
+        assert!(!never().is_match("") && !never().is_match("a"));
+    }
 
     #[test]
     fn portable_dialect() {

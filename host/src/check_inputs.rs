@@ -4,7 +4,7 @@
 //! (JSON or multi-document YAML), Go binaries, and `go version -m` text.
 //!
 //! The host only opens files and picks the reader; `imprint_core::read`
-//! does the reading (YAML included: [`text::documents`]), so every target
+//! does the reading (YAML included: [`imprint_core::read::text::documents`]), so every target
 //! reads the same input the same way. Artifacts get the input path as `file` and, for
 //! JSON and YAML, the 1-based `line` of what they came from: a container's
 //! `image:` line, where an inspect record, index entry or Kubernetes object

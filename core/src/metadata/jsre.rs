@@ -9,7 +9,7 @@
 //! `\b`, the `m`, `s`, `y` flags, `i` with non-ASCII letters) is an error
 //! naming the construct, never a different match.
 
-use crate::re::{compile, Regex};
+use crate::re::{compile, Engine as Regex};
 
 /// JavaScript's `\s`: its WhiteSpace and LineTerminator code points.
 const JS_SPACE: &str = "\\t\\n\\v\\f\\r \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}";

@@ -480,7 +480,7 @@ impl Loader<'_> {
                 return None;
             }
         }
-        match crate::re::compile(pattern) {
+        match Regex::checked(pattern) {
             Ok(re) => Some(re),
             Err(m) => {
                 self.problem(
