@@ -7,8 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { createServer, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
-import { request as httpRequest, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 

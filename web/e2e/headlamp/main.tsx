@@ -19,12 +19,12 @@
 import '@kinvolk/headlamp-plugin/lib/i18n/config';
 import '@kinvolk/headlamp-plugin/lib/plugin/Plugins';
 import { addAPIProvider } from '@iconify/react';
-import ErrorBoundary from '@kinvolk/headlamp-plugin/lib/components/common/ErrorBoundary';
-import ErrorPage from '@kinvolk/headlamp-plugin/lib/components/common/ErrorPage';
 import RouteSwitcher, {
   PreviousRouteProvider,
 } from '@kinvolk/headlamp-plugin/lib/components/App/RouteSwitcher';
 import { useCurrentAppTheme } from '@kinvolk/headlamp-plugin/lib/components/App/themeSlice';
+import ErrorBoundary from '@kinvolk/headlamp-plugin/lib/components/common/ErrorBoundary';
+import ErrorPage from '@kinvolk/headlamp-plugin/lib/components/common/ErrorPage';
 import Sidebar, { NavigationTabs } from '@kinvolk/headlamp-plugin/lib/components/Sidebar';
 import { getAppUrl } from '@kinvolk/headlamp-plugin/lib/helpers/getAppUrl';
 import i18n from '@kinvolk/headlamp-plugin/lib/i18n/config';

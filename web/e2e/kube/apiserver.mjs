@@ -116,8 +116,9 @@ export function strategicMergePatch(target, patch, field = '') {
   }
   if (!isObject(patch)) return clone(patch);
   if (patch.$patch === 'replace') {
-    const { $patch: _, ...rest } = patch;
-    return clone(rest);
+    const rest = clone(patch);
+    delete rest.$patch;
+    return rest;
   }
   const out = isObject(target) ? clone(target) : {};
   for (const [k, v] of Object.entries(patch)) {
@@ -169,7 +170,8 @@ export function jsonPatch(target, ops) {
   return doc;
 }
 
-const dig = (o, path) => path.split('.').reduce((v, k) => (v == null ? undefined : v[k]), o);
+const dig = (o, path) =>
+  path.split('.').reduce((v, k) => (v === null || v === undefined ? undefined : v[k]), o);
 
 /** Parses a label selector into predicates over a labels map. */
 export function labelSelector(text) {
@@ -471,7 +473,11 @@ export async function startApiServer({ objects = [], users = {} } = {}) {
   async function jsonBody(req) {
     const type = String(req.headers['content-type'] ?? 'application/json');
     if (/protobuf|cbor|yaml/.test(type)) {
-      throw new HttpError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json`);
+      throw new HttpError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json`
+      );
     }
     return JSON.parse((await readBody(req)) || 'null');
   }
