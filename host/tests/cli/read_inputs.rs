@@ -339,15 +339,15 @@ fn kubectl_pods_list_with_image_ids() {
             s(
                 &format!("{buyer} init container wait-for-verifier"),
                 "ghcr.io/obolnetwork/x402-verifier:dev-0123456789ab",
-                79
+                86
             ),
             s(
                 &format!("{buyer} container buyer"),
                 "ghcr.io/obolnetwork/x402-buyer:dev-0123456789ab",
                 54
             ),
-            s("Pod/x402/x402-escrow-0 init container migrate", ESCROW, 178),
-            s("Pod/x402/x402-escrow-0 container escrow", ESCROW, 167),
+            s("Pod/x402/x402-escrow-0 init container migrate", ESCROW, 337),
+            s("Pod/x402/x402-escrow-0 container escrow", ESCROW, 309),
         ]
     );
     let image_ids: Vec<&str> = got

@@ -42,6 +42,7 @@ export function ChannelBadge({ card }: { card: ArtifactCard }) {
     <StatusLabel
       status={channelStatus(card.channel, errors)}
       data-testid="imprint-channel"
+      data-status={channelStatus(card.channel, errors) || 'info'}
       title={errors ? `${errors} error(s)` : undefined}
     >
       {card.channel ?? 'unknown'}

@@ -40,8 +40,12 @@ registerResourceTableColumnsProcessor({
         id: 'imprint-provenance',
         label: 'Provenance',
         gridTemplate: 'min-content',
-        getValue: (pod: { jsonData: KubeJson }) =>
-          engineReady() ? mainCard(pod.jsonData)?.channel ?? '' : '',
+        // What the badge shows, so that sorting and Headlamp's table
+        // search go by the text on screen.
+        getValue: (pod: { jsonData: KubeJson }) => {
+          const card = engineReady() ? mainCard(pod.jsonData) : null;
+          return card ? card.channel ?? 'unknown' : '';
+        },
         render: (pod: { jsonData: KubeJson }) => <PodChannelCell pod={pod.jsonData} />,
       },
     ] as typeof columns;
@@ -71,9 +75,11 @@ function ProvidersPage() {
         <p>No InferenceProviderConfig in this cluster.</p>
       ) : (
         items.map(ipc => (
-          <SectionBox key={ipc.getName()} title={ipc.getName()}>
-            <ProviderConfig ipc={ipc.jsonData as KubeJson} />
-          </SectionBox>
+          <div key={ipc.getName()} data-testid="imprint-provider-section" data-name={ipc.getName()}>
+            <SectionBox title={ipc.getName()}>
+              <ProviderConfig ipc={ipc.jsonData as KubeJson} />
+            </SectionBox>
+          </div>
         ))
       )}
     </SectionBox>

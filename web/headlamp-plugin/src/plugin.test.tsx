@@ -1,62 +1,58 @@
 // @vitest-environment jsdom
 //
 // The plugin's views against the real engine (the package's .wasm) and
-// realistic Kubernetes objects (tests/data, as kubectl prints them).
-// Headlamp itself is not here: its components are stood in for by plain
-// elements that render what they are given, and its registry records.
-import { cleanup, render, screen, within } from '@testing-library/react';
+// realistic Kubernetes objects (tests/data, as kubectl prints them), inside
+// Headlamp's own code: its CommonComponents (SectionBox, NameValueTable,
+// StatusLabel), its registry and Redux store, its MUI theme and i18n, from
+// @kinvolk/headlamp-plugin's lib/. Only the Pods a view lists are given
+// (Pod.useList would ask an API server; the end-to-end tests do that).
+import '@kinvolk/headlamp-plugin/lib/i18n/config';
+import '@kinvolk/headlamp-plugin/lib/plugin/Plugins';
+import { lightTheme } from '@kinvolk/headlamp-plugin/lib/components/App/defaultAppThemes';
+import { createMuiTheme } from '@kinvolk/headlamp-plugin/lib/lib/themes';
+import store from '@kinvolk/headlamp-plugin/lib/redux/stores/store';
+import { ThemeProvider } from '@mui/material/styles';
+import { cleanup, render as rtlRender, screen, within } from '@testing-library/react';
+import type { ReactElement, ReactNode } from 'react';
+import { Provider } from 'react-redux';
+import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { testData } from '../../lib/testing';
 import type { KubeJson } from './provenance';
 
-const registry = vi.hoisted(() => ({
-  sections: [] as unknown[],
-  processors: [] as {
-    id: string;
-    processor: (a: { id: string; columns: unknown[] }) => unknown[];
-  }[],
-  routes: [] as { path: string }[],
-  sidebar: [] as { name: string }[],
-  pods: [] as KubeJson[],
-}));
+const registry = vi.hoisted(() => ({ pods: [] as KubeJson[] }));
 
-vi.mock('@kinvolk/headlamp-plugin/lib', () => ({
-  registerDetailsViewSection: (s: unknown) => registry.sections.push(s),
-  registerResourceTableColumnsProcessor: (p: (typeof registry.processors)[0]) =>
-    registry.processors.push(p),
-  registerRoute: (r: { path: string }) => registry.routes.push(r),
-  registerSidebarEntry: (e: { name: string }) => registry.sidebar.push(e),
-  K8s: {
-    ResourceClasses: { Pod: { useList: () => [registry.pods.map(p => ({ jsonData: p })), null] } },
-  },
-}));
-vi.mock('@kinvolk/headlamp-plugin/lib/Crd', () => ({
-  makeCustomResourceClass: () => ({ useList: () => [[], null] }),
-}));
-vi.mock('@kinvolk/headlamp-plugin/lib/CommonComponents', () => ({
-  SectionBox: ({ title, children }: { title: string; children: unknown }) => (
-    <section aria-label={title}>
-      <h2>{title}</h2>
-      {children as never}
-    </section>
-  ),
-  NameValueTable: ({ rows }: { rows: { name: string; value: unknown; hide?: boolean }[] }) => (
-    <dl>
-      {rows
-        .filter(r => !r.hide)
-        .map(r => [
-          <dt key={`n${r.name}`}>{r.name}</dt>,
-          <dd key={`v${r.name}`}>{r.value as never}</dd>,
-        ])}
-    </dl>
-  ),
-  StatusLabel: ({ status, children, ...rest }: { status: string; children: unknown }) => (
-    <span data-status={status} {...rest}>
-      {children as never}
-    </span>
-  ),
-}));
+vi.mock('@kinvolk/headlamp-plugin/lib', async importOriginal => {
+  const real = await importOriginal<typeof import('@kinvolk/headlamp-plugin/lib')>();
+  const Pod = { useList: () => [registry.pods.map(p => ({ jsonData: p })), null] };
+  return {
+    ...real,
+    K8s: { ...real.K8s, ResourceClasses: { ...real.K8s.ResourceClasses, Pod } },
+  };
+});
+
+const theme = createMuiTheme(lightTheme);
+
+/** Renders inside Headlamp's store, theme and router, as a plugin's views are. */
+function render(ui: ReactElement) {
+  const Headlamp = ({ children }: { children: ReactNode }) => (
+    <Provider store={store}>
+      <ThemeProvider theme={theme}>
+        <MemoryRouter>{children}</MemoryRouter>
+      </ThemeProvider>
+    </Provider>
+  );
+  return rtlRender(ui, { wrapper: Headlamp });
+}
+
+/** The SectionBox titled `title` (Headlamp's SectionHeader heading), as a scope. */
+function sectionTitled(title: string): HTMLElement {
+  const heading = screen.getByRole('heading', { name: title });
+  const box = heading.closest('.MuiBox-root')?.parentElement?.closest('.MuiBox-root');
+  if (!(box instanceof HTMLElement)) throw new Error(`no SectionBox around ${title}`);
+  return box;
+}
 
 const { PodProvenanceSection, ProviderConfigSection, PodChannelCell } = await import(
   './components'
@@ -108,18 +104,24 @@ beforeAll(async () => {
 afterEach(cleanup);
 
 describe('registration', () => {
-  it('registers the sections, the Pods column, and the providers page', async () => {
+  it("registers the sections, the Pods column, and the providers page in Headlamp's store", async () => {
     await import('./index');
-    expect(registry.sections).toEqual([PodProvenanceSection, ProviderConfigSection]);
-    expect(registry.routes.map(r => r.path)).toEqual(['/imprint/providers']);
-    const p = registry.processors[0];
-    const base = [{ id: 'name' }];
-    expect(p.processor({ id: 'headlamp-deployments', columns: base })).toBe(base);
-    const cols = p.processor({ id: 'headlamp-pods', columns: base }) as {
+    const state = store.getState();
+    expect(state.detailsViewSection.detailsViewSections.map(s => s.section)).toEqual([
+      PodProvenanceSection,
+      ProviderConfigSection,
+    ]);
+    expect(Object.keys(state.routes.routes)).toEqual(['/imprint/providers']);
+    expect(Object.keys(state.sidebar.entries)).toContain('imprint-providers');
+    const processors = state.resourceTable.tableColumnsProcessors;
+    expect(processors.map(p => p.id)).toEqual(['imprint-pods-provenance']);
+    const processor = processors[0].processor as unknown as (a: {
       id: string;
-      label: string;
-      getValue: (x: unknown) => string;
-    }[];
+      columns: unknown[];
+    }) => { id: string; label: string }[];
+    const base = [{ id: 'name', label: 'Name' }];
+    expect(processor({ id: 'headlamp-deployments', columns: base })).toBe(base);
+    const cols = processor({ id: 'headlamp-pods', columns: base });
     expect(cols.map(c => c.id)).toEqual(['name', 'imprint-provenance']);
     expect(cols[1].label).toBe('Provenance');
   });
@@ -167,7 +169,7 @@ describe('Pod details: Provenance', () => {
   it('shows a card for every container and init container, with the policy the Pod names', () => {
     const pod = withAnnotations(buyer, { 'imprint.dev/policy': 'obol-stack' });
     render(<PodProvenanceSection resource={{ kind: 'Pod', jsonData: pod }} />);
-    const section = screen.getByRole('region', { name: 'Provenance' });
+    const section = sectionTitled('Provenance');
     expect(within(section).getByTestId('imprint-pod').dataset.policy).toBe('obol-stack');
     const cards = within(section).getAllByTestId('imprint-card');
     // kubectl-pods.json: the buyer pod has one init container and one
@@ -182,6 +184,8 @@ describe('Pod details: Provenance', () => {
         .getAllByTestId('imprint-channel')
         .map(b => b.textContent)
     ).toEqual(['dev', 'dev']);
+    // Headlamp's StatusLabel (MUI), not a plain element.
+    expect(within(section).getAllByTestId('imprint-channel')[0].className).toMatch(/Mui/);
     expect(within(section).getAllByTestId('imprint-no-findings')).toHaveLength(2);
   });
 
@@ -251,7 +255,7 @@ describe('Pods list: the channel column', () => {
 });
 
 describe('InferenceProviderConfig: status.version against the running provider image', () => {
-  const section = () => screen.getByRole('region', { name: 'Provider version (imprint)' });
+  const section = () => sectionTitled('Provider version (imprint)');
 
   it('agrees when the provider runs the image its status names', () => {
     registry.pods = [...pods, providerPod('ghcr.io/kaito-project/airunway/vllm-provider:v0.3.0')];
