@@ -949,6 +949,10 @@ var require_imprint = __commonJS({
   }
 });
 
+// src/flags.mjs
+var import_node_v8 = require("node:v8");
+if (!process.env.IMPRINT_NODE_TIER_UP) (0, import_node_v8.setFlagsFromString)("--liftoff-only");
+
 // src/engine.mjs
 var engine = __toESM(require_imprint(), 1);
 var engine_default = engine;

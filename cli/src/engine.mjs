@@ -1,6 +1,7 @@
 // The engine: the WebAssembly module built with the command line in it
 // (wasm/build.sh → wasm/pkg-cli, bundled beside dist/imprint.cjs).
 // Every computation is the engine's; this file only loads it.
+import './flags.mjs';
 import * as engine from '../../wasm/pkg-cli/imprint.cjs';
 
 export default engine;
