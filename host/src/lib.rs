@@ -3,7 +3,6 @@
 //!
 //! - [`gather`] reads the outside world into an [`imprint_core::Context`],
 //!   with [`git`] for git facts and [`run`] for bounded program runs;
-//! - [`output`] names the `--format`s of `derive`, `check` and `describe` (the engine renders them);
 //! - [`diag`] writes warnings and errors to stderr, never panicking;
 //! - [`persist`] writes files atomically;
 //! - [`check_inputs`] reads the inputs of `check` (inspect output, OCI, Kubernetes, Go binaries) into artifacts
@@ -20,7 +19,6 @@ pub mod engine;
 pub mod error;
 pub mod gather;
 pub mod git;
-pub mod output;
 pub mod persist;
 pub mod run;
 

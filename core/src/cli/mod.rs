@@ -7,7 +7,10 @@ mod formats;
 mod parse;
 
 pub use crate::read::input::InputKind;
-pub use formats::{CardFormat, CheckFormat, EngineKind, Format, MetadataFormat};
+pub use formats::EngineKind;
+
+use crate::metadata::MetaFormat;
+use crate::{CardFormat, OutputFormat, ReportFormat};
 pub use parse::{parse, Parsed};
 
 use clap::{Args, Parser, Subcommand};
@@ -110,8 +113,8 @@ pub struct MetadataArgs {
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub repo: PathBuf,
     /// What to print.
-    #[arg(long, short = 'f', value_enum, default_value_t = MetadataFormat::Tags)]
-    pub format: MetadataFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = MetaFormat::Tags)]
+    pub format: MetaFormat,
 }
 
 /// `imprint import`.
@@ -196,8 +199,8 @@ pub struct DeriveArgs {
     #[command(flatten)]
     pub context: ContextArgs,
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Shell)]
-    pub format: Format,
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Shell)]
+    pub format: OutputFormat,
     /// Write each persisted value to its file in DIR (mode 0600, atomically).
     #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
@@ -239,8 +242,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub derive: bool,
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Human)]
-    pub format: CheckFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 /// `imprint describe`.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// How `imprint metadata` prints its outputs.
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]

@@ -15,9 +15,8 @@ pub(super) fn check_cmd(
     } else {
         (load_policy_text(&a.context.policy.policy)?, None)
     };
-    let format = imprint_core::ReportFormat::from(a.format);
     let req = json!({ "op": "check", "policy": loaded.text, "artifacts": artifacts,
-                      "context": context, "format": format });
+                      "context": context, "format": a.format });
     let Answer::RenderedReport { text, errors, .. } = ask(engine, &req, &loaded.origin)? else {
         return Err(unexpected("check"));
     };
@@ -68,7 +67,7 @@ pub(super) fn describe_cmd(
         "labels": labels,
         "env": env,
         "fields": fields,
-        "format": imprint_core::CardFormat::from(a.format),
+        "format": a.format,
     });
     let Answer::RenderedCard { text, .. } = ask(engine, &req, &loaded.origin)? else {
         return Err(unexpected("describe"));

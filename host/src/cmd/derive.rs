@@ -24,8 +24,7 @@ pub(super) fn derive_cmd(
 ) -> Result<Status, HostError> {
     let loaded = load_policy_text(&a.context.policy.policy)?;
     let ctx = gather(&loaded.policy, &options(&a.context)?)?;
-    let format = OutputFormat::from(a.format);
-    let req = json!({ "op": "derive", "policy": loaded.text, "context": ctx, "format": format });
+    let req = json!({ "op": "derive", "policy": loaded.text, "context": ctx, "format": a.format });
     let Answer::Rendered {
         mut text, persist, ..
     } = ask(engine, &req, &loaded.origin)?
@@ -46,7 +45,9 @@ pub(super) fn derive_cmd(
             write_atomic(&dir.join(&*p.file), p.content.as_bytes(), 0o600)?;
         }
     }
-    if matches!(a.format, Format::Shell | Format::ShellQuoted) && std::io::stdout().is_terminal() {
+    if matches!(a.format, OutputFormat::Shell | OutputFormat::ShellQuoted)
+        && std::io::stdout().is_terminal()
+    {
         text.push('\n');
     }
     write_out(out, &text)

@@ -209,7 +209,7 @@ pub(super) fn metadata_cmd(
             ))
         }
     };
-    let text = metadata_text(source, &a.repo, MetaFormat::from(a.format), engine)?;
+    let text = metadata_text(source, &a.repo, a.format, engine)?;
     write_out(out, &text)
 }
 

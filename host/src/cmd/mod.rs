@@ -22,7 +22,6 @@ use crate::cli::{CheckArgs, Cmd, ContextArgs, DeriveArgs, DescribeArgs, PinArgs}
 use crate::engine::Engine;
 use crate::error::{HostError, Status};
 use crate::gather::{gather, GatherOptions};
-use crate::output::Format;
 use crate::persist::{read_original, replace, replaceable, write_atomic};
 use imprint_core::api::Answer;
 use imprint_core::{
