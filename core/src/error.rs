@@ -224,6 +224,41 @@ pub struct PolicyError {
     pub problems: Vec<Problem>,
 }
 
+/// A JSON value's type as messages name it ("a string", "null" …), never
+/// its content.
+pub fn json_type(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl PolicyError {
+    /// A policy of `size` bytes (`None`: a stream that went on past the
+    /// limit) refused for being over `limit` ([`crate::Limits::policy_bytes`]).
+    pub fn too_large(origin: &str, size: Option<u64>, limit: usize) -> Self {
+        let message = match size {
+            Some(n) => format!("policy is {n} bytes, more than the limit of {limit}"),
+            None => format!("policy is longer than the limit of {limit} bytes"),
+        };
+        Self {
+            origin: origin.to_owned(),
+            problems: vec![Problem {
+                code: ProblemCode::TooLarge,
+                path: "$".into(),
+                line: 0,
+                column: 0,
+                message,
+            }],
+        }
+    }
+}
+
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();

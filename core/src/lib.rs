@@ -115,7 +115,7 @@ pub use derive::{
     derive, BuildArg, Derivation, LdFlag, Origin, Pairs, Persisted, Skip, SkipReason, Trace,
     TraceEntry, ValueTrace,
 };
-pub use error::{DeriveError, DeriveErrorCode, PolicyError, Problem, ProblemCode};
+pub use error::{json_type, DeriveError, DeriveErrorCode, PolicyError, Problem, ProblemCode};
 pub use file_values::{dotenv_value, go_module_path};
 pub use glob::glob_match;
 pub use pin::{pin_file_matches, rewrite_pins, rewrite_pins_bytes, PinChange};

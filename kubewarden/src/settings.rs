@@ -81,20 +81,8 @@ fn policy_text(v: &Value) -> Result<String, String> {
         other => Err(format!(
             "`policy` must be a builtin policy's name ({}), a policy's JSON text or a policy object, not {}",
             builtin_names(),
-            kind_of(other)
+            imprint_core::json_type(other)
         )),
-    }
-}
-
-/// A JSON value's type, for messages (never its content).
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

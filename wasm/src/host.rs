@@ -150,27 +150,18 @@ pub fn error_text(answer: &str, origin: &str) -> Option<String> {
     }
 }
 
-/// A policy-size error as the CLI words it (`policy is N bytes, more than
-/// the limit of L`), attributed to `origin`; `size`: the file's size when
-/// known.
+/// A policy-size error as the CLI words it
+/// ([`imprint_core::PolicyError::too_large`]); `size`: the file's size when known.
 #[wasm_bindgen(js_name = policyTooLarge)]
 pub fn policy_too_large(origin: &str, size: Option<f64>) -> String {
-    let limit = imprint_core::Limits::default().policy_bytes;
-    let message = match size {
-        Some(n) => format!("policy is {n} bytes, more than the limit of {limit}"),
-        None => format!("policy is longer than the limit of {limit} bytes"),
-    };
-    imprint_core::PolicyError {
-        origin: origin.to_owned(),
-        problems: vec![imprint_core::Problem {
-            code: imprint_core::ProblemCode::TooLarge,
-            path: "$".into(),
-            line: 0,
-            column: 0,
-            message,
-        }],
-    }
-    .to_string()
+    // A file size reaches JavaScript as a double; sizes are whole numbers.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a file size"
+    )]
+    let size = size.map(|n| n as u64);
+    imprint_core::PolicyError::too_large(origin, size, policy_limit()).to_string()
 }
 
 /// The largest policy, in bytes.

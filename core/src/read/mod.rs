@@ -91,14 +91,7 @@ pub(crate) fn index_path(prefix: &str, i: usize) -> String {
 
 /// "`path` is not a string (it is a number)".
 pub(crate) fn wrong_type(path: &str, want: &str, got: &serde_json::Value) -> ReadError {
-    let got = match got {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    };
+    let got = crate::json_type(got);
     if path.is_empty() {
         ReadError::new(format!("the input is not {want} (it is {got})"))
     } else {

@@ -68,25 +68,14 @@ fn read_policy_file(path: &Path, spec: &str) -> Result<String, HostError> {
         .read_to_end(&mut bytes)
         .map_err(|e| HostError::io(path, e))?;
     if bytes.len() > limit {
-        let message = match file.metadata() {
-            Ok(m) if m.is_file() => {
-                format!(
-                    "policy is {} bytes, more than the limit of {limit}",
-                    m.len()
-                )
-            }
-            _ => format!("policy is longer than the limit of {limit} bytes"),
-        };
-        return Err(HostError::Policy(imprint_core::PolicyError {
-            origin: spec.to_owned(),
-            problems: vec![imprint_core::Problem {
-                code: imprint_core::ProblemCode::TooLarge,
-                path: "$".into(),
-                line: 0,
-                column: 0,
-                message,
-            }],
-        }));
+        let size = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        return Err(HostError::Policy(imprint_core::PolicyError::too_large(
+            spec, size, limit,
+        )));
     }
     String::from_utf8(bytes).map_err(|_| {
         HostError::io(

@@ -140,7 +140,10 @@ impl Loader<'_> {
                     self.problem(
                         ProblemCode::WrongType,
                         &p,
-                        format!("expected a string or an object, found {}", type_name(other)),
+                        format!(
+                            "expected a string or an object, found {}",
+                            crate::json_type(other)
+                        ),
                     );
                     None
                 }
@@ -175,7 +178,7 @@ impl Loader<'_> {
                     self.problem(
                         ProblemCode::WrongType,
                         &vp,
-                        format!("expected a string, found {}", type_name(other)),
+                        format!("expected a string, found {}", crate::json_type(other)),
                     );
                     return None;
                 }
@@ -223,7 +226,10 @@ impl Loader<'_> {
                     self.problem(
                         ProblemCode::WrongType,
                         &format!("{path}.latest"),
-                        format!("expected `auto`, true or false, found {}", type_name(other)),
+                        format!(
+                            "expected `auto`, true or false, found {}",
+                            crate::json_type(other)
+                        ),
                     );
                     return None;
                 }

@@ -128,17 +128,11 @@ impl Policy {
             problems,
         };
         if text.len() > limits.policy_bytes {
-            return Err(fail(vec![Problem {
-                code: ProblemCode::TooLarge,
-                path: "$".into(),
-                line: 0,
-                column: 0,
-                message: format!(
-                    "policy is {} bytes, more than the limit of {}",
-                    text.len(),
-                    limits.policy_bytes
-                ),
-            }]));
+            return Err(PolicyError::too_large(
+                origin,
+                Some(text.len() as u64),
+                limits.policy_bytes,
+            ));
         }
         if text.starts_with('\u{feff}') {
             return Err(fail(vec![Problem {
@@ -271,17 +265,6 @@ fn locate(pos: &HashMap<String, (u32, u32)>, path: &str) -> (u32, u32) {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 struct Loader<'l> {
     limits: &'l Limits,
     /// States of the regexes loaded so far (see [`Limits::regex_states`]).
@@ -303,7 +286,7 @@ impl Loader<'_> {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected an object, found {}", type_name(other)),
+                    format!("expected an object, found {}", crate::json_type(other)),
                 );
                 None
             }
@@ -331,7 +314,7 @@ impl Loader<'_> {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected an array, found {}", type_name(other)),
+                    format!("expected an array, found {}", crate::json_type(other)),
                 );
                 None
             }
@@ -377,7 +360,7 @@ impl Loader<'_> {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected a string, found {}", type_name(other)),
+                    format!("expected a string, found {}", crate::json_type(other)),
                 );
                 None
             }
@@ -391,7 +374,7 @@ impl Loader<'_> {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected a boolean, found {}", type_name(other)),
+                    format!("expected a boolean, found {}", crate::json_type(other)),
                 );
                 None
             }

@@ -22,7 +22,7 @@ impl Loader<'_> {
                     path,
                     format!(
                         "expected a template string or an object, found {}",
-                        type_name(other)
+                        crate::json_type(other)
                     ),
                 );
                 return None;

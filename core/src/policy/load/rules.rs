@@ -387,7 +387,7 @@ impl Loader<'_> {
                                 &at,
                                 format!(
                                     "expected an expression or a list of them, found {}",
-                                    super::type_name(other)
+                                    crate::json_type(other)
                                 ),
                             );
                             continue;
