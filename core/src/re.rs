@@ -310,6 +310,24 @@ mod tests {
         assert!(!never().is_match("") && !never().is_match("a"));
     }
 
+    /// Why a pattern that loaded compiles when first used: [`check`]'s
+    /// bound admits nothing near the engine's size limit. The heaviest
+    /// patterns it admits (the most Unicode classes and `.`, whose UTF-8
+    /// automata are the largest per unit of weight) compile.
+    #[test]
+    fn what_check_admits_compiles() {
+        for p in [
+            ".{20000}",
+            "[^a]{2500}",
+            "(?:[^a]|.){1250}",
+            "(?:(?:[^a]{5}){10}){45}",
+        ] {
+            assert!(check(p).is_ok(), "{p}: {:?}", check(p));
+            assert!(compile(p).is_ok(), "{p}: {:?}", compile(p).err());
+        }
+        assert!(matches!(check(".{20001}"), Err(PatternError::TooLarge(_))));
+    }
+
     #[test]
     fn portable_dialect() {
         for ok in [
