@@ -92,7 +92,7 @@ export async function derivePolicy(run, builtin, { cwd, env }) {
     else context.failed.files[path] = f.why;
   }
   const allowed = input('allow-commands').split(/[\s,]+/).filter(Boolean);
-  for (let round = 0; round <= needs.commands.length; round++) {
+  for (let round = 0; needs.commands.length > 0 && round <= needs.commands.length; round++) {
     const more = ask({ op: 'inputs', policy, context });
     const pending = more.pending_commands ?? [];
     if (pending.length === 0) break;

@@ -5,7 +5,7 @@ import { closeSync, readSync, statSync } from 'node:fs';
 import engine from '../engine.mjs';
 import { HostError, Status, custom, ioError } from '../host/errors.mjs';
 import { writeOut } from '../host/diag.mjs';
-import { INPUT_LIMIT, isExecutable, notRegularMessage, openRegular, readFile, readPrefix, readStdin, tooLarge, walk } from '../host/files.mjs';
+import { isExecutable, notRegularMessage, openRegular, readFile, readPrefix, readStdin, tooLarge, walk } from '../host/files.mjs';
 import { loadPolicy } from '../host/policy.mjs';
 import { ask, gathered, unexpected } from './common.mjs';
 
@@ -156,5 +156,3 @@ export async function describeCmd(a) {
   writeOut(r.text);
   return Status.Ok;
 }
-
-export { INPUT_LIMIT };

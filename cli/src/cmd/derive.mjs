@@ -1,5 +1,5 @@
 // `imprint derive` and `imprint explain` (host/src/cmd/derive.rs, mod.rs).
-import { HostError, custom, ioError } from '../host/errors.mjs';
+import { Status, custom, ioError } from '../host/errors.mjs';
 import { writeOut } from '../host/diag.mjs';
 import { isDir } from '../host/files.mjs';
 import { gather } from '../host/gather.mjs';
@@ -8,7 +8,6 @@ import { writeAtomic } from '../host/persist.mjs';
 import { loadPolicy } from '../host/policy.mjs';
 import { ask, gathered, options, unexpected } from './common.mjs';
 import { metadataText } from './metadata.mjs';
-import { Status } from '../host/errors.mjs';
 
 /** Gathers the context of a loaded policy and derives (no format). */
 export async function deriveLoaded(loaded, c, argv) {
@@ -48,5 +47,3 @@ export async function explainCmd(c, argv) {
   writeOut(text);
   return Status.Ok;
 }
-
-export { HostError };

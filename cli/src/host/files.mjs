@@ -2,7 +2,7 @@
 // blocking (a FIFO cannot hang a read), at most a limit of bytes; walking
 // directories in name order.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { HostError, custom, ioError, ioText, osError } from './errors.mjs';
+import { custom, ioError, ioText, osError } from './errors.mjs';
 import { join } from './paths.mjs';
 
 /** Largest input of `check` read, per file (and for stdin). */
@@ -237,5 +237,3 @@ export function lstat(path) {
     return { err: e };
   }
 }
-
-export { HostError };

@@ -69,8 +69,9 @@ export async function gather(loaded, opts) {
       ctx.loaded[value] = got === null ? null : got.text;
     }
   }
-  // Run commands only as the derivation reaches them.
-  for (let i = 0; i <= inputs.commands.length; i++) {
+  // Run commands only as the derivation reaches them (each look is a
+  // request to the engine: none for a policy that runs no command).
+  for (let i = 0; inputs.commands.length > 0 && i <= inputs.commands.length; i++) {
     const pending = policyInputs(loaded.text, loaded.origin, ctx).pending_commands;
     if (pending.length === 0) break;
     for (const argv of pending) ctx.commands[engine.commandKey(argv)] = await runCommand(argv, { repo: opts.repo, allowCommands: opts.allowCommands, timeoutS: opts.commandTimeout });

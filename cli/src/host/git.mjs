@@ -5,7 +5,7 @@
 // Variables that point git elsewhere are removed; every run is bounded;
 // independent facts are read at the same time.
 import { lstatSync, realpathSync } from 'node:fs';
-import { components, fileName, fromComponents, join } from './paths.mjs';
+import { components, fileName, fromComponents, join, parent } from './paths.mjs';
 import { findProgram, runBounded } from './run.mjs';
 
 const RELOCATING_VARS = [
@@ -24,11 +24,6 @@ const HEAD_ARGS = ['rev-parse', '--verify', '-q', 'HEAD^{commit}'];
 
 /** Thrown when git does not answer in time: imprint will not guess. */
 export class GitHung extends Error {}
-
-/** Rust's `f64` Display for whole and fractional seconds. */
-export function seconds(s) {
-  return String(s);
-}
 
 function said(stderr) {
   return stderr === '' ? '(git printed no message)' : stderr;
@@ -72,12 +67,6 @@ function dotGitAbove(dir) {
     }
   }
   return undefined;
-}
-
-/** `a.b.c` parent of a path given as text. */
-function parentOf(p) {
-  const cs = components(p);
-  return cs.length > 1 ? fromComponents(cs.slice(0, -1)) : undefined;
 }
 
 /**
@@ -126,7 +115,7 @@ export class Checkout {
         };
       }
     } else if (r.stderr.includes('dubious ownership')) {
-      const top = dotGit !== undefined ? (parentOf(dotGit) ?? dir) : dir;
+      const top = dotGit !== undefined ? (parent(dotGit) || dir) : dir;
       c.state = {
         refused: `git refused the checkout ${top}: it is owned by another user (git's safe.directory check, "dubious ownership"); if you trust it, run \`git config --global --add safe.directory ${top}\` (in a CI container: the checkout is owned by the runner's user)`,
       };
@@ -166,7 +155,7 @@ export class Checkout {
     if (r.notFound) return { ok: false, code: null, stderr: 'git is not on PATH' };
     if (r.failed !== undefined) return { ok: false, code: null, stderr: r.failed };
     throw new GitHung(
-      `\`git ${args.join(' ')}\` in ${this.dir} did not finish within ${seconds(this.timeoutS)} s (--git-timeout); imprint will not guess git facts`
+      `\`git ${args.join(' ')}\` in ${this.dir} did not finish within ${this.timeoutS} s (--git-timeout); imprint will not guess git facts`
     );
   }
 

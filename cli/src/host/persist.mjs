@@ -69,12 +69,16 @@ function discard(tmp) {
 }
 
 /**
- * Writes `content` to `path` atomically with permission bits `mode`.
+ * Writes `content` to a fresh temporary file beside `path`, lets `settle`
+ * give it its owner and mode, flushes it, runs `beforeRename`, and renames
+ * it over `path`; a failure leaves `path` as it was and removes the
+ * temporary file.
  * @param {string} path
- * @param {Uint8Array | string} content
- * @param {number} mode
+ * @param {Uint8Array} content
+ * @param {(fd: number) => void} settle
+ * @param {() => void} [beforeRename]
  */
-export function writeAtomic(path, content, mode) {
+function throughTemp(path, content, settle, beforeRename = () => {}) {
   let tmp;
   try {
     tmp = createTemp(path);
@@ -83,18 +87,31 @@ export function writeAtomic(path, content, mode) {
   }
   let kept = false;
   try {
-    writeAll(tmp.fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
-    fchmodSync(tmp.fd, mode);
+    writeAll(tmp.fd, content);
+    settle(tmp.fd);
     fsyncSync(tmp.fd);
+    beforeRename();
     renameSync(tmp.path, path);
     kept = true;
     syncDir(path);
   } catch (e) {
+    if (e instanceof HostError) throw e;
     throw ioError(path, e);
   } finally {
     if (!kept) discard(tmp);
     closeSync(tmp.fd);
   }
+}
+
+/**
+ * Writes `content` to `path` atomically with permission bits `mode`.
+ * @param {string} path
+ * @param {Uint8Array | string} content
+ * @param {number} mode
+ */
+export function writeAtomic(path, content, mode) {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  throughTemp(path, bytes, fd => fchmodSync(fd, mode));
 }
 
 function meta(st) {
@@ -177,37 +194,17 @@ function unchanged(path, original) {
  */
 export function replace(path, original, content) {
   replaceable(path, original);
-  let tmp;
-  try {
-    tmp = createTemp(path);
-  } catch (e) {
-    throw ioError(path, e);
-  }
-  let kept = false;
-  try {
-    writeAll(tmp.fd, content);
-    const now = fstatSync(tmp.fd, { bigint: true });
-    if (now.uid !== original.st.uid || now.gid !== original.st.gid) {
+  const { uid, gid, mode } = original.st;
+  const settle = fd => {
+    const now = fstatSync(fd, { bigint: true });
+    if (now.uid !== uid || now.gid !== gid) {
       try {
-        fchownSync(tmp.fd, Number(original.st.uid), Number(original.st.gid));
+        fchownSync(fd, Number(uid), Number(gid));
       } catch (e) {
-        throw ioError(
-          path,
-          custom(`cannot give the rewritten file its owner and group (${original.st.uid}:${original.st.gid}): ${e.message}; it is not rewritten`)
-        );
+        throw ioError(path, custom(`cannot give the rewritten file its owner and group (${uid}:${gid}): ${e.message}; it is not rewritten`));
       }
     }
-    fchmodSync(tmp.fd, Number(original.st.mode & 0o7777n));
-    fsyncSync(tmp.fd);
-    unchanged(path, original);
-    renameSync(tmp.path, path);
-    kept = true;
-    syncDir(path);
-  } catch (e) {
-    if (e instanceof HostError) throw e;
-    throw ioError(path, e);
-  } finally {
-    if (!kept) discard(tmp);
-    closeSync(tmp.fd);
-  }
+    fchmodSync(fd, Number(mode & 0o7777n));
+  };
+  throughTemp(path, content, settle, () => unchanged(path, original));
 }
