@@ -672,6 +672,11 @@ function fileName(p) {
   const last = cs[cs.length - 1];
   return last === void 0 || last === "/" || last === ".." ? void 0 : last;
 }
+function parent(p) {
+  const cs = components(p);
+  if (cs.length <= 1) return cs[0] === "/" ? void 0 : "";
+  return fromComponents(cs.slice(0, -1));
+}
 
 // ../cli/src/host/files.mjs
 var INPUT_LIMIT = 64 << 20;
@@ -882,7 +887,7 @@ function runBounded(program, args2, { cwd, env, timeoutMs, keepStderr }) {
   });
 }
 function descendants(root) {
-  const parentOf2 = /* @__PURE__ */ new Map();
+  const parentOf = /* @__PURE__ */ new Map();
   let pids;
   try {
     pids = (0, import_node_fs5.readdirSync)("/proc").filter((n) => /^[0-9]+$/.test(n));
@@ -893,7 +898,7 @@ function descendants(root) {
     try {
       const stat = (0, import_node_fs5.readFileSync)(`/proc/${pid}/stat`, "utf8");
       const rest = stat.slice(stat.lastIndexOf(")") + 1).trim().split(/\s+/);
-      if (rest[0] !== "Z") parentOf2.set(Number(pid), Number(rest[1]));
+      if (rest[0] !== "Z") parentOf.set(Number(pid), Number(rest[1]));
     } catch {
     }
   }
@@ -901,7 +906,7 @@ function descendants(root) {
   const frontier = [root];
   while (frontier.length > 0) {
     const p = frontier.pop();
-    for (const [pid, ppid] of parentOf2) {
+    for (const [pid, ppid] of parentOf) {
       if (ppid === p && !found.includes(pid)) {
         found.push(pid);
         frontier.push(pid);
@@ -1000,9 +1005,6 @@ var RELOCATING_VARS = [
 var HEAD_ARGS = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
 var GitHung = class extends Error {
 };
-function seconds(s) {
-  return String(s);
-}
 function said(stderr) {
   return stderr === "" ? "(git printed no message)" : stderr;
 }
@@ -1037,10 +1039,6 @@ function dotGitAbove(dir) {
     }
   }
   return void 0;
-}
-function parentOf(p) {
-  const cs = components(p);
-  return cs.length > 1 ? fromComponents(cs.slice(0, -1)) : void 0;
 }
 var Checkout = class _Checkout {
   /**
@@ -1080,7 +1078,7 @@ var Checkout = class _Checkout {
         };
       }
     } else if (r.stderr.includes("dubious ownership")) {
-      const top = dotGit !== void 0 ? parentOf(dotGit) ?? dir : dir;
+      const top = dotGit !== void 0 ? parent(dotGit) || dir : dir;
       c.state = {
         refused: `git refused the checkout ${top}: it is owned by another user (git's safe.directory check, "dubious ownership"); if you trust it, run \`git config --global --add safe.directory ${top}\` (in a CI container: the checkout is owned by the runner's user)`
       };
@@ -1117,7 +1115,7 @@ var Checkout = class _Checkout {
     if (r.notFound) return { ok: false, code: null, stderr: "git is not on PATH" };
     if (r.failed !== void 0) return { ok: false, code: null, stderr: r.failed };
     throw new GitHung(
-      `\`git ${args2.join(" ")}\` in ${this.dir} did not finish within ${seconds(this.timeoutS)} s (--git-timeout); imprint will not guess git facts`
+      `\`git ${args2.join(" ")}\` in ${this.dir} did not finish within ${this.timeoutS} s (--git-timeout); imprint will not guess git facts`
     );
   }
   failed(args2, stderr) {
@@ -1261,7 +1259,7 @@ async function derivePolicy(run2, builtin, { cwd, env }) {
     else context.failed.files[path] = f.why;
   }
   const allowed = input("allow-commands").split(/[\s,]+/).filter(Boolean);
-  for (let round = 0; round <= needs.commands.length; round++) {
+  for (let round = 0; needs.commands.length > 0 && round <= needs.commands.length; round++) {
     const more = ask({ op: "inputs", policy, context });
     const pending = more.pending_commands ?? [];
     if (pending.length === 0) break;

@@ -1396,7 +1396,7 @@ function runBounded(program, args, { cwd, env, timeoutMs, keepStderr }) {
   });
 }
 function descendants(root) {
-  const parentOf2 = /* @__PURE__ */ new Map();
+  const parentOf = /* @__PURE__ */ new Map();
   let pids;
   try {
     pids = (0, import_node_fs4.readdirSync)("/proc").filter((n) => /^[0-9]+$/.test(n));
@@ -1407,7 +1407,7 @@ function descendants(root) {
     try {
       const stat = (0, import_node_fs4.readFileSync)(`/proc/${pid}/stat`, "utf8");
       const rest = stat.slice(stat.lastIndexOf(")") + 1).trim().split(/\s+/);
-      if (rest[0] !== "Z") parentOf2.set(Number(pid), Number(rest[1]));
+      if (rest[0] !== "Z") parentOf.set(Number(pid), Number(rest[1]));
     } catch {
     }
   }
@@ -1415,7 +1415,7 @@ function descendants(root) {
   const frontier = [root];
   while (frontier.length > 0) {
     const p = frontier.pop();
-    for (const [pid, ppid] of parentOf2) {
+    for (const [pid, ppid] of parentOf) {
       if (ppid === p && !found.includes(pid)) {
         found.push(pid);
         frontier.push(pid);
@@ -1514,9 +1514,6 @@ var RELOCATING_VARS = [
 var HEAD_ARGS = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
 var GitHung = class extends Error {
 };
-function seconds(s) {
-  return String(s);
-}
 function said(stderr) {
   return stderr === "" ? "(git printed no message)" : stderr;
 }
@@ -1551,10 +1548,6 @@ function dotGitAbove(dir) {
     }
   }
   return void 0;
-}
-function parentOf(p) {
-  const cs = components(p);
-  return cs.length > 1 ? fromComponents(cs.slice(0, -1)) : void 0;
 }
 var Checkout = class _Checkout {
   /**
@@ -1594,7 +1587,7 @@ var Checkout = class _Checkout {
         };
       }
     } else if (r.stderr.includes("dubious ownership")) {
-      const top = dotGit !== void 0 ? parentOf(dotGit) ?? dir : dir;
+      const top = dotGit !== void 0 ? parent(dotGit) || dir : dir;
       c.state = {
         refused: `git refused the checkout ${top}: it is owned by another user (git's safe.directory check, "dubious ownership"); if you trust it, run \`git config --global --add safe.directory ${top}\` (in a CI container: the checkout is owned by the runner's user)`
       };
@@ -1631,7 +1624,7 @@ var Checkout = class _Checkout {
     if (r.notFound) return { ok: false, code: null, stderr: "git is not on PATH" };
     if (r.failed !== void 0) return { ok: false, code: null, stderr: r.failed };
     throw new GitHung(
-      `\`git ${args.join(" ")}\` in ${this.dir} did not finish within ${seconds(this.timeoutS)} s (--git-timeout); imprint will not guess git facts`
+      `\`git ${args.join(" ")}\` in ${this.dir} did not finish within ${this.timeoutS} s (--git-timeout); imprint will not guess git facts`
     );
   }
   failed(args, stderr) {
@@ -1767,7 +1760,7 @@ async function gather(loaded2, opts) {
       ctx.loaded[value] = got === null ? null : got.text;
     }
   }
-  for (let i = 0; i <= inputs.commands.length; i++) {
+  for (let i = 0; inputs.commands.length > 0 && i <= inputs.commands.length; i++) {
     const pending = policyInputs(loaded2.text, loaded2.origin, ctx).pending_commands;
     if (pending.length === 0) break;
     for (const argv of pending) ctx.commands[engine_default.commandKey(argv)] = await runCommand(argv, { repo: opts.repo, allowCommands: opts.allowCommands, timeoutS: opts.commandTimeout });
@@ -1806,12 +1799,12 @@ function rawFlag(argv, flag) {
   return v;
 }
 function options(c, argv) {
-  for (const [flag, seconds2] of [
+  for (const [flag, seconds] of [
     ["--command-timeout", c.command_timeout],
     ["--git-timeout", c.git_timeout]
   ]) {
-    if (!(typeof seconds2 === "number" && Number.isFinite(seconds2) && seconds2 > 0 && seconds2 <= 3600)) {
-      throw new HostError(`${flag} ${f64Text(seconds2, rawFlag(argv, flag))}: expected seconds between 0 and 3600`);
+    if (!(typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 && seconds <= 3600)) {
+      throw new HostError(`${flag} ${f64Text(seconds, rawFlag(argv, flag))}: expected seconds between 0 and 3600`);
     }
   }
   if (!isDir(c.repo)) throw ioError(c.repo, custom("--repo is not a directory"));
@@ -2022,7 +2015,8 @@ function discard(tmp) {
   } catch {
   }
 }
-function writeAtomic(path, content, mode) {
+function throughTemp(path, content, settle, beforeRename = () => {
+}) {
   let tmp;
   try {
     tmp = createTemp(path);
@@ -2031,18 +2025,24 @@ function writeAtomic(path, content, mode) {
   }
   let kept = false;
   try {
-    writeAll(tmp.fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
-    (0, import_node_fs8.fchmodSync)(tmp.fd, mode);
+    writeAll(tmp.fd, content);
+    settle(tmp.fd);
     (0, import_node_fs8.fsyncSync)(tmp.fd);
+    beforeRename();
     (0, import_node_fs8.renameSync)(tmp.path, path);
     kept = true;
     syncDir(path);
   } catch (e) {
+    if (e instanceof HostError) throw e;
     throw ioError(path, e);
   } finally {
     if (!kept) discard(tmp);
     (0, import_node_fs8.closeSync)(tmp.fd);
   }
+}
+function writeAtomic(path, content, mode) {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  throughTemp(path, bytes, (fd) => (0, import_node_fs8.fchmodSync)(fd, mode));
 }
 function meta(st) {
   return [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs, st.mode & 0o7777n, st.uid, st.gid, st.nlink].join(":");
@@ -2108,39 +2108,19 @@ function unchanged(path, original) {
 }
 function replace(path, original, content) {
   replaceable(path, original);
-  let tmp;
-  try {
-    tmp = createTemp(path);
-  } catch (e) {
-    throw ioError(path, e);
-  }
-  let kept = false;
-  try {
-    writeAll(tmp.fd, content);
-    const now = (0, import_node_fs8.fstatSync)(tmp.fd, { bigint: true });
-    if (now.uid !== original.st.uid || now.gid !== original.st.gid) {
+  const { uid, gid, mode } = original.st;
+  const settle = (fd) => {
+    const now = (0, import_node_fs8.fstatSync)(fd, { bigint: true });
+    if (now.uid !== uid || now.gid !== gid) {
       try {
-        (0, import_node_fs8.fchownSync)(tmp.fd, Number(original.st.uid), Number(original.st.gid));
+        (0, import_node_fs8.fchownSync)(fd, Number(uid), Number(gid));
       } catch (e) {
-        throw ioError(
-          path,
-          custom(`cannot give the rewritten file its owner and group (${original.st.uid}:${original.st.gid}): ${e.message}; it is not rewritten`)
-        );
+        throw ioError(path, custom(`cannot give the rewritten file its owner and group (${uid}:${gid}): ${e.message}; it is not rewritten`));
       }
     }
-    (0, import_node_fs8.fchmodSync)(tmp.fd, Number(original.st.mode & 0o7777n));
-    (0, import_node_fs8.fsyncSync)(tmp.fd);
-    unchanged(path, original);
-    (0, import_node_fs8.renameSync)(tmp.path, path);
-    kept = true;
-    syncDir(path);
-  } catch (e) {
-    if (e instanceof HostError) throw e;
-    throw ioError(path, e);
-  } finally {
-    if (!kept) discard(tmp);
-    (0, import_node_fs8.closeSync)(tmp.fd);
-  }
+    (0, import_node_fs8.fchmodSync)(fd, Number(mode & 0o7777n));
+  };
+  throughTemp(path, content, settle, () => unchanged(path, original));
 }
 
 // src/cmd/metadata.mjs
