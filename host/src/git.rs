@@ -15,9 +15,10 @@
 //!   fallback would read as a clean, released or latest build.
 //!
 //! Variables that make git look elsewhere than `--repo` (`GIT_DIR`,
-//! `GIT_WORK_TREE`, `GIT_INDEX_FILE`, …) are removed from git's environment.
+//! `GIT_WORK_TREE`, `GIT_INDEX_FILE`, …) are removed from git's environment,
+//! and `GIT_OPTIONAL_LOCKS=0` keeps git from writing to the repository.
 
-use crate::run::{find_program, run_bounded, Bounded};
+use crate::run::{find_program, run_all_bounded, Bounded};
 use imprint_core::GitFact;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -228,20 +229,55 @@ impl Checkout {
         self.top.as_deref()
     }
 
+    /// Runs git with `args` in the checkout.
     fn run(&self, args: &[&str]) -> Result<Ran, Hung> {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let mut ran = self.run_all(std::slice::from_ref(&args))?;
+        Ok(ran.pop().unwrap_or_else(|| Ran::Err {
+            code: None,
+            stderr: "git did not run".into(),
+            stdout: String::new(),
+        }))
+    }
+
+    /// Runs git once for each of `queries` (argument lists), all at the
+    /// same time, each bounded by the timeout.
+    fn run_all(&self, queries: &[Vec<String>]) -> Result<Vec<Ran>, Hung> {
         let Some(git) = &self.git else {
-            return Ok(Ran::Err {
-                code: None,
-                stderr: "git is not on PATH".into(),
-                stdout: String::new(),
-            });
+            return Ok(queries
+                .iter()
+                .map(|_| Ran::Err {
+                    code: None,
+                    stderr: "git is not on PATH".into(),
+                    stdout: String::new(),
+                })
+                .collect());
         };
-        let mut command = Command::new(git);
-        command.args(args).current_dir(&self.dir);
-        for var in RELOCATING_VARS {
-            command.env_remove(var);
-        }
-        Ok(match run_bounded(command, self.timeout, true) {
+        let commands = queries
+            .iter()
+            .map(|args| {
+                let mut command = Command::new(git);
+                command.args(args).current_dir(&self.dir);
+                for var in RELOCATING_VARS {
+                    command.env_remove(var);
+                }
+                // imprint only reads: `git status` must not take the index
+                // lock to store a refreshed index (a user's `git commit` at
+                // the same time would fail on `index.lock`).
+                command.env("GIT_OPTIONAL_LOCKS", "0");
+                command
+            })
+            .collect();
+        run_all_bounded(commands, self.timeout, true)
+            .into_iter()
+            .zip(queries)
+            .map(|(bounded, args)| self.ran(bounded, args))
+            .collect()
+    }
+
+    /// What one git run gave, or [`Hung`] when it did not finish in time.
+    fn ran(&self, bounded: Bounded, args: &[String]) -> Result<Ran, Hung> {
+        Ok(match bounded {
             Bounded::Done {
                 stdout,
                 code: Some(0),
@@ -289,14 +325,6 @@ impl Checkout {
         ))
     }
 
-    /// Runs a query whose failure means the fact could not be established.
-    fn must(&self, args: &[&str]) -> Result<Fact, Hung> {
-        Ok(match self.run(args)? {
-            Ran::Ok(out) => Fact::Known(out),
-            Ran::Err { stderr, .. } => self.failed(args, &stderr),
-        })
-    }
-
     /// Reads `HEAD`'s commit id once: known, absent on an unborn branch,
     /// or failed.
     fn read_head(&mut self) -> Result<(), Hung> {
@@ -319,11 +347,10 @@ impl Checkout {
     }
 
     /// `HEAD`'s commit id as read by [`Checkout::read_head`].
-    fn head(&self) -> Result<Fact, Hung> {
-        Ok(self
-            .head
+    fn head(&self) -> Fact {
+        self.head
             .clone()
-            .unwrap_or_else(|| Fact::Failed("imprint did not read HEAD first (a bug)".to_owned())))
+            .unwrap_or_else(|| Fact::Failed("imprint did not read HEAD first (a bug)".to_owned()))
     }
 
     /// The branch `origin/HEAD` names (`main`), absent when it names none.
@@ -341,98 +368,111 @@ impl Checkout {
         })
     }
 
-    /// One fact.
-    pub fn fact(&mut self, fact: &GitFact) -> Result<Fact, Hung> {
-        if matches!(self.state, State::Repo) {
-            self.read_head()?;
-        }
-        self.fact_after_head(fact)
-    }
-
-    /// Every fact of `facts`, in order. `HEAD` is read first; the other git
-    /// commands are independent and run at the same time, each bounded.
+    /// Every fact of `facts`, in order. `HEAD` is read first (the probe
+    /// usually has); the git commands of the other facts are independent
+    /// and run at the same time, in one bounded batch, the facts about
+    /// `HEAD`'s commit read together by [`show_args`].
     pub fn facts(&mut self, facts: &[GitFact]) -> Result<Vec<Fact>, Hung> {
         if matches!(self.state, State::Repo) && !facts.is_empty() {
             self.read_head()?;
         }
-        let this = &*self;
-        std::thread::scope(|s| {
-            let running: Vec<_> = facts
-                .iter()
-                .map(|f| s.spawn(move || this.fact_after_head(f)))
-                .collect();
-            running
-                .into_iter()
-                .map(|r| {
-                    r.join().unwrap_or_else(|_| {
-                        Ok(Fact::Failed(
-                            "reading a git fact stopped unexpectedly".to_owned(),
-                        ))
-                    })
-                })
-                .collect()
-        })
+        let plans: Vec<Plan> = facts.iter().map(|f| self.plan(f)).collect();
+        let shows = commit_queries(&plans);
+        let mut queries: Vec<Vec<String>> = plans
+            .iter()
+            .filter_map(|p| match p {
+                Plan::Ask(args) => Some(args.clone()),
+                _ => None,
+            })
+            .collect();
+        let asked = queries.len();
+        queries.extend(shows.iter().map(|fields| show_args(fields)));
+        let mut answers = self.run_all(&queries)?;
+        let shown: Vec<Ran> = answers.split_off(asked.min(answers.len()));
+        let mut answers = answers.into_iter();
+        Ok(facts
+            .iter()
+            .zip(plans)
+            .map(|(fact, plan)| match plan {
+                Plan::Ready(found) => found,
+                Plan::Ask(args) => {
+                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    match answers.next() {
+                        Some(ran) => self.answer(fact, &args, ran),
+                        None => self.failed(&args, "git did not run"),
+                    }
+                }
+                Plan::Commit(field) => self.commit_field(field, &shows, &shown),
+            })
+            .collect())
     }
 
-    /// One fact, `HEAD` having been read.
-    fn fact_after_head(&self, fact: &GitFact) -> Result<Fact, Hung> {
+    /// One field of `HEAD`'s commit from the `git show` that printed it.
+    fn commit_field(&self, field: CommitField, shows: &[Vec<CommitField>], shown: &[Ran]) -> Fact {
+        let Some((i, line)) = shows
+            .iter()
+            .enumerate()
+            .find_map(|(i, fields)| Some((i, fields.iter().position(|f| *f == field)?)))
+        else {
+            return Fact::Failed("imprint asked git for no such field (a bug)".to_owned());
+        };
+        let args = shows.get(i).map(|f| show_args(f)).unwrap_or_default();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        match shown.get(i) {
+            Some(Ran::Ok(out)) => match out.lines().nth(line).map(str::trim) {
+                Some(v) if !v.is_empty() => Fact::Known(v.to_owned()),
+                _ => Fact::Failed(format!(
+                    "`git {}` failed in {}: it printed no {}",
+                    args.join(" "),
+                    self.dir.display(),
+                    field.name()
+                )),
+            },
+            Some(Ran::Err { stderr, .. }) => self.failed(&args, stderr),
+            None => self.failed(&args, "git did not run"),
+        }
+    }
+
+    /// What finding `fact` takes, `HEAD` having been read: nothing more,
+    /// or one git command.
+    fn plan(&self, fact: &GitFact) -> Plan {
         match &self.state {
-            State::NotRepo => return Ok(Fact::Absent),
-            State::Refused(why) => return Ok(Fact::Failed(why.clone())),
+            State::NotRepo => return Plan::Ready(Fact::Absent),
+            State::Refused(why) => return Plan::Ready(Fact::Failed(why.clone())),
             State::Repo => {}
         }
-        let trimmed = |f: Fact| match f {
-            Fact::Known(s) => Fact::Known(s.trim().to_owned()),
-            other => other,
+        let ask = |args: &[&str]| Plan::Ask(args.iter().map(|a| (*a).to_owned()).collect());
+        // Facts about HEAD's commit when HEAD names none: absent (an unborn
+        // branch has no commit, and no tags point at it), or HEAD's failure.
+        let of_head = |args: &[&str], unborn: Fact| match self.head() {
+            Fact::Known(_) => ask(args),
+            Fact::Absent => Plan::Ready(unborn),
+            failed @ Fact::Failed(_) => Plan::Ready(failed),
         };
-        Ok(match fact {
-            GitFact::IsRepo => Fact::Known("true".into()),
-            GitFact::Sha => self.head()?,
-            GitFact::Short(n) => match self.head()? {
-                Fact::Known(_) => {
-                    let short = n.map_or_else(|| "--short".to_owned(), |n| format!("--short={n}"));
-                    trimmed(self.must(&["rev-parse", "--verify", "-q", &short, "HEAD"])?)
-                }
-                other => other,
+        match fact {
+            GitFact::IsRepo => Plan::Ready(Fact::Known("true".into())),
+            GitFact::Sha => Plan::Ready(self.head()),
+            GitFact::Short(n) => match self.head() {
+                Fact::Known(_) => Plan::Commit(CommitField::Short(*n)),
+                other => Plan::Ready(other),
             },
             // Like `test -n "$(git status --porcelain)"`: untracked files
             // count, ignored ones do not. `-z` prints names as bytes, so a
             // file name that is not UTF-8 still makes the tree dirty.
-            GitFact::Dirty => match self.must(&["status", "--porcelain", "-z"])? {
-                Fact::Known(s) if s.is_empty() => Fact::Known(String::new()),
-                Fact::Known(_) => Fact::Known("true".into()),
-                other => other,
+            GitFact::Dirty => ask(&["status", "--porcelain", "-z"]),
+            GitFact::Tag(pattern) => of_head(
+                &["tag", "--points-at", "HEAD", "--list", pattern],
+                Fact::Known(String::new()),
+            ),
+            GitFact::CommitTime => match self.head() {
+                Fact::Known(_) => Plan::Commit(CommitField::Time),
+                other => Plan::Ready(other),
             },
-            GitFact::Tag(pattern) => match self.head()? {
-                Fact::Known(_) => self.must(&["tag", "--points-at", "HEAD", "--list", pattern])?,
-                Fact::Absent => Fact::Known(String::new()),
-                other => other,
-            },
-            GitFact::CommitTime => match self.head()? {
-                Fact::Known(_) => {
-                    trimmed(self.must(&["show", "-s", "--format=%ct", "HEAD", "--"])?)
-                }
-                other => other,
-            },
-            GitFact::AllTags => match self.head()? {
-                Fact::Known(_) => self.must(&["tag", "--points-at", "HEAD"])?,
-                Fact::Absent => Fact::Known(String::new()),
-                other => other,
-            },
-            GitFact::Branch => {
-                let args = ["symbolic-ref", "--short", "-q", "HEAD"];
-                match self.run(&args)? {
-                    Ran::Ok(b) => Fact::Known(b.trim().to_owned()),
-                    // Detached HEAD: a checkout without a branch.
-                    Ran::Err {
-                        code: Some(1),
-                        stderr,
-                        ..
-                    } if stderr.is_empty() => Fact::Known(String::new()),
-                    Ran::Err { stderr, .. } => self.failed(&args, &stderr),
-                }
+            GitFact::AllTags => {
+                of_head(&["tag", "--points-at", "HEAD"], Fact::Known(String::new()))
             }
-            GitFact::Name => match &self.top {
+            GitFact::Branch => ask(&["symbolic-ref", "--short", "-q", "HEAD"]),
+            GitFact::Name => Plan::Ready(match &self.top {
                 Some(top) => top.file_name().map_or(Fact::Absent, |n| {
                     Fact::Known(n.to_string_lossy().into_owned())
                 }),
@@ -441,22 +481,119 @@ impl Checkout {
                     "git named no top-level directory for {}",
                     self.dir.display()
                 )),
-            },
-            GitFact::RemoteUrl => {
-                let args = ["remote", "get-url", "origin"];
-                match self.run(&args)? {
-                    Ran::Ok(url) => Fact::Known(url.trim().to_owned()),
-                    // "error: No such remote 'origin'" (exit 2).
-                    Ran::Err {
-                        code: Some(2),
-                        stderr,
-                        ..
-                    } if stderr.contains("No such remote") => Fact::Absent,
-                    Ran::Err { stderr, .. } => self.failed(&args, &stderr),
-                }
-            }
-        })
+            }),
+            GitFact::RemoteUrl => ask(&["remote", "get-url", "origin"]),
+        }
     }
+
+    /// `fact` from what `git args` gave.
+    fn answer(&self, fact: &GitFact, args: &[&str], ran: Ran) -> Fact {
+        match (fact, ran) {
+            (GitFact::Dirty, Ran::Ok(s)) => {
+                Fact::Known(if s.is_empty() { "" } else { "true" }.to_owned())
+            }
+            (GitFact::Tag(_) | GitFact::AllTags, Ran::Ok(tags)) => Fact::Known(tags),
+            (GitFact::Branch, Ran::Ok(b)) => Fact::Known(b.trim().to_owned()),
+            // Detached HEAD: a checkout without a branch.
+            (
+                GitFact::Branch,
+                Ran::Err {
+                    code: Some(1),
+                    stderr,
+                    ..
+                },
+            ) if stderr.is_empty() => Fact::Known(String::new()),
+            // "error: No such remote 'origin'" (exit 2).
+            (
+                GitFact::RemoteUrl,
+                Ran::Err {
+                    code: Some(2),
+                    stderr,
+                    ..
+                },
+            ) if stderr.contains("No such remote") => Fact::Absent,
+            (_, Ran::Ok(out)) => Fact::Known(out.trim().to_owned()),
+            (_, Ran::Err { stderr, .. }) => self.failed(args, &stderr),
+        }
+    }
+}
+
+/// What finding one fact takes.
+enum Plan {
+    /// Nothing more: the probe or `HEAD` decided it.
+    Ready(Fact),
+    /// One git command, with these arguments.
+    Ask(Vec<String>),
+    /// A field of `HEAD`'s commit, printed by `git show`.
+    Commit(CommitField),
+}
+
+/// A fact about `HEAD`'s commit that `git show` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CommitField {
+    /// `%h`: the abbreviated id, at least this long (`--abbrev`), or git's
+    /// own length (`core.abbrev`) — what `git rev-parse --short[=n] HEAD`
+    /// prints.
+    Short(Option<u8>),
+    /// `%ct`: the committer time, seconds since 1970.
+    Time,
+}
+
+impl CommitField {
+    /// Its name in a message.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Short(_) => "abbreviated commit id",
+            Self::Time => "commit time",
+        }
+    }
+}
+
+/// The `git show` runs that read the commit fields `plans` ask for: one per
+/// abbreviation length, the commit time with the first (so the usual short
+/// id and time are one process).
+fn commit_queries(plans: &[Plan]) -> Vec<Vec<CommitField>> {
+    let mut shows: Vec<Vec<CommitField>> = Vec::new();
+    for plan in plans {
+        if let Plan::Commit(short @ CommitField::Short(_)) = plan {
+            if !shows.iter().any(|s| s.first() == Some(short)) {
+                shows.push(vec![*short]);
+            }
+        }
+    }
+    if plans
+        .iter()
+        .any(|p| matches!(p, Plan::Commit(CommitField::Time)))
+    {
+        match shows.first_mut() {
+            Some(first) => first.push(CommitField::Time),
+            None => shows.push(vec![CommitField::Time]),
+        }
+    }
+    shows
+}
+
+/// `git show` printing `fields` of `HEAD`'s commit, one per line. Signature
+/// checks (`log.showSignature`) would print before them: they are off.
+fn show_args(fields: &[CommitField]) -> Vec<String> {
+    let mut args: Vec<String> = ["show", "-s", "--no-show-signature"]
+        .map(String::from)
+        .to_vec();
+    let mut format = Vec::new();
+    for field in fields {
+        match field {
+            CommitField::Short(n) => {
+                if let Some(n) = n {
+                    args.push(format!("--abbrev={n}"));
+                }
+                format.push("%h");
+            }
+            CommitField::Time => format.push("%ct"),
+        }
+    }
+    args.push(format!("--format={}", format.join("%n")));
+    args.extend(["HEAD", "--"].map(String::from));
+    args
 }
 
 /// The result of one git command.
