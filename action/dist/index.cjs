@@ -1100,6 +1100,7 @@ var Checkout = class _Checkout {
     this.top = void 0;
     this.env = { ...process.env };
     for (const v of RELOCATING_VARS) delete this.env[v];
+    this.env.GIT_OPTIONAL_LOCKS = "0";
   }
   /** The checkout's top-level directory, when git named one. */
   topLevel() {
@@ -1141,15 +1142,35 @@ var Checkout = class _Checkout {
     const b = r.stdout.trim();
     return b.startsWith("origin/") ? { known: b.slice("origin/".length) } : { absent: true };
   }
-  /** Facts by key, read at the same time (HEAD first). */
+  /**
+   * Facts by key, read at the same time (HEAD first); the facts about
+   * HEAD's commit (`short`, `short=N`, `commit_time`) are read together by
+   * `git show` (see `commitQueries`).
+   */
   async facts(keys) {
     if (this.state.repo && keys.length > 0) await this.readHead();
-    return Promise.all(keys.map((k) => this.factAfterHead(k)));
+    const onCommit = this.state.repo && this.head?.known !== void 0;
+    const fields = onCommit ? keys.filter(isCommitField) : [];
+    const shows = commitQueries(fields);
+    const shown = shows.map((f) => this.run(showArgs(f)));
+    for (const p of shown) p.catch(() => {
+    });
+    return Promise.all(keys.map((k) => fields.includes(k) ? this.commitField(k, shows, shown) : this.factAfterHead(k)));
+  }
+  /** One field of HEAD's commit from the `git show` that printed it. */
+  async commitField(key, shows, shown) {
+    const i = shows.findIndex((f) => f.includes(key));
+    const args2 = showArgs(shows[i]);
+    const r = await shown[i];
+    if (!r.ok) return this.failed(args2, r.stderr);
+    const v = (r.stdout.split("\n")[shows[i].indexOf(key)] ?? "").trim();
+    if (v !== "") return { known: v };
+    const name = key === "commit_time" ? "commit time" : "abbreviated commit id";
+    return { failed: `\`git ${args2.join(" ")}\` failed in ${this.dir}: it printed no ${name}` };
   }
   async factAfterHead(key) {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
-    const trimmed = (f) => f.known !== void 0 ? { known: f.known.trim() } : f;
     const head = this.head ?? { failed: "imprint did not read HEAD first (a bug)" };
     const onHead = async (args2, absent) => {
       if (head.known !== void 0) return this.must(args2);
@@ -1157,21 +1178,13 @@ var Checkout = class _Checkout {
     };
     if (key === "is_repo") return { known: "true" };
     if (key === "sha") return head;
-    if (key === "short" || key.startsWith("short=")) {
-      if (head.known === void 0) return head;
-      const n = key.slice("short=".length);
-      return trimmed(await this.must(["rev-parse", "--verify", "-q", key === "short" ? "--short" : `--short=${n}`, "HEAD"]));
-    }
+    if (isCommitField(key)) return head;
     if (key === "dirty") {
       const f = await this.must(["status", "--porcelain", "-z"]);
       return f.known !== void 0 ? { known: f.known === "" ? "" : "true" } : f;
     }
     if (key.startsWith("tag=")) return onHead(["tag", "--points-at", "HEAD", "--list", key.slice(4)], { known: "" });
     if (key === "tags") return onHead(["tag", "--points-at", "HEAD"], { known: "" });
-    if (key === "commit_time") {
-      if (head.known === void 0) return head;
-      return trimmed(await this.must(["show", "-s", "--format=%ct", "HEAD", "--"]));
-    }
     if (key === "branch") {
       const args2 = ["symbolic-ref", "--short", "-q", "HEAD"];
       const r = await this.run(args2);
@@ -1194,6 +1207,34 @@ var Checkout = class _Checkout {
     return { failed: `unknown git fact ${key}` };
   }
 };
+function isCommitField(key) {
+  return key === "short" || key.startsWith("short=") || key === "commit_time";
+}
+function commitQueries(keys) {
+  const shows = [];
+  for (const k of keys) {
+    if (k !== "commit_time" && !shows.some((s) => s[0] === k)) shows.push([k]);
+  }
+  if (keys.includes("commit_time")) {
+    if (shows.length > 0) shows[0].push("commit_time");
+    else shows.push(["commit_time"]);
+  }
+  return shows;
+}
+function showArgs(keys) {
+  const args2 = ["show", "-s", "--no-show-signature"];
+  const format = [];
+  for (const k of keys) {
+    if (k === "commit_time") {
+      format.push("%ct");
+    } else {
+      if (k.startsWith("short=")) args2.push(`--abbrev=${k.slice("short=".length)}`);
+      format.push("%h");
+    }
+  }
+  args2.push(`--format=${format.join("%n")}`, "HEAD", "--");
+  return args2;
+}
 function escapeDebug(s) {
   return s.replace(/[\\'"\n\r\t\0]/g, (c) => ({ "\\": "\\\\", "'": "\\'", '"': '\\"', "\n": "\\n", "\r": "\\r", "	": "\\t", "\0": "\\0" })[c]);
 }

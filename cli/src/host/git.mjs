@@ -138,6 +138,8 @@ export class Checkout {
     this.top = undefined;
     this.env = { ...process.env };
     for (const v of RELOCATING_VARS) delete this.env[v];
+    // imprint only reads: `git status` must not take the index lock.
+    this.env.GIT_OPTIONAL_LOCKS = '0';
   }
 
   /** The checkout's top-level directory, when git named one. */
@@ -186,16 +188,37 @@ export class Checkout {
     return b.startsWith('origin/') ? { known: b.slice('origin/'.length) } : { absent: true };
   }
 
-  /** Facts by key, read at the same time (HEAD first). */
+  /**
+   * Facts by key, read at the same time (HEAD first); the facts about
+   * HEAD's commit (`short`, `short=N`, `commit_time`) are read together by
+   * `git show` (see `commitQueries`).
+   */
   async facts(keys) {
     if (this.state.repo && keys.length > 0) await this.readHead();
-    return Promise.all(keys.map(k => this.factAfterHead(k)));
+    const onCommit = this.state.repo && this.head?.known !== undefined;
+    const fields = onCommit ? keys.filter(isCommitField) : [];
+    const shows = commitQueries(fields);
+    const shown = shows.map(f => this.run(showArgs(f)));
+    // A failed `git show` that no fact awaits yet must not go unhandled.
+    for (const p of shown) p.catch(() => {});
+    return Promise.all(keys.map(k => (fields.includes(k) ? this.commitField(k, shows, shown) : this.factAfterHead(k))));
+  }
+
+  /** One field of HEAD's commit from the `git show` that printed it. */
+  async commitField(key, shows, shown) {
+    const i = shows.findIndex(f => f.includes(key));
+    const args = showArgs(shows[i]);
+    const r = await shown[i];
+    if (!r.ok) return this.failed(args, r.stderr);
+    const v = (r.stdout.split('\n')[shows[i].indexOf(key)] ?? '').trim();
+    if (v !== '') return { known: v };
+    const name = key === 'commit_time' ? 'commit time' : 'abbreviated commit id';
+    return { failed: `\`git ${args.join(' ')}\` failed in ${this.dir}: it printed no ${name}` };
   }
 
   async factAfterHead(key) {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
-    const trimmed = f => (f.known !== undefined ? { known: f.known.trim() } : f);
     const head = this.head ?? { failed: 'imprint did not read HEAD first (a bug)' };
     const onHead = async (args, absent) => {
       if (head.known !== undefined) return this.must(args);
@@ -203,21 +226,13 @@ export class Checkout {
     };
     if (key === 'is_repo') return { known: 'true' };
     if (key === 'sha') return head;
-    if (key === 'short' || key.startsWith('short=')) {
-      if (head.known === undefined) return head;
-      const n = key.slice('short='.length);
-      return trimmed(await this.must(['rev-parse', '--verify', '-q', key === 'short' ? '--short' : `--short=${n}`, 'HEAD']));
-    }
+    if (isCommitField(key)) return head;
     if (key === 'dirty') {
       const f = await this.must(['status', '--porcelain', '-z']);
       return f.known !== undefined ? { known: f.known === '' ? '' : 'true' } : f;
     }
     if (key.startsWith('tag=')) return onHead(['tag', '--points-at', 'HEAD', '--list', key.slice(4)], { known: '' });
     if (key === 'tags') return onHead(['tag', '--points-at', 'HEAD'], { known: '' });
-    if (key === 'commit_time') {
-      if (head.known === undefined) return head;
-      return trimmed(await this.must(['show', '-s', '--format=%ct', 'HEAD', '--']));
-    }
     if (key === 'branch') {
       const args = ['symbolic-ref', '--short', '-q', 'HEAD'];
       const r = await this.run(args);
@@ -239,6 +254,47 @@ export class Checkout {
     }
     return { failed: `unknown git fact ${key}` };
   }
+}
+
+/** A fact about HEAD's commit that `git show` prints. */
+function isCommitField(key) {
+  return key === 'short' || key.startsWith('short=') || key === 'commit_time';
+}
+
+/**
+ * The `git show` runs that read the commit fields `keys` ask for: one per
+ * abbreviation length, the commit time with the first (so the usual short
+ * id and time are one process). Each run is the list of its keys.
+ */
+function commitQueries(keys) {
+  const shows = [];
+  for (const k of keys) {
+    if (k !== 'commit_time' && !shows.some(s => s[0] === k)) shows.push([k]);
+  }
+  if (keys.includes('commit_time')) {
+    if (shows.length > 0) shows[0].push('commit_time');
+    else shows.push(['commit_time']);
+  }
+  return shows;
+}
+
+/**
+ * `git show` printing the fields `keys` name, one per line. Signature checks
+ * (`log.showSignature`) would print before them: they are off.
+ */
+function showArgs(keys) {
+  const args = ['show', '-s', '--no-show-signature'];
+  const format = [];
+  for (const k of keys) {
+    if (k === 'commit_time') {
+      format.push('%ct');
+    } else {
+      if (k.startsWith('short=')) args.push(`--abbrev=${k.slice('short='.length)}`);
+      format.push('%h');
+    }
+  }
+  args.push(`--format=${format.join('%n')}`, 'HEAD', '--');
+  return args;
 }
 
 /** Rust's `str::escape_debug` for the characters git output can hold. */
