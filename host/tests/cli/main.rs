@@ -20,6 +20,7 @@ mod check_inputs;
 mod established;
 mod faults;
 mod general;
+mod git_reading;
 mod git_repos;
 mod go_binary;
 mod hostile;
