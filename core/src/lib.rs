@@ -61,7 +61,7 @@
 //!
 //! | module | what it is |
 //! |---|---|
-//! | `strs`, `re`, `glob`, `reference`, `semver`, `url` | text: borrowed strings, the portable regex dialect, globs, OCI references, semver precedence, URLs without credentials |
+//! | `strs`, `re`, `glob`, `wildmatch`, `reference`, `semver`, `url` | text: borrowed strings, the portable regex dialect, globs, git's tag patterns, OCI references, semver precedence, URLs without credentials |
 //! | [`Context`] (`context`), `file_values` | the facts a host gathers, and the parsers of the files they come from (dotenv, `go.mod`) |
 //! | `condition`, `template`, `transform` | the small languages inside a policy: `when`, `{value}` templates, `transform` steps |
 //! | `rule` | the rule language: `rules` and `card`, as data |
@@ -108,6 +108,7 @@ mod strs;
 mod template;
 mod transform;
 mod url;
+mod wildmatch;
 
 pub use check::Artifact;
 pub use context::{command_key, CommandOutcome, Context, Failed};
@@ -130,3 +131,4 @@ pub use render::{
 pub use semver::{highest_tag, semver_precedence};
 pub use transform::epoch_to_rfc3339;
 pub use url::strip_url_credentials;
+pub use wildmatch::{git_pattern_matches, tags_matching};

@@ -124,6 +124,15 @@ pub fn policy_text_of(name: &str) -> Option<String> {
     imprint_policies::builtin(name).map(str::to_owned)
 }
 
+/// The lines of `tags` (tag names, one per line, as `git tag` prints them)
+/// whose names match `pattern` as `git tag --list <pattern>` matches them:
+/// a JavaScript host lists the tags on `HEAD` once and picks each
+/// pattern's tags with this, as the native host does.
+#[wasm_bindgen(js_name = tagsMatching)]
+pub fn tags_matching(tags: &str, pattern: &str) -> String {
+    imprint_core::tags_matching(tags, pattern)
+}
+
 /// Loads a policy: `{ type: "policy", … }` or `{ type: "policy_error", problems }`.
 #[wasm_bindgen(unchecked_return_type = "Answer")]
 pub fn validate(#[wasm_bindgen(unchecked_param_type = "string")] policy: JsValue) -> JsValue {

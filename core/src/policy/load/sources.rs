@@ -104,6 +104,14 @@ impl Loader<'_> {
                             );
                             return None;
                         }
+                        if p.contains('\0') {
+                            self.problem(
+                                ProblemCode::InvalidPattern,
+                                &format!("{path}.pattern"),
+                                "a tag pattern cannot hold a NUL character (git takes none)".into(),
+                            );
+                            return None;
+                        }
                         GitFact::Tag(p.to_owned())
                     }
                     "branch" => GitFact::Branch,
