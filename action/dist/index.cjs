@@ -126,6 +126,33 @@ function run(request) {
     wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
   }
 }
+function tagsMatching(tags, pattern) {
+  let deferred3_0;
+  let deferred3_1;
+  try {
+    let ptr0, len0, ptr1, len1;
+    try {
+      ptr0 = passStringToWasm0(tags, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      len0 = WASM_VECTOR_LEN;
+      ptr1 = passStringToWasm0(pattern, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      len1 = WASM_VECTOR_LEN;
+    } catch (e) {
+      if (ptr1) {
+        wasm.__wbindgen_free(ptr1, len1 * 1, 1);
+      }
+      if (ptr0) {
+        wasm.__wbindgen_free(ptr0, len0 * 1, 1);
+      }
+      throw e;
+    }
+    const ret = wasm.tagsMatching(ptr0, len0, ptr1, len1);
+    deferred3_0 = ret[0];
+    deferred3_1 = ret[1];
+    return getStringFromWasm0(ret[0], ret[1]);
+  } finally {
+    wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+  }
+}
 function __wbg_get_imports() {
   const import0 = {
     __proto__: null,
@@ -1003,6 +1030,7 @@ var RELOCATING_VARS = [
   "GIT_PREFIX"
 ];
 var HEAD_ARGS = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
+var TAGS_ARGS = ["tag", "--no-column", "--points-at", "HEAD"];
 var GitHung = class extends Error {
 };
 function said(stderr) {
@@ -1122,10 +1150,6 @@ var Checkout = class _Checkout {
   failed(args2, stderr) {
     return { failed: `\`git ${args2.join(" ")}\` failed in ${this.dir}: ${said(stderr)}` };
   }
-  async must(args2) {
-    const r = await this.run(args2);
-    return r.ok ? { known: r.stdout } : this.failed(args2, r.stderr);
-  }
   async readHead() {
     if (this.head !== void 0) return;
     const args2 = HEAD_ARGS;
@@ -1143,11 +1167,14 @@ var Checkout = class _Checkout {
     return b.startsWith("origin/") ? { known: b.slice("origin/".length) } : { absent: true };
   }
   /**
-   * Facts by key, read at the same time (HEAD first); the facts about
-   * HEAD's commit (`short`, `short=N`, `commit_time`) are read together by
-   * `git show` (see `commitQueries`).
+   * Facts by key, read at the same time (HEAD first); each distinct git
+   * command runs once, and the facts about HEAD's commit (`short`,
+   * `short=N`, `commit_time`) are read together by `git show` (see
+   * `commitQueries`). A `tag=PATTERN` fact is picked from the list of the
+   * tags on HEAD by `tagsMatching(tags, pattern)` (the engine's, matching
+   * as `git tag --list` does).
    */
-  async facts(keys) {
+  async facts(keys, tagsMatching2) {
     if (this.state.repo && keys.length > 0) await this.readHead();
     const onCommit = this.state.repo && this.head?.known !== void 0;
     const fields = onCommit ? keys.filter(isCommitField) : [];
@@ -1155,7 +1182,20 @@ var Checkout = class _Checkout {
     const shown = shows.map((f) => this.run(showArgs(f)));
     for (const p of shown) p.catch(() => {
     });
-    return Promise.all(keys.map((k) => fields.includes(k) ? this.commitField(k, shows, shown) : this.factAfterHead(k)));
+    const once = /* @__PURE__ */ new Map();
+    const run2 = (args2) => {
+      const key = args2.join("\0");
+      if (!once.has(key)) {
+        const p = this.run(args2);
+        p.catch(() => {
+        });
+        once.set(key, p);
+      }
+      return once.get(key);
+    };
+    return Promise.all(
+      keys.map((k) => fields.includes(k) ? this.commitField(k, shows, shown) : this.factAfterHead(k, run2, tagsMatching2))
+    );
   }
   /** One field of HEAD's commit from the `git show` that printed it. */
   async commitField(key, shows, shown) {
@@ -1168,26 +1208,30 @@ var Checkout = class _Checkout {
     const name = key === "commit_time" ? "commit time" : "abbreviated commit id";
     return { failed: `\`git ${args2.join(" ")}\` failed in ${this.dir}: it printed no ${name}` };
   }
-  async factAfterHead(key) {
+  async factAfterHead(key, run2, tagsMatching2) {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
     const head = this.head ?? { failed: "imprint did not read HEAD first (a bug)" };
-    const onHead = async (args2, absent) => {
-      if (head.known !== void 0) return this.must(args2);
-      return head.absent ? absent : head;
+    const must = async (args2) => {
+      const r = await run2(args2);
+      return r.ok ? { known: r.stdout } : this.failed(args2, r.stderr);
     };
     if (key === "is_repo") return { known: "true" };
     if (key === "sha") return head;
     if (isCommitField(key)) return head;
     if (key === "dirty") {
-      const f = await this.must(["status", "--porcelain", "-z"]);
+      const f = await must(["status", "--porcelain", "-z"]);
       return f.known !== void 0 ? { known: f.known === "" ? "" : "true" } : f;
     }
-    if (key.startsWith("tag=")) return onHead(["tag", "--points-at", "HEAD", "--list", key.slice(4)], { known: "" });
-    if (key === "tags") return onHead(["tag", "--points-at", "HEAD"], { known: "" });
+    if (key === "tags" || key.startsWith("tag=")) {
+      if (head.known === void 0) return head.absent ? { known: "" } : head;
+      const f = await must(TAGS_ARGS);
+      if (f.known === void 0 || key === "tags") return f;
+      return { known: tagsMatching2(f.known, key.slice("tag=".length)) };
+    }
     if (key === "branch") {
       const args2 = ["symbolic-ref", "--short", "-q", "HEAD"];
-      const r = await this.run(args2);
+      const r = await run2(args2);
       if (r.ok) return { known: r.stdout.trim() };
       if (r.code === 1 && r.stderr === "") return { known: "" };
       return this.failed(args2, r.stderr);
@@ -1199,7 +1243,7 @@ var Checkout = class _Checkout {
     }
     if (key === "remote_url") {
       const args2 = ["remote", "get-url", "origin"];
-      const r = await this.run(args2);
+      const r = await run2(args2);
       if (r.ok) return { known: r.stdout.trim() };
       if (r.code === 2 && r.stderr.includes("No such remote")) return { absent: true };
       return this.failed(args2, r.stderr);
@@ -1285,7 +1329,7 @@ async function derivePolicy(run2, builtin, { cwd, env }) {
   let checkout;
   if (needs.git.length > 0 || needs.files.length > 0) checkout = await Checkout.probe(cwd, GIT_TIMEOUT_S).catch(hung);
   if (checkout && needs.git.length > 0) {
-    const facts = await checkout.facts(needs.git).catch(hung);
+    const facts = await checkout.facts(needs.git, tagsMatching).catch(hung);
     needs.git.forEach((key, i) => {
       const f = facts[i];
       if (f.known !== void 0) context.git[key] = f.known;

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { machineArch, readInRepo, runCommand } from '../../cli/src/host/context.mjs';
 import { readFile, utf8 } from '../../cli/src/host/files.mjs';
 import { Checkout, GitHung } from '../../cli/src/host/git.mjs';
+import { tagsMatching } from '../../wasm/pkg/web/imprint.js';
 import { FactError } from './facts.mjs';
 import { command, input, setOutput } from './runner.mjs';
 
@@ -77,7 +78,7 @@ export async function derivePolicy(run, builtin, { cwd, env }) {
   let checkout;
   if (needs.git.length > 0 || needs.files.length > 0) checkout = await Checkout.probe(cwd, GIT_TIMEOUT_S).catch(hung);
   if (checkout && needs.git.length > 0) {
-    const facts = await checkout.facts(needs.git).catch(hung);
+    const facts = await checkout.facts(needs.git, tagsMatching).catch(hung);
     needs.git.forEach((key, i) => {
       const f = facts[i];
       if (f.known !== undefined) context.git[key] = f.known;

@@ -711,6 +711,34 @@ var require_imprint = __commonJS({
       }
     }
     exports2.run = run3;
+    function tagsMatching(tags, pattern) {
+      let deferred3_0;
+      let deferred3_1;
+      try {
+        let ptr0, len0, ptr1, len1;
+        try {
+          ptr0 = passStringToWasm0(tags, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+          len0 = WASM_VECTOR_LEN;
+          ptr1 = passStringToWasm0(pattern, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+          len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+          if (ptr1) {
+            wasm.__wbindgen_free(ptr1, len1 * 1, 1);
+          }
+          if (ptr0) {
+            wasm.__wbindgen_free(ptr0, len0 * 1, 1);
+          }
+          throw e;
+        }
+        const ret = wasm.tagsMatching(ptr0, len0, ptr1, len1);
+        deferred3_0 = ret[0];
+        deferred3_1 = ret[1];
+        return getStringFromWasm0(ret[0], ret[1]);
+      } finally {
+        wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+      }
+    }
+    exports2.tagsMatching = tagsMatching;
     function validate(policy) {
       const ret = wasm.validate(policy);
       return ret;
@@ -1512,6 +1540,7 @@ var RELOCATING_VARS = [
   "GIT_PREFIX"
 ];
 var HEAD_ARGS = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
+var TAGS_ARGS = ["tag", "--no-column", "--points-at", "HEAD"];
 var GitHung = class extends Error {
 };
 function said(stderr) {
@@ -1631,10 +1660,6 @@ var Checkout = class _Checkout {
   failed(args, stderr) {
     return { failed: `\`git ${args.join(" ")}\` failed in ${this.dir}: ${said(stderr)}` };
   }
-  async must(args) {
-    const r = await this.run(args);
-    return r.ok ? { known: r.stdout } : this.failed(args, r.stderr);
-  }
   async readHead() {
     if (this.head !== void 0) return;
     const args = HEAD_ARGS;
@@ -1652,11 +1677,14 @@ var Checkout = class _Checkout {
     return b.startsWith("origin/") ? { known: b.slice("origin/".length) } : { absent: true };
   }
   /**
-   * Facts by key, read at the same time (HEAD first); the facts about
-   * HEAD's commit (`short`, `short=N`, `commit_time`) are read together by
-   * `git show` (see `commitQueries`).
+   * Facts by key, read at the same time (HEAD first); each distinct git
+   * command runs once, and the facts about HEAD's commit (`short`,
+   * `short=N`, `commit_time`) are read together by `git show` (see
+   * `commitQueries`). A `tag=PATTERN` fact is picked from the list of the
+   * tags on HEAD by `tagsMatching(tags, pattern)` (the engine's, matching
+   * as `git tag --list` does).
    */
-  async facts(keys) {
+  async facts(keys, tagsMatching) {
     if (this.state.repo && keys.length > 0) await this.readHead();
     const onCommit = this.state.repo && this.head?.known !== void 0;
     const fields = onCommit ? keys.filter(isCommitField) : [];
@@ -1664,7 +1692,20 @@ var Checkout = class _Checkout {
     const shown = shows.map((f) => this.run(showArgs(f)));
     for (const p of shown) p.catch(() => {
     });
-    return Promise.all(keys.map((k) => fields.includes(k) ? this.commitField(k, shows, shown) : this.factAfterHead(k)));
+    const once = /* @__PURE__ */ new Map();
+    const run3 = (args) => {
+      const key = args.join("\0");
+      if (!once.has(key)) {
+        const p = this.run(args);
+        p.catch(() => {
+        });
+        once.set(key, p);
+      }
+      return once.get(key);
+    };
+    return Promise.all(
+      keys.map((k) => fields.includes(k) ? this.commitField(k, shows, shown) : this.factAfterHead(k, run3, tagsMatching))
+    );
   }
   /** One field of HEAD's commit from the `git show` that printed it. */
   async commitField(key, shows, shown) {
@@ -1677,26 +1718,30 @@ var Checkout = class _Checkout {
     const name = key === "commit_time" ? "commit time" : "abbreviated commit id";
     return { failed: `\`git ${args.join(" ")}\` failed in ${this.dir}: it printed no ${name}` };
   }
-  async factAfterHead(key) {
+  async factAfterHead(key, run3, tagsMatching) {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
     const head = this.head ?? { failed: "imprint did not read HEAD first (a bug)" };
-    const onHead = async (args, absent) => {
-      if (head.known !== void 0) return this.must(args);
-      return head.absent ? absent : head;
+    const must = async (args) => {
+      const r = await run3(args);
+      return r.ok ? { known: r.stdout } : this.failed(args, r.stderr);
     };
     if (key === "is_repo") return { known: "true" };
     if (key === "sha") return head;
     if (isCommitField(key)) return head;
     if (key === "dirty") {
-      const f = await this.must(["status", "--porcelain", "-z"]);
+      const f = await must(["status", "--porcelain", "-z"]);
       return f.known !== void 0 ? { known: f.known === "" ? "" : "true" } : f;
     }
-    if (key.startsWith("tag=")) return onHead(["tag", "--points-at", "HEAD", "--list", key.slice(4)], { known: "" });
-    if (key === "tags") return onHead(["tag", "--points-at", "HEAD"], { known: "" });
+    if (key === "tags" || key.startsWith("tag=")) {
+      if (head.known === void 0) return head.absent ? { known: "" } : head;
+      const f = await must(TAGS_ARGS);
+      if (f.known === void 0 || key === "tags") return f;
+      return { known: tagsMatching(f.known, key.slice("tag=".length)) };
+    }
     if (key === "branch") {
       const args = ["symbolic-ref", "--short", "-q", "HEAD"];
-      const r = await this.run(args);
+      const r = await run3(args);
       if (r.ok) return { known: r.stdout.trim() };
       if (r.code === 1 && r.stderr === "") return { known: "" };
       return this.failed(args, r.stderr);
@@ -1708,7 +1753,7 @@ var Checkout = class _Checkout {
     }
     if (key === "remote_url") {
       const args = ["remote", "get-url", "origin"];
-      const r = await this.run(args);
+      const r = await run3(args);
       if (r.ok) return { known: r.stdout.trim() };
       if (r.code === 2 && r.stderr.includes("No such remote")) return { absent: true };
       return this.failed(args, r.stderr);
@@ -1776,7 +1821,7 @@ async function gather(loaded2, opts) {
     checkout = await Checkout.probe(opts.repo, opts.gitTimeout).catch(hung);
   }
   if (inputs.git.length > 0 && checkout) {
-    const facts = await checkout.facts(inputs.git).catch(hung);
+    const facts = await checkout.facts(inputs.git, engine_default.tagsMatching).catch(hung);
     inputs.git.forEach((key, i) => {
       const f = facts[i];
       if (f.known !== void 0) ctx.git[key] = f.known;

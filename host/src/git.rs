@@ -19,10 +19,14 @@
 //! and `GIT_OPTIONAL_LOCKS=0` keeps git from writing to the repository.
 
 use crate::run::{find_program, run_all_bounded, Bounded};
-use imprint_core::GitFact;
+use imprint_core::{tags_matching, GitFact};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
+
+/// How the tags on HEAD are listed, once for every tag fact: one name per
+/// line (`--no-column`: `column.ui=always` would put them on one line).
+const TAGS_ARGS: [&str; 4] = ["tag", "--no-column", "--points-at", "HEAD"];
 
 /// How HEAD's commit is read (and named in messages).
 const HEAD_ARGS: [&str; 4] = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
@@ -370,39 +374,49 @@ impl Checkout {
 
     /// Every fact of `facts`, in order. `HEAD` is read first (the probe
     /// usually has); the git commands of the other facts are independent
-    /// and run at the same time, in one bounded batch, the facts about
-    /// `HEAD`'s commit read together by [`show_args`].
+    /// and run at the same time, in one bounded batch, each distinct
+    /// command once: every tag fact picks its tags from one list of the
+    /// tags on `HEAD` ([`tags_matching`]), and the facts about `HEAD`'s
+    /// commit (short ids, commit time) come from one `git show`.
     pub fn facts(&mut self, facts: &[GitFact]) -> Result<Vec<Fact>, Hung> {
         if matches!(self.state, State::Repo) && !facts.is_empty() {
             self.read_head()?;
         }
         let plans: Vec<Plan> = facts.iter().map(|f| self.plan(f)).collect();
-        let shows = commit_queries(&plans);
-        let mut queries: Vec<Vec<String>> = plans
+        // Each distinct command runs once (every tag fact reads the one
+        // list of the tags on HEAD).
+        let mut queries: Vec<Vec<String>> = Vec::new();
+        let asks: Vec<Option<usize>> = plans
             .iter()
-            .filter_map(|p| match p {
-                Plan::Ask(args) => Some(args.clone()),
+            .map(|p| match p {
+                Plan::Ask(args) => {
+                    Some(queries.iter().position(|q| q == args).unwrap_or_else(|| {
+                        queries.push(args.clone());
+                        queries.len() - 1
+                    }))
+                }
                 _ => None,
             })
             .collect();
         let asked = queries.len();
+        let shows = commit_queries(&plans);
         queries.extend(shows.iter().map(|fields| show_args(fields)));
-        let mut answers = self.run_all(&queries)?;
-        let shown: Vec<Ran> = answers.split_off(asked.min(answers.len()));
-        let mut answers = answers.into_iter();
+        let answers = self.run_all(&queries)?;
+        let (answers, shown) = answers.split_at(asked.min(answers.len()));
         Ok(facts
             .iter()
             .zip(plans)
-            .map(|(fact, plan)| match plan {
+            .zip(asks)
+            .map(|((fact, plan), ask)| match plan {
                 Plan::Ready(found) => found,
                 Plan::Ask(args) => {
                     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                    match answers.next() {
+                    match ask.and_then(|i| answers.get(i)) {
                         Some(ran) => self.answer(fact, &args, ran),
                         None => self.failed(&args, "git did not run"),
                     }
                 }
-                Plan::Commit(field) => self.commit_field(field, &shows, &shown),
+                Plan::Commit(field) => self.commit_field(field, &shows, shown),
             })
             .collect())
     }
@@ -460,17 +474,11 @@ impl Checkout {
             // count, ignored ones do not. `-z` prints names as bytes, so a
             // file name that is not UTF-8 still makes the tree dirty.
             GitFact::Dirty => ask(&["status", "--porcelain", "-z"]),
-            GitFact::Tag(pattern) => of_head(
-                &["tag", "--points-at", "HEAD", "--list", pattern],
-                Fact::Known(String::new()),
-            ),
+            GitFact::Tag(_) | GitFact::AllTags => of_head(&TAGS_ARGS, Fact::Known(String::new())),
             GitFact::CommitTime => match self.head() {
                 Fact::Known(_) => Plan::Commit(CommitField::Time),
                 other => Plan::Ready(other),
             },
-            GitFact::AllTags => {
-                of_head(&["tag", "--points-at", "HEAD"], Fact::Known(String::new()))
-            }
             GitFact::Branch => ask(&["symbolic-ref", "--short", "-q", "HEAD"]),
             GitFact::Name => Plan::Ready(match &self.top {
                 Some(top) => top.file_name().map_or(Fact::Absent, |n| {
@@ -487,12 +495,14 @@ impl Checkout {
     }
 
     /// `fact` from what `git args` gave.
-    fn answer(&self, fact: &GitFact, args: &[&str], ran: Ran) -> Fact {
+    fn answer(&self, fact: &GitFact, args: &[&str], ran: &Ran) -> Fact {
         match (fact, ran) {
             (GitFact::Dirty, Ran::Ok(s)) => {
                 Fact::Known(if s.is_empty() { "" } else { "true" }.to_owned())
             }
-            (GitFact::Tag(_) | GitFact::AllTags, Ran::Ok(tags)) => Fact::Known(tags),
+            // The tags matching the pattern as `git tag --list` matches.
+            (GitFact::Tag(pattern), Ran::Ok(tags)) => Fact::Known(tags_matching(tags, pattern)),
+            (GitFact::AllTags, Ran::Ok(tags)) => Fact::Known(tags.clone()),
             (GitFact::Branch, Ran::Ok(b)) => Fact::Known(b.trim().to_owned()),
             // Detached HEAD: a checkout without a branch.
             (
@@ -513,7 +523,7 @@ impl Checkout {
                 },
             ) if stderr.contains("No such remote") => Fact::Absent,
             (_, Ran::Ok(out)) => Fact::Known(out.trim().to_owned()),
-            (_, Ran::Err { stderr, .. }) => self.failed(args, &stderr),
+            (_, Ran::Err { stderr, .. }) => self.failed(args, stderr),
         }
     }
 }

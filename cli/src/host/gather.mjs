@@ -44,7 +44,7 @@ export async function gather(loaded, opts) {
     checkout = await Checkout.probe(opts.repo, opts.gitTimeout).catch(hung);
   }
   if (inputs.git.length > 0 && checkout) {
-    const facts = await checkout.facts(inputs.git).catch(hung);
+    const facts = await checkout.facts(inputs.git, engine.tagsMatching).catch(hung);
     inputs.git.forEach((key, i) => {
       const f = facts[i];
       if (f.known !== undefined) ctx.git[key] = f.known;

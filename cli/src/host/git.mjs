@@ -21,6 +21,8 @@ const RELOCATING_VARS = [
 
 /** How HEAD's commit is read (and named in messages). */
 const HEAD_ARGS = ['rev-parse', '--verify', '-q', 'HEAD^{commit}'];
+/** How the tags on HEAD are listed, once for every tag fact (`--no-column`: `column.ui=always` would join them). */
+const TAGS_ARGS = ['tag', '--no-column', '--points-at', 'HEAD'];
 
 /** Thrown when git does not answer in time: imprint will not guess. */
 export class GitHung extends Error {}
@@ -165,11 +167,6 @@ export class Checkout {
     return { failed: `\`git ${args.join(' ')}\` failed in ${this.dir}: ${said(stderr)}` };
   }
 
-  async must(args) {
-    const r = await this.run(args);
-    return r.ok ? { known: r.stdout } : this.failed(args, r.stderr);
-  }
-
   async readHead() {
     if (this.head !== undefined) return;
     const args = HEAD_ARGS;
@@ -189,11 +186,14 @@ export class Checkout {
   }
 
   /**
-   * Facts by key, read at the same time (HEAD first); the facts about
-   * HEAD's commit (`short`, `short=N`, `commit_time`) are read together by
-   * `git show` (see `commitQueries`).
+   * Facts by key, read at the same time (HEAD first); each distinct git
+   * command runs once, and the facts about HEAD's commit (`short`,
+   * `short=N`, `commit_time`) are read together by `git show` (see
+   * `commitQueries`). A `tag=PATTERN` fact is picked from the list of the
+   * tags on HEAD by `tagsMatching(tags, pattern)` (the engine's, matching
+   * as `git tag --list` does).
    */
-  async facts(keys) {
+  async facts(keys, tagsMatching) {
     if (this.state.repo && keys.length > 0) await this.readHead();
     const onCommit = this.state.repo && this.head?.known !== undefined;
     const fields = onCommit ? keys.filter(isCommitField) : [];
@@ -201,7 +201,19 @@ export class Checkout {
     const shown = shows.map(f => this.run(showArgs(f)));
     // A failed `git show` that no fact awaits yet must not go unhandled.
     for (const p of shown) p.catch(() => {});
-    return Promise.all(keys.map(k => (fields.includes(k) ? this.commitField(k, shows, shown) : this.factAfterHead(k))));
+    const once = new Map();
+    const run = args => {
+      const key = args.join('\0');
+      if (!once.has(key)) {
+        const p = this.run(args);
+        p.catch(() => {});
+        once.set(key, p);
+      }
+      return once.get(key);
+    };
+    return Promise.all(
+      keys.map(k => (fields.includes(k) ? this.commitField(k, shows, shown) : this.factAfterHead(k, run, tagsMatching)))
+    );
   }
 
   /** One field of HEAD's commit from the `git show` that printed it. */
@@ -216,26 +228,30 @@ export class Checkout {
     return { failed: `\`git ${args.join(' ')}\` failed in ${this.dir}: it printed no ${name}` };
   }
 
-  async factAfterHead(key) {
+  async factAfterHead(key, run, tagsMatching) {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
     const head = this.head ?? { failed: 'imprint did not read HEAD first (a bug)' };
-    const onHead = async (args, absent) => {
-      if (head.known !== undefined) return this.must(args);
-      return head.absent ? absent : head;
+    const must = async args => {
+      const r = await run(args);
+      return r.ok ? { known: r.stdout } : this.failed(args, r.stderr);
     };
     if (key === 'is_repo') return { known: 'true' };
     if (key === 'sha') return head;
     if (isCommitField(key)) return head;
     if (key === 'dirty') {
-      const f = await this.must(['status', '--porcelain', '-z']);
+      const f = await must(['status', '--porcelain', '-z']);
       return f.known !== undefined ? { known: f.known === '' ? '' : 'true' } : f;
     }
-    if (key.startsWith('tag=')) return onHead(['tag', '--points-at', 'HEAD', '--list', key.slice(4)], { known: '' });
-    if (key === 'tags') return onHead(['tag', '--points-at', 'HEAD'], { known: '' });
+    if (key === 'tags' || key.startsWith('tag=')) {
+      if (head.known === undefined) return head.absent ? { known: '' } : head;
+      const f = await must(TAGS_ARGS);
+      if (f.known === undefined || key === 'tags') return f;
+      return { known: tagsMatching(f.known, key.slice('tag='.length)) };
+    }
     if (key === 'branch') {
       const args = ['symbolic-ref', '--short', '-q', 'HEAD'];
-      const r = await this.run(args);
+      const r = await run(args);
       if (r.ok) return { known: r.stdout.trim() };
       if (r.code === 1 && r.stderr === '') return { known: '' };
       return this.failed(args, r.stderr);
@@ -247,7 +263,7 @@ export class Checkout {
     }
     if (key === 'remote_url') {
       const args = ['remote', 'get-url', 'origin'];
-      const r = await this.run(args);
+      const r = await run(args);
       if (r.ok) return { known: r.stdout.trim() };
       if (r.code === 2 && r.stderr.includes('No such remote')) return { absent: true };
       return this.failed(args, r.stderr);
