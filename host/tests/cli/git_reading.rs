@@ -116,3 +116,168 @@ fn deriving_does_not_write_the_index() {
     repo.git(&["status", "--porcelain"]);
     assert_ne!(std::fs::read(&index).unwrap(), before);
 }
+
+/// Tag names that git accepts, with the bytes patterns care about.
+const TAG_NAMES: &[&str] = &[
+    "v1.0.0",
+    "v1.10.0",
+    "v2.0.0-rc1",
+    "v1.0.0+build.5",
+    "V3",
+    "version-1",
+    "1.0",
+    "latest",
+    "release/1.0",
+    "release/a/b",
+    "a-b",
+    "a_b",
+    "a+b",
+    "a]b",
+    "a!b",
+    "a{b}",
+    "a#b",
+    "a,b",
+    "a=b",
+    "a'b",
+    "a(b)",
+    "x",
+    "é1",
+];
+
+/// Patterns: stars, questions, escapes, sets (negated, ranges, `]` and `-`
+/// as members, classes) and malformed ones.
+const PATTERNS: &[&str] = &[
+    "*",
+    "v*",
+    "v[0-9]*",
+    "v[!0-9]*",
+    "v[^0-9]*",
+    "V*",
+    "[vV]*",
+    "*.0",
+    "*rc*",
+    "v?.*",
+    "v??.*",
+    "release/*",
+    "release/*/b",
+    "*/b",
+    "**",
+    "**/b",
+    "a?b",
+    "a[]]b",
+    "a[!]]b",
+    "a[-+]b",
+    "a[+-]b",
+    "a[!-]b",
+    "a[_-z]b",
+    "a[z-a]b",
+    "[[:alpha:]]*",
+    "[[:digit:]]*",
+    "*[[:upper:]]*",
+    "[[:punct:]]*",
+    "a[[:punct:]]b",
+    "[[:alnum:]][[:punct:]][[:alnum:]]",
+    "[[:xdigit:]]*",
+    "[[:lower:]]",
+    "[[:graph:]]*",
+    "[[:print:]]*",
+    "[[:space:]]*",
+    "[[:blank:]]*",
+    "[[:cntrl:]]*",
+    "[[:nope:]]*",
+    "v[0-9",
+    "[",
+    "[]",
+    "[!]",
+    "\\v*",
+    "v\\1*",
+    "[\\]]*",
+    "a[\\]]b",
+    "[[:]*",
+    "[[:]]*",
+    "[a-]*",
+    "[-a]*",
+    "é*",
+    "?1",
+    "??1",
+    "*\\",
+    "a[[:punct:]b",
+    "*[",
+    "[[:digit:]",
+    "a[!a-z]b",
+    "[!a-z]*",
+    "*1*",
+    "v1.*.0",
+    "*.*.*",
+    "x",
+    "x*",
+    "*x",
+    "a[b]",
+    "a{b}",
+    "a[{]b}",
+    "[[:ab]*",
+    "[[:x]]",
+];
+
+/// The host lists the tags on `HEAD` once and picks each pattern's in
+/// process: for every pattern, exactly what `git tag --points-at HEAD
+/// --list <pattern>` prints.
+#[test]
+fn tag_patterns_pick_what_git_tag_list_picks() {
+    let repo = one_commit();
+    for name in TAG_NAMES {
+        repo.git(&["tag", name]);
+    }
+    // Tags elsewhere must not count.
+    repo.write("g", "y\n");
+    repo.commit_all("second");
+    repo.git(&["tag", "v9.9.9"]);
+    repo.git(&["checkout", "-q", "HEAD~1"]);
+    let all = format!("{}\n", repo.git(&["tag", "--points-at", "HEAD"]));
+    assert!(!all.contains("v9.9.9"));
+    let mut differ = Vec::new();
+    for pattern in PATTERNS {
+        let listed = repo.git(&["tag", "--points-at", "HEAD", "--list", pattern]);
+        let listed = if listed.is_empty() {
+            listed
+        } else {
+            format!("{listed}\n")
+        };
+        let picked = imprint_core::tags_matching(&all, pattern);
+        if picked != listed {
+            differ.push(format!("{pattern:?}: git {listed:?}, imprint {picked:?}"));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+/// `column.ui=always` makes `git tag` print its list in columns, several
+/// names on a line: the highest tag must still be found.
+#[test]
+fn column_ui_always_does_not_join_the_tags() {
+    let repo = one_commit();
+    repo.git(&["tag", "v1.0.0"]);
+    repo.git(&["tag", "v1.1.0"]);
+    repo.git(&["config", "column.ui", "always"]);
+    // The premise: git joins them.
+    assert_eq!(repo.git(&["tag", "--points-at", "HEAD"]).lines().count(), 1);
+    let v = Imprint::new(repo.path())
+        .args(["derive", "--policy", "default", "--format", "json"])
+        .json();
+    assert_eq!(v["values"]["version"], "1.1.0", "{v:#}");
+}
+
+/// The tags on HEAD are listed once; each tag fact keeps only its
+/// pattern's (the default policy's `v[0-9]*`): `9.9.9` ranks higher but
+/// does not match.
+#[test]
+fn a_tag_outside_the_pattern_does_not_count() {
+    let repo = one_commit();
+    repo.git(&["tag", "v1.0.0"]);
+    repo.git(&["tag", "9.9.9"]);
+    let v = Imprint::new(repo.path())
+        .args(["derive", "--policy", "default", "--format", "json"])
+        .json();
+    assert_eq!(v["values"]["release_tag"], "v1.0.0", "{v:#}");
+    assert_eq!(v["values"]["version"], "1.0.0", "{v:#}");
+}
