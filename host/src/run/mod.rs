@@ -10,7 +10,8 @@
 //! empty or relative `PATH` entry, the operating system's lookup would
 //! otherwise find a `./git` planted in the repository.
 
-#[cfg(not(unix))]
+// Compiled for tests on Unix too, so the fallback is tested here.
+#[cfg(any(not(unix), test))]
 mod portable;
 #[cfg(unix)]
 mod unix;
@@ -95,21 +96,125 @@ pub fn run_all_bounded(
     keep_stderr: bool,
 ) -> Vec<Bounded> {
     for command in &mut commands {
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(if keep_stderr {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            });
-        // Its own process group, so a timeout kills everything it started
-        // (a script's `sleep` too), not only the program itself.
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(command, 0);
+        prepare(command, keep_stderr);
     }
     #[cfg(unix)]
     return unix::run_all(commands, timeout);
     #[cfg(not(unix))]
     return portable::run_all(commands, timeout);
+}
+
+/// No stdin, stdout read, stderr read or discarded, and (on Unix) a
+/// process group of its own, so a timeout kills everything it started (a
+/// script's `sleep` too), not only the program itself.
+fn prepare(command: &mut Command, keep_stderr: bool) {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(if keep_stderr {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(command, 0);
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    #![allow(clippy::panic, reason = "a failing test panics")]
+
+    use super::*;
+
+    type Runner = fn(Vec<Command>, Duration) -> Vec<Bounded>;
+
+    /// Both runners: the Unix one and the portable fallback.
+    const RUNNERS: [(&str, Runner); 2] = [("unix", unix::run_all), ("portable", portable::run_all)];
+
+    fn sh(script: &str) -> Command {
+        let mut c = Command::new("sh");
+        c.args(["-c", script]);
+        prepare(&mut c, true);
+        c
+    }
+
+    #[test]
+    fn a_batch_gives_each_program_its_output_and_code_in_order() {
+        for (name, run) in RUNNERS {
+            let got = run(
+                vec![
+                    sh("echo out; echo err >&2; exit 3"),
+                    sh("sleep 0.05; printf two"),
+                    Command::new("/nonexistent/imprint-test-program"),
+                ],
+                Duration::from_secs(10),
+            );
+            match got.as_slice() {
+                [Bounded::Done {
+                    stdout,
+                    stderr,
+                    code: Some(3),
+                }, Bounded::Done {
+                    stdout: two,
+                    code: Some(0),
+                    ..
+                }, Bounded::NotFound] => {
+                    assert_eq!(stdout, b"out\n", "{name}");
+                    assert_eq!(stderr, b"err\n", "{name}");
+                    assert_eq!(two, b"two", "{name}");
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_program_that_hangs_is_killed_at_the_deadline() {
+        for (name, run) in RUNNERS {
+            let started = std::time::Instant::now();
+            let got = run(
+                vec![sh("echo early; sleep 30"), sh("echo fine")],
+                Duration::from_millis(300),
+            );
+            assert!(started.elapsed() < Duration::from_secs(10), "{name}");
+            assert!(
+                matches!(
+                    got.as_slice(),
+                    [Bounded::TimedOut, Bounded::Done { code: Some(0), .. }]
+                ),
+                "{name}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn output_past_the_limit_is_cut_and_the_program_killed() {
+        for (name, run) in RUNNERS {
+            let got = run(vec![sh("yes imprint")], Duration::from_secs(10));
+            match got.as_slice() {
+                [Bounded::TooLarge(prefix)] => {
+                    assert_eq!(prefix.len() as u64, OUTPUT_LIMIT, "{name}");
+                    assert!(prefix.starts_with(b"imprint\nimprint\n"), "{name}");
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_start_of_stderr_is_kept() {
+        for (name, run) in RUNNERS {
+            let got = run(
+                vec![sh("head -c 100000 /dev/zero | tr '\\0' e >&2; echo done")],
+                Duration::from_secs(10),
+            );
+            match got.as_slice() {
+                [Bounded::Done { stdout, stderr, .. }] => {
+                    assert_eq!(stdout, b"done\n", "{name}");
+                    assert_eq!(stderr.len() as u64, STDERR_LIMIT, "{name}");
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+    }
 }

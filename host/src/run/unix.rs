@@ -218,9 +218,15 @@ fn ready_outputs(slots: &[Slot], wait: Duration) -> Vec<(usize, Pipe)> {
         tv_sec: 1,
         tv_nsec: 0,
     });
-    // An interrupted poll is just looked at again.
-    if poll(&mut fds, Some(&timeout)).is_err() {
-        return Vec::new();
+    match poll(&mut fds, Some(&timeout)) {
+        Ok(_) => {}
+        // An interrupted poll is just looked at again.
+        Err(rustix::io::Errno::INTR) => return Vec::new(),
+        // Any other failure: wait a little rather than spin.
+        Err(_) => {
+            std::thread::sleep(wait.min(Duration::from_millis(1)));
+            return Vec::new();
+        }
     }
     fds.iter()
         .zip(owners)
