@@ -84,11 +84,11 @@ impl Loader<'_> {
     }
 
     /// The one test of a condition object.
-    pub(super) fn test(&mut self, m: &Map<String, Value>, path: &str, key: &str) -> Option<Test> {
+    pub(super) fn test(&mut self, m: &Map, path: &str, key: &str) -> Option<Test> {
         let tests: Vec<&str> = TESTS
             .iter()
             .copied()
-            .filter(|t| m.contains_key(*t))
+            .filter(|t| m.contains_key(t))
             .collect();
         let [t] = tests.as_slice() else {
             self.problem(
@@ -102,7 +102,7 @@ impl Loader<'_> {
             return None;
         };
         let tpath = format!("{path}.{t}");
-        let arg = m.get(*t)?;
+        let arg = m.get(t)?;
         let test = match *t {
             "nonempty" | "empty" => {
                 if arg != &Value::Bool(true) {
@@ -164,7 +164,7 @@ impl Loader<'_> {
 
     pub(super) fn transform(&mut self, v: &Value, path: &str) -> Option<Transform> {
         if let Value::String(s) = v {
-            return match s.as_str() {
+            return match &**s {
                 "trim" => Some(Transform::Trim),
                 "lowercase" => Some(Transform::Lowercase),
                 "uppercase" => Some(Transform::Uppercase),
@@ -187,7 +187,7 @@ impl Loader<'_> {
         let kinds: Vec<&str> = OBJECT_TRANSFORMS
             .iter()
             .copied()
-            .filter(|k| m.contains_key(*k))
+            .filter(|k| m.contains_key(k))
             .collect();
         let [kind] = kinds.as_slice() else {
             self.problem(
@@ -210,7 +210,7 @@ impl Loader<'_> {
         allowed.extend_from_slice(extra);
         self.check_keys(m, path, &allowed);
         let kpath = format!("{path}.{kind}");
-        let arg = m.get(*kind)?;
+        let arg = m.get(kind)?;
         Some(match *kind {
             "strip_prefix" => Transform::StripPrefix(self.string(arg, &kpath)?.to_owned()),
             "strip_suffix" => Transform::StripSuffix(self.string(arg, &kpath)?.to_owned()),

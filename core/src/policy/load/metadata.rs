@@ -123,10 +123,10 @@ impl Loader<'_> {
         &mut self,
         v: &Value,
         path: &str,
-        object_line: fn(&mut Self, &Map<String, Value>, &str) -> Option<String>,
+        object_line: fn(&mut Self, &Map, &str) -> Option<String>,
     ) -> Option<ListInput> {
         if let Value::String(s) = v {
-            return Some(ListInput::Text(s.clone()));
+            return Some(ListInput::Text(s.to_string()));
         }
         let items = self.array(v, path)?;
         let mut lines = Vec::with_capacity(items.len());
@@ -134,16 +134,13 @@ impl Loader<'_> {
         for (i, item) in items.iter().enumerate() {
             let p = format!("{path}[{i}]");
             let line = match item {
-                Value::String(s) => Some(s.clone()),
+                Value::String(s) => Some(s.to_string()),
                 Value::Object(o) => object_line(self, o, &p),
                 other => {
                     self.problem(
                         ProblemCode::WrongType,
                         &p,
-                        format!(
-                            "expected a string or an object, found {}",
-                            crate::json_type(other)
-                        ),
+                        format!("expected a string or an object, found {}", other.kind()),
                     );
                     None
                 }
@@ -157,7 +154,7 @@ impl Loader<'_> {
     }
 
     /// `{"type": "semver", "pattern": "{{version}}", …}` as a tag line.
-    fn tag_line(&mut self, o: &Map<String, Value>, path: &str) -> Option<String> {
+    fn tag_line(&mut self, o: &Map, path: &str) -> Option<String> {
         let mut keys = vec!["type"];
         keys.extend_from_slice(TAG_ATTRS);
         self.check_keys(o, path, &keys);
@@ -166,19 +163,19 @@ impl Loader<'_> {
             .and_then(|v| self.string(v, &format!("{path}.type")))?;
         let mut fields = vec![field("type", kind)];
         for (k, v) in o {
-            if k == "type" || !TAG_ATTRS.contains(&k.as_str()) {
+            if k == "type" || !TAG_ATTRS.contains(&k) {
                 continue;
             }
             let vp = format!("{path}{}", key_segment(k));
             let text = match v {
-                Value::String(s) => s.clone(),
+                Value::String(s) => s.to_string(),
                 Value::Bool(b) if k == "enable" => b.to_string(),
                 Value::Number(n) if k == "priority" || k == "group" => n.to_string(),
                 other => {
                     self.problem(
                         ProblemCode::WrongType,
                         &vp,
-                        format!("expected a string, found {}", crate::json_type(other)),
+                        format!("expected a string, found {}", other.kind()),
                     );
                     return None;
                 }
@@ -189,7 +186,7 @@ impl Loader<'_> {
     }
 
     /// `{"name": "ghcr.io/o/app", "enable": false}` as an image line.
-    fn image_line(&mut self, o: &Map<String, Value>, path: &str) -> Option<String> {
+    fn image_line(&mut self, o: &Map, path: &str) -> Option<String> {
         self.check_keys(o, path, &["name", "enable"]);
         let name = self
             .require(o, "name", path)
@@ -205,7 +202,7 @@ impl Loader<'_> {
 
     /// `{"latest": "auto", "prefix": "v", "prefix_onlatest": true, …}` as a
     /// flavor line.
-    fn flavor_line(&mut self, o: &Map<String, Value>, path: &str) -> Option<String> {
+    fn flavor_line(&mut self, o: &Map, path: &str) -> Option<String> {
         self.check_keys(
             o,
             path,
@@ -221,15 +218,12 @@ impl Loader<'_> {
         if let Some(v) = o.get("latest") {
             let latest = match v {
                 Value::Bool(b) => b.to_string(),
-                Value::String(s) => s.clone(),
+                Value::String(s) => s.to_string(),
                 other => {
                     self.problem(
                         ProblemCode::WrongType,
                         &format!("{path}.latest"),
-                        format!(
-                            "expected `auto`, true or false, found {}",
-                            crate::json_type(other)
-                        ),
+                        format!("expected `auto`, true or false, found {}", other.kind()),
                     );
                     return None;
                 }

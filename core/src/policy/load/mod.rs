@@ -1,8 +1,9 @@
 //! Loading: JSON text → validated [`Policy`], reporting every problem at
 //! once with its JSON path, line and column.
 //!
-//! The loader is hand-written over `serde_json::Value` rather than derived,
-//! so it can keep going after the first problem and name each one's place.
+//! The loader is hand-written over a JSON tree (`tree.rs`, parsed by
+//! `serde_json`) rather than derived, so it can keep going after the first
+//! problem and name each one's place.
 
 mod conditions;
 mod metadata;
@@ -11,6 +12,7 @@ mod positions;
 mod rules;
 mod sources;
 mod suggest;
+mod tree;
 mod values;
 
 use super::*;
@@ -20,9 +22,9 @@ use crate::re::Regex;
 use crate::template::{self, Part, RawPart};
 use crate::transform::{Replacement, MAX_REPLACEMENT_REFS};
 use positions::{key_segment, positions};
-use serde_json::{Map, Value};
 use std::collections::HashMap;
 use suggest::suggest;
+use tree::{Map, Value};
 
 /// Bounds that keep an untrusted policy from exhausting the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +145,7 @@ impl Policy {
                 message: "the policy starts with a byte order mark (U+FEFF), which JSON does not allow; save the file as UTF-8 without a BOM".into(),
             }]));
         }
-        let root: Value = match serde_json::from_str(text) {
+        let root = match tree::parse(text) {
             Ok(v) => v,
             Err(e) => {
                 let (line, column) = (
@@ -279,21 +281,21 @@ impl Loader<'_> {
         self.problems.push((code, path.to_owned(), message));
     }
 
-    fn object<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
+    fn object<'v, 'a>(&mut self, v: &'v Value<'a>, path: &str) -> Option<&'v Map<'a>> {
         match v {
             Value::Object(m) => Some(m),
             other => {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected an object, found {}", crate::json_type(other)),
+                    format!("expected an object, found {}", other.kind()),
                 );
                 None
             }
         }
     }
 
-    fn array<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v Vec<Value>> {
+    fn array<'v, 'a>(&mut self, v: &'v Value<'a>, path: &str) -> Option<&'v Vec<Value<'a>>> {
         match v {
             Value::Array(a) => {
                 if a.len() > self.limits.entries {
@@ -314,7 +316,7 @@ impl Loader<'_> {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected an array, found {}", crate::json_type(other)),
+                    format!("expected an array, found {}", other.kind()),
                 );
                 None
             }
@@ -322,7 +324,7 @@ impl Loader<'_> {
     }
 
     /// `object`, plus the entry-count limit.
-    fn bounded_object<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
+    fn bounded_object<'v, 'a>(&mut self, v: &'v Value<'a>, path: &str) -> Option<&'v Map<'a>> {
         let m = self.object(v, path)?;
         if m.len() > self.limits.entries {
             self.problem(
@@ -353,14 +355,14 @@ impl Loader<'_> {
         true
     }
 
-    fn string<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v str> {
+    fn string<'v>(&mut self, v: &'v Value<'_>, path: &str) -> Option<&'v str> {
         match v {
             Value::String(s) => Some(s),
             other => {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected a string, found {}", crate::json_type(other)),
+                    format!("expected a string, found {}", other.kind()),
                 );
                 None
             }
@@ -374,16 +376,16 @@ impl Loader<'_> {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected a boolean, found {}", crate::json_type(other)),
+                    format!("expected a boolean, found {}", other.kind()),
                 );
                 None
             }
         }
     }
 
-    fn check_keys(&mut self, m: &Map<String, Value>, path: &str, allowed: &[&str]) {
+    fn check_keys(&mut self, m: &Map, path: &str, allowed: &[&str]) {
         for k in m.keys() {
-            if !allowed.contains(&k.as_str()) {
+            if !allowed.contains(&k) {
                 let hint = suggest(k, allowed.iter().copied());
                 self.problem(
                     ProblemCode::UnknownKey,
@@ -394,12 +396,7 @@ impl Loader<'_> {
         }
     }
 
-    fn require<'v>(
-        &mut self,
-        m: &'v Map<String, Value>,
-        key: &str,
-        path: &str,
-    ) -> Option<&'v Value> {
+    fn require<'v, 'a>(&mut self, m: &'v Map<'a>, key: &str, path: &str) -> Option<&'v Value<'a>> {
         let v = m.get(key);
         if v.is_none() {
             self.problem(

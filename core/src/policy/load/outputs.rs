@@ -5,7 +5,7 @@ use super::*;
 impl Loader<'_> {
     pub(super) fn entry(&mut self, name: String, v: &Value, path: &str) -> Option<Entry> {
         let (text, when) = match v {
-            Value::String(s) => (s.as_str(), None),
+            Value::String(s) => (&**s, None),
             Value::Object(m) => {
                 self.check_keys(m, path, &["value", "when"]);
                 let t = self.require(m, "value", path)?;
@@ -22,7 +22,7 @@ impl Loader<'_> {
                     path,
                     format!(
                         "expected a template string or an object, found {}",
-                        crate::json_type(other)
+                        other.kind()
                     ),
                 );
                 return None;
@@ -119,7 +119,7 @@ impl Loader<'_> {
                         format!("name `{k}` must be non-empty without `=` or newlines"),
                     );
                 }
-                if let Some(e) = self.entry(k.clone(), item, &path) {
+                if let Some(e) = self.entry(k.to_owned(), item, &path) {
                     dest.push(e);
                 }
             }

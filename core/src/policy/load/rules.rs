@@ -1,11 +1,11 @@
 //! Loading `rules` and `card`: part of the loader, reporting problems with
 //! their JSON paths like everything else.
 
+use super::tree::{Map, Value};
 use super::Loader;
 use crate::error::ProblemCode;
 use crate::rule::expr::{is_fact_path, pieces, Expr, ExprPart, FactPath, PathPart};
 use crate::rule::{CardSpec, Compare, Rule, RuleKind, Severity, CARD_FIELDS, DEFAULT_CARD};
-use serde_json::Value;
 
 const RULE_KINDS: &[&str] = &["classify", "require", "agree", "forbid", "match"];
 
@@ -100,7 +100,7 @@ impl Loader<'_> {
         })
     }
 
-    fn fact_of(&mut self, m: &serde_json::Map<String, Value>, path: &str) -> Option<FactPath> {
+    fn fact_of(&mut self, m: &Map, path: &str) -> Option<FactPath> {
         let f = self.require(m, "fact", path)?;
         let f = self.string(f, &format!("{path}.fact"))?;
         self.fact_path(f, &format!("{path}.fact"))
@@ -133,7 +133,7 @@ impl Loader<'_> {
         let kinds: Vec<&str> = RULE_KINDS
             .iter()
             .copied()
-            .filter(|k| m.contains_key(*k))
+            .filter(|k| m.contains_key(k))
             .collect();
         let mut allowed = vec![
             "id",
@@ -255,7 +255,7 @@ impl Loader<'_> {
             Some(None) => return None,
         };
         let kpath = format!("{path}.{kind}");
-        let arg = m.get(*kind)?;
+        let arg = m.get(kind)?;
         let kind = match *kind {
             "classify" => {
                 let cm = self.object(arg, &kpath)?;
@@ -322,7 +322,11 @@ impl Loader<'_> {
             "forbid" => {
                 let fm = self.object(arg, &kpath)?;
                 let fact = self.fact_of(fm, &kpath)?;
-                let test_keys: Vec<String> = fm.keys().filter(|k| *k != "fact").cloned().collect();
+                let test_keys: Vec<String> = fm
+                    .keys()
+                    .filter(|k| *k != "fact")
+                    .map(str::to_owned)
+                    .collect();
                 let mut allowed = vec!["fact"];
                 allowed.extend_from_slice(super::TESTS);
                 self.check_keys(fm, &kpath, &allowed);
@@ -372,7 +376,7 @@ impl Loader<'_> {
                 for (k, item) in m {
                     let at = format!("$.card.{k}");
                     let texts: Vec<(String, String)> = match item {
-                        Value::String(s) => vec![(s.clone(), at.clone())],
+                        Value::String(s) => vec![(s.to_string(), at.clone())],
                         Value::Array(a) => a
                             .iter()
                             .enumerate()
@@ -387,14 +391,14 @@ impl Loader<'_> {
                                 &at,
                                 format!(
                                     "expected an expression or a list of them, found {}",
-                                    crate::json_type(other)
+                                    other.kind()
                                 ),
                             );
                             continue;
                         }
                     };
                     let exprs = texts.iter().filter_map(|(t, p)| self.expr(t, p)).collect();
-                    spec.push((k.clone(), exprs));
+                    spec.push((k.to_owned(), exprs));
                 }
             }
         }

@@ -10,14 +10,13 @@ impl Loader<'_> {
         let present: Vec<&str> = SOURCE_KEYS
             .iter()
             .copied()
-            .filter(|k| m.contains_key(*k))
+            .filter(|k| m.contains_key(k))
             .collect();
         let kind = match present.as_slice() {
             [one] => *one,
             [] => {
                 let unknown: Vec<&str> = m
                     .keys()
-                    .map(String::as_str)
                     .filter(|k| !["when", "transform", "accept_empty", "verify"].contains(k))
                     .collect();
                 let hint = unknown

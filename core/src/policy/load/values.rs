@@ -55,7 +55,7 @@ impl Loader<'_> {
         }
         for (i, k) in values_map.keys().enumerate() {
             if template::is_name(k) {
-                self.names.insert(k.clone(), i);
+                self.names.insert(k.to_owned(), i);
             } else {
                 self.problem(
                     ProblemCode::InvalidName,
@@ -127,7 +127,7 @@ impl Loader<'_> {
                 None => String::new(),
             };
             out.push(ArgDecl {
-                name: k.clone(),
+                name: k.to_owned(),
                 description,
             });
         }
