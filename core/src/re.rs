@@ -19,6 +19,9 @@
 //! own limits are set far above what the estimate admits.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod plain;
+
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) use regex::Regex as Engine;
 #[cfg(target_arch = "wasm32")]
 pub(crate) use regex_lite::Regex as Engine;
@@ -52,11 +55,14 @@ impl Regex {
     pub(crate) fn checked(pattern: &str) -> Result<Self, String> {
         #[cfg(not(target_arch = "wasm32"))]
         {
-            regex_syntax::ParserBuilder::new()
-                .nest_limit(250)
-                .build()
-                .parse(pattern)
-                .map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_owned())?;
+            // A plain pattern needs no parser to be known valid (plain.rs).
+            if !plain::is_plain(pattern) {
+                regex_syntax::ParserBuilder::new()
+                    .nest_limit(250)
+                    .build()
+                    .parse(pattern)
+                    .map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_owned())?;
+            }
             Ok(Self {
                 pattern: pattern.into(),
                 engine: std::sync::OnceLock::new(),
