@@ -8,6 +8,7 @@
 mod conditions;
 mod metadata;
 mod outputs;
+mod path;
 mod positions;
 mod rules;
 mod sources;
@@ -21,6 +22,7 @@ use crate::error::{PolicyError, Problem, ProblemCode};
 use crate::re::Regex;
 use crate::template::{self, Part, RawPart};
 use crate::transform::{Replacement, MAX_REPLACEMENT_REFS};
+use path::Path;
 use positions::{key_segment, positions};
 use std::collections::HashMap;
 use suggest::suggest;
@@ -277,11 +279,20 @@ struct Loader<'l> {
 }
 
 impl Loader<'_> {
-    fn problem(&mut self, code: ProblemCode, path: &str, message: String) {
-        self.problems.push((code, path.to_owned(), message));
+    fn problem(
+        &mut self,
+        code: ProblemCode,
+        path: &(impl std::fmt::Display + ?Sized),
+        message: String,
+    ) {
+        self.problems.push((code, path.to_string(), message));
     }
 
-    fn object<'v, 'a>(&mut self, v: &'v Value<'a>, path: &str) -> Option<&'v Map<'a>> {
+    fn object<'v, 'a>(
+        &mut self,
+        v: &'v Value<'a>,
+        path: &(impl std::fmt::Display + ?Sized),
+    ) -> Option<&'v Map<'a>> {
         match v {
             Value::Object(m) => Some(m),
             other => {
@@ -295,7 +306,11 @@ impl Loader<'_> {
         }
     }
 
-    fn array<'v, 'a>(&mut self, v: &'v Value<'a>, path: &str) -> Option<&'v Vec<Value<'a>>> {
+    fn array<'v, 'a>(
+        &mut self,
+        v: &'v Value<'a>,
+        path: &(impl std::fmt::Display + ?Sized),
+    ) -> Option<&'v Vec<Value<'a>>> {
         match v {
             Value::Array(a) => {
                 if a.len() > self.limits.entries {
@@ -324,7 +339,11 @@ impl Loader<'_> {
     }
 
     /// `object`, plus the entry-count limit.
-    fn bounded_object<'v, 'a>(&mut self, v: &'v Value<'a>, path: &str) -> Option<&'v Map<'a>> {
+    fn bounded_object<'v, 'a>(
+        &mut self,
+        v: &'v Value<'a>,
+        path: &(impl std::fmt::Display + ?Sized),
+    ) -> Option<&'v Map<'a>> {
         let m = self.object(v, path)?;
         if m.len() > self.limits.entries {
             self.problem(
@@ -342,7 +361,7 @@ impl Loader<'_> {
     }
 
     /// Whether `p` is a relative path; reports it otherwise.
-    fn relative_path(&mut self, p: &str, path: &str) -> bool {
+    fn relative_path(&mut self, p: &str, path: &(impl std::fmt::Display + ?Sized)) -> bool {
         let absolute = p.starts_with(['/', '\\']) || p.get(1..2) == Some(":");
         if p.is_empty() || absolute || p.contains('\0') {
             self.problem(
@@ -355,7 +374,11 @@ impl Loader<'_> {
         true
     }
 
-    fn string<'v>(&mut self, v: &'v Value<'_>, path: &str) -> Option<&'v str> {
+    fn string<'v>(
+        &mut self,
+        v: &'v Value<'_>,
+        path: &(impl std::fmt::Display + ?Sized),
+    ) -> Option<&'v str> {
         match v {
             Value::String(s) => Some(s),
             other => {
@@ -369,7 +392,7 @@ impl Loader<'_> {
         }
     }
 
-    fn boolean(&mut self, v: &Value, path: &str) -> Option<bool> {
+    fn boolean(&mut self, v: &Value, path: &(impl std::fmt::Display + ?Sized)) -> Option<bool> {
         match v {
             Value::Bool(b) => Some(*b),
             other => {
@@ -383,7 +406,7 @@ impl Loader<'_> {
         }
     }
 
-    fn check_keys(&mut self, m: &Map, path: &str, allowed: &[&str]) {
+    fn check_keys(&mut self, m: &Map, path: &(impl std::fmt::Display + ?Sized), allowed: &[&str]) {
         for k in m.keys() {
             if !allowed.contains(&k) {
                 let hint = suggest(k, allowed.iter().copied());
@@ -396,7 +419,12 @@ impl Loader<'_> {
         }
     }
 
-    fn require<'v, 'a>(&mut self, m: &'v Map<'a>, key: &str, path: &str) -> Option<&'v Value<'a>> {
+    fn require<'v, 'a>(
+        &mut self,
+        m: &'v Map<'a>,
+        key: &str,
+        path: &(impl std::fmt::Display + ?Sized),
+    ) -> Option<&'v Value<'a>> {
         let v = m.get(key);
         if v.is_none() {
             self.problem(
@@ -408,7 +436,7 @@ impl Loader<'_> {
         v
     }
 
-    fn regex(&mut self, pattern: &str, path: &str) -> Option<Regex> {
+    fn regex(&mut self, pattern: &str, path: &(impl std::fmt::Display + ?Sized)) -> Option<Regex> {
         if pattern.len() > self.limits.regex_pattern {
             self.problem(
                 ProblemCode::RegexTooLarge,
@@ -473,7 +501,7 @@ impl Loader<'_> {
         }
     }
 
-    fn value_ref(&mut self, name: &str, path: &str) -> Option<usize> {
+    fn value_ref(&mut self, name: &str, path: &(impl std::fmt::Display + ?Sized)) -> Option<usize> {
         match self.names.get(name) {
             Some(&i) => Some(i),
             None => {
@@ -488,7 +516,11 @@ impl Loader<'_> {
         }
     }
 
-    fn template(&mut self, text: &str, path: &str) -> Option<Template> {
+    fn template(
+        &mut self,
+        text: &str,
+        path: &(impl std::fmt::Display + ?Sized),
+    ) -> Option<Template> {
         if text.len() > self.limits.value_bytes {
             self.problem(
                 ProblemCode::TooLarge,
