@@ -36,6 +36,9 @@ pub(crate) use regex_lite::Regex as Engine;
 pub(crate) struct Regex {
     pattern: Box<str>,
     engine: std::sync::OnceLock<Engine>,
+    /// Capture groups (the whole match not counted) of a plain pattern
+    /// (re/plain.rs), known without compiling it.
+    plain_groups: Option<usize>,
 }
 
 impl Regex {
@@ -47,6 +50,7 @@ impl Regex {
         Ok(Self {
             pattern: pattern.into(),
             engine,
+            plain_groups: None,
         })
     }
 
@@ -56,7 +60,8 @@ impl Regex {
         #[cfg(not(target_arch = "wasm32"))]
         {
             // A plain pattern needs no parser to be known valid (plain.rs).
-            if !plain::is_plain(pattern) {
+            let plain_groups = plain::plain(pattern);
+            if plain_groups.is_none() {
                 regex_syntax::ParserBuilder::new()
                     .nest_limit(250)
                     .build()
@@ -66,10 +71,29 @@ impl Regex {
             Ok(Self {
                 pattern: pattern.into(),
                 engine: std::sync::OnceLock::new(),
+                plain_groups,
             })
         }
         #[cfg(target_arch = "wasm32")]
         Self::new(pattern)
+    }
+
+    /// Number of capture groups, the whole match included (as
+    /// [`Engine::captures_len`]); a plain pattern's without compiling it.
+    pub(crate) fn captures_len(&self) -> usize {
+        match self.plain_groups {
+            Some(n) => n + 1,
+            None => self.engine().captures_len(),
+        }
+    }
+
+    /// The name of each capture group, the whole match first (as
+    /// [`Engine::capture_names`]); a plain pattern's without compiling it.
+    pub(crate) fn group_names(&self) -> Vec<Option<&str>> {
+        match self.plain_groups {
+            Some(n) => vec![None; n + 1],
+            None => self.engine().capture_names().collect(),
+        }
     }
 
     /// The compiled engine.
@@ -309,6 +333,19 @@ mod tests {
             let lazy = Regex::checked(p).map(|_| ());
             let eager = compile(p).map(|_| ());
             assert_eq!(lazy, eager, "{p}");
+        }
+        // Capture groups, known without compiling for a plain pattern.
+        for p in [
+            "^v([0-9]+)(?:x)?$",
+            "(a)|(b(c))",
+            "(?P<v>[0-9]+)\\.(x)",
+            "a",
+        ] {
+            let (lazy, eager) = (Regex::checked(p).unwrap(), compile(p).unwrap());
+            assert_eq!(lazy.captures_len(), eager.captures_len(), "{p}");
+            let names: Vec<_> = eager.capture_names().collect();
+            assert_eq!(lazy.group_names(), names, "{p}");
+            assert!(lazy.engine.get().is_none() || p.contains('<'), "{p}");
         }
         let lazy = Regex::checked("^v([0-9]+)$").unwrap();
         assert!(lazy.is_match("v12") && !lazy.is_match("v1x"));

@@ -3,29 +3,35 @@
 //! Validating a pattern with `regex-syntax` (what the native engine would
 //! do, see [`super::Regex::checked`]) costs microseconds per pattern, most
 //! of a builtin policy's load. Most policy patterns are plain: literals,
-//! `.`, `^ $`, simple classes, groups and repetitions. [`is_plain`] admits
+//! `.`, `^ $`, simple classes, groups and repetitions. [`plain`] admits
 //! only patterns of that shape that `regex-syntax` certainly parses and
 //! translates; anything else (named groups, escapes of letters, empty
 //! branches, odd class syntax, deep nesting…) goes to `regex-syntax` as
-//! before, so what loads and every message stay the same. The property
-//! test `plain_patterns_parse` holds [`is_plain`] to that promise.
+//! before, so what loads and every message stay the same. It also counts
+//! the capture groups, which a `replace` or `capture` transform checks at
+//! load (natively that compiled the pattern). The property test
+//! `plain_patterns_parse` holds [`plain`] to both promises.
 
 /// Deepest group nesting admitted here (`regex-syntax`'s nest limit, 250,
 /// counts a few levels per group).
 const MAX_GROUPS: usize = 32;
 
-/// Whether `pattern` is of the plain shape, and so certainly valid.
-pub(super) fn is_plain(pattern: &str) -> bool {
+/// If `pattern` is of the plain shape, and so certainly valid, its number
+/// of capture groups (all unnamed), the whole match not counted.
+pub(super) fn plain(pattern: &str) -> Option<usize> {
     let mut p = Plain {
         bytes: pattern.as_bytes(),
         pos: 0,
+        groups: 0,
     };
-    p.alternation(0) && p.pos == p.bytes.len()
+    (p.alternation(0) && p.pos == p.bytes.len()).then_some(p.groups)
 }
 
 struct Plain<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Capture groups seen.
+    groups: usize,
 }
 
 /// A character that stands for itself outside a class.
@@ -101,8 +107,12 @@ impl Plain<'_> {
                         return false;
                     }
                     self.pos += 1;
-                    if self.eat(b'?') && !self.eat(b':') {
-                        return false;
+                    if self.eat(b'?') {
+                        if !self.eat(b':') {
+                            return false;
+                        }
+                    } else {
+                        self.groups += 1;
                     }
                     if !self.alternation(depth + 1) || !self.eat(b')') {
                         return false;
@@ -127,7 +137,7 @@ impl Plain<'_> {
         }
     }
 
-    /// `* + ?` or `{n}`, `{n,}`, `{n,m}` with n ≤ m, if one is next; a `{`
+    /// `* + ?` or `{n}`, `{n,}`, `{n,m}` with n ≤ m and m > 0, if one is next; a `{`
     /// that is not such a repetition fails the next atom.
     fn repetition(&mut self) -> bool {
         match self.peek() {
@@ -142,13 +152,15 @@ impl Plain<'_> {
                     self.pos = save;
                     return false;
                 };
+                // At most zero times (`{0}`, `{0,0}`) is not plain: the
+                // engine drops the groups it repeats.
                 let ok = if self.eat(b',') {
                     match self.peek() {
                         Some(b'}') => true,
-                        _ => self.number().is_some_and(|m| n <= m),
+                        _ => self.number().is_some_and(|m| n <= m && m > 0),
                     }
                 } else {
-                    true
+                    n > 0
                 };
                 if ok && self.eat(b'}') {
                     true
@@ -229,12 +241,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn parses(p: &str) -> bool {
+    /// If `regex-syntax` parses `p`, its capture groups as the native
+    /// engine counts them (`(a){0}` has one, which the parsed pattern's
+    /// own properties do not count).
+    fn groups(p: &str) -> Option<usize> {
         regex_syntax::ParserBuilder::new()
             .nest_limit(250)
             .build()
             .parse(p)
-            .is_ok()
+            .ok()?;
+        let engine = super::super::compile(p).ok()?;
+        Some(engine.captures_len() - 1)
     }
 
     #[test]
@@ -249,17 +266,16 @@ mod tests {
             "(?:a|b){2,}?",
             "[-a]",
         ] {
-            assert!(is_plain(p), "{p}");
-            assert!(parses(p), "{p}");
+            assert_eq!(plain(p), groups(p), "{p}");
         }
         for p in [
             "", "a|", "()", "[z-a]", "a{2,1}", "x**", "[]a]", "(?P<n>a)", "\\d", "a{", "[a", "(a",
-            "a)", "[a-]]", "^*", "{1}", "[a-b-c]", "é", "[--]",
+            "a)", "[a-]]", "^*", "{1}", "[a-b-c]", "é", "[--]", "(a){0}", "a{0,0}",
         ] {
-            assert!(!is_plain(p), "{p}");
+            assert_eq!(plain(p), None, "{p}");
         }
         let deep = format!("{}a{}", "(".repeat(40), ")".repeat(40));
-        assert!(!is_plain(&deep));
+        assert_eq!(plain(&deep), None);
     }
 
     const PIECES: &[&str] = &[
@@ -315,17 +331,18 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
 
-        /// What [`is_plain`] admits, `regex-syntax` parses (and so
-        /// [`super::super::Regex::checked`] may skip it): patterns of
-        /// pieces near the plain shape, and of single characters.
+        /// What [`plain`] admits, `regex-syntax` parses (and so
+        /// [`super::super::Regex::checked`] may skip it), with as many
+        /// capture groups: patterns of pieces near the plain shape, and of
+        /// single characters.
         #[test]
         fn plain_patterns_parse(
             pieces in prop::collection::vec(prop::sample::select(PIECES), 0..10),
             chars in "[a0z9._\\-\\\\^$|()\\[\\]{}*+?:,1-]{0,14}",
         ) {
             for p in [pieces.concat(), chars] {
-                if is_plain(&p) {
-                    prop_assert!(parses(&p), "{p}");
+                if let Some(n) = plain(&p) {
+                    prop_assert_eq!(Some(n), groups(&p), "{}", p);
                 }
             }
         }
