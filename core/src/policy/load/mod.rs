@@ -23,7 +23,7 @@ use crate::re::Regex;
 use crate::template::{self, Part, RawPart};
 use crate::transform::{Replacement, MAX_REPLACEMENT_REFS};
 use path::Path;
-use positions::{key_segment, positions};
+use positions::positions;
 use std::collections::HashMap;
 use suggest::suggest;
 use tree::{Map, Value};
@@ -279,20 +279,11 @@ struct Loader<'l> {
 }
 
 impl Loader<'_> {
-    fn problem(
-        &mut self,
-        code: ProblemCode,
-        path: &(impl std::fmt::Display + ?Sized),
-        message: String,
-    ) {
+    fn problem(&mut self, code: ProblemCode, path: &Path<'_>, message: String) {
         self.problems.push((code, path.to_string(), message));
     }
 
-    fn object<'v, 'a>(
-        &mut self,
-        v: &'v Value<'a>,
-        path: &(impl std::fmt::Display + ?Sized),
-    ) -> Option<&'v Map<'a>> {
+    fn object<'v, 'a>(&mut self, v: &'v Value<'a>, path: &Path<'_>) -> Option<&'v Map<'a>> {
         match v {
             Value::Object(m) => Some(m),
             other => {
@@ -306,11 +297,7 @@ impl Loader<'_> {
         }
     }
 
-    fn array<'v, 'a>(
-        &mut self,
-        v: &'v Value<'a>,
-        path: &(impl std::fmt::Display + ?Sized),
-    ) -> Option<&'v Vec<Value<'a>>> {
+    fn array<'v, 'a>(&mut self, v: &'v Value<'a>, path: &Path<'_>) -> Option<&'v Vec<Value<'a>>> {
         match v {
             Value::Array(a) => {
                 if a.len() > self.limits.entries {
@@ -339,11 +326,7 @@ impl Loader<'_> {
     }
 
     /// `object`, plus the entry-count limit.
-    fn bounded_object<'v, 'a>(
-        &mut self,
-        v: &'v Value<'a>,
-        path: &(impl std::fmt::Display + ?Sized),
-    ) -> Option<&'v Map<'a>> {
+    fn bounded_object<'v, 'a>(&mut self, v: &'v Value<'a>, path: &Path<'_>) -> Option<&'v Map<'a>> {
         let m = self.object(v, path)?;
         if m.len() > self.limits.entries {
             self.problem(
@@ -361,7 +344,7 @@ impl Loader<'_> {
     }
 
     /// Whether `p` is a relative path; reports it otherwise.
-    fn relative_path(&mut self, p: &str, path: &(impl std::fmt::Display + ?Sized)) -> bool {
+    fn relative_path(&mut self, p: &str, path: &Path<'_>) -> bool {
         let absolute = p.starts_with(['/', '\\']) || p.get(1..2) == Some(":");
         if p.is_empty() || absolute || p.contains('\0') {
             self.problem(
@@ -374,11 +357,7 @@ impl Loader<'_> {
         true
     }
 
-    fn string<'v>(
-        &mut self,
-        v: &'v Value<'_>,
-        path: &(impl std::fmt::Display + ?Sized),
-    ) -> Option<&'v str> {
+    fn string<'v>(&mut self, v: &'v Value<'_>, path: &Path<'_>) -> Option<&'v str> {
         match v {
             Value::String(s) => Some(s),
             other => {
@@ -392,7 +371,7 @@ impl Loader<'_> {
         }
     }
 
-    fn boolean(&mut self, v: &Value, path: &(impl std::fmt::Display + ?Sized)) -> Option<bool> {
+    fn boolean(&mut self, v: &Value, path: &Path<'_>) -> Option<bool> {
         match v {
             Value::Bool(b) => Some(*b),
             other => {
@@ -406,13 +385,13 @@ impl Loader<'_> {
         }
     }
 
-    fn check_keys(&mut self, m: &Map, path: &(impl std::fmt::Display + ?Sized), allowed: &[&str]) {
+    fn check_keys(&mut self, m: &Map, path: &Path<'_>, allowed: &[&str]) {
         for k in m.keys() {
             if !allowed.contains(&k) {
                 let hint = suggest(k, allowed.iter().copied());
                 self.problem(
                     ProblemCode::UnknownKey,
-                    &format!("{path}{}", key_segment(k)),
+                    &path.key(k),
                     format!("unknown key `{k}`{hint}"),
                 );
             }
@@ -423,7 +402,7 @@ impl Loader<'_> {
         &mut self,
         m: &'v Map<'a>,
         key: &str,
-        path: &(impl std::fmt::Display + ?Sized),
+        path: &Path<'_>,
     ) -> Option<&'v Value<'a>> {
         let v = m.get(key);
         if v.is_none() {
@@ -436,7 +415,7 @@ impl Loader<'_> {
         v
     }
 
-    fn regex(&mut self, pattern: &str, path: &(impl std::fmt::Display + ?Sized)) -> Option<Regex> {
+    fn regex(&mut self, pattern: &str, path: &Path<'_>) -> Option<Regex> {
         if pattern.len() > self.limits.regex_pattern {
             self.problem(
                 ProblemCode::RegexTooLarge,
@@ -501,7 +480,7 @@ impl Loader<'_> {
         }
     }
 
-    fn value_ref(&mut self, name: &str, path: &(impl std::fmt::Display + ?Sized)) -> Option<usize> {
+    fn value_ref(&mut self, name: &str, path: &Path<'_>) -> Option<usize> {
         match self.names.get(name) {
             Some(&i) => Some(i),
             None => {
@@ -516,11 +495,7 @@ impl Loader<'_> {
         }
     }
 
-    fn template(
-        &mut self,
-        text: &str,
-        path: &(impl std::fmt::Display + ?Sized),
-    ) -> Option<Template> {
+    fn template(&mut self, text: &str, path: &Path<'_>) -> Option<Template> {
         if text.len() > self.limits.value_bytes {
             self.problem(
                 ProblemCode::TooLarge,

@@ -42,12 +42,12 @@ impl Loader<'_> {
             bake_target: "default".into(),
             ..Outputs::default()
         };
-        let Some(m) = self.object(v, "$.outputs") else {
+        let Some(m) = self.object(v, &Path::Text("$.outputs")) else {
             return out;
         };
         self.check_keys(
             m,
-            "$.outputs",
+            &Path::Text("$.outputs"),
             &[
                 "build_args",
                 "tags",
@@ -58,7 +58,7 @@ impl Loader<'_> {
             ],
         );
         if let Some(list) = m.get("build_args") {
-            if let Some(items) = self.array(list, "$.outputs.build_args") {
+            if let Some(items) = self.array(list, &Path::Text("$.outputs.build_args")) {
                 for (i, item) in items.iter().enumerate() {
                     let path = Path::Index(&Path::Text("$.outputs.build_args"), i);
                     let Some(im) = self.object(item, &path) else {
@@ -94,7 +94,7 @@ impl Loader<'_> {
             }
         }
         if let Some(list) = m.get("tags") {
-            if let Some(items) = self.array(list, "$.outputs.tags") {
+            if let Some(items) = self.array(list, &Path::Text("$.outputs.tags")) {
                 for (i, item) in items.iter().enumerate() {
                     if let Some(e) = self.entry(
                         String::new(),
@@ -127,7 +127,7 @@ impl Loader<'_> {
             }
         }
         if let Some(list) = m.get("ldflags") {
-            if let Some(items) = self.array(list, "$.outputs.ldflags") {
+            if let Some(items) = self.array(list, &Path::Text("$.outputs.ldflags")) {
                 for (i, item) in items.iter().enumerate() {
                     let path = Path::Index(&Path::Text("$.outputs.ldflags"), i);
                     let Some(im) = self.object(item, &path) else {
@@ -161,7 +161,7 @@ impl Loader<'_> {
             }
         }
         if let Some(t) = m.get("bake_target") {
-            if let Some(t) = self.string(t, "$.outputs.bake_target") {
+            if let Some(t) = self.string(t, &Path::Text("$.outputs.bake_target")) {
                 out.bake_target = t.to_owned();
             }
         }
@@ -169,11 +169,19 @@ impl Loader<'_> {
     }
 
     pub(super) fn pin(&mut self, v: &Value) -> Option<PinSpec> {
-        let m = self.object(v, "$.pin")?;
-        self.check_keys(m, "$.pin", &["images", "tag", "also_tags", "extensions"]);
+        let m = self.object(v, &Path::Text("$.pin"))?;
+        self.check_keys(
+            m,
+            &Path::Text("$.pin"),
+            &["images", "tag", "also_tags", "extensions"],
+        );
         let mut images = Vec::new();
-        if let Some(list) = self.require(m, "images", "$.pin") {
-            for (i, img) in self.array(list, "$.pin.images")?.iter().enumerate() {
+        if let Some(list) = self.require(m, "images", &Path::Text("$.pin")) {
+            for (i, img) in self
+                .array(list, &Path::Text("$.pin.images"))?
+                .iter()
+                .enumerate()
+            {
                 let path = Path::Index(&Path::Text("$.pin.images"), i);
                 let Some(s) = self.string(img, &path) else {
                     continue;
@@ -193,12 +201,16 @@ impl Loader<'_> {
                 }
             }
         }
-        let tag = self.require(m, "tag", "$.pin")?;
-        let tag = self.string(tag, "$.pin.tag")?;
-        let tag_value = self.value_ref(tag, "$.pin.tag")?;
+        let tag = self.require(m, "tag", &Path::Text("$.pin"))?;
+        let tag = self.string(tag, &Path::Text("$.pin.tag"))?;
+        let tag_value = self.value_ref(tag, &Path::Text("$.pin.tag"))?;
         let mut also_tags = Vec::new();
         if let Some(list) = m.get("also_tags") {
-            for (i, t) in self.array(list, "$.pin.also_tags")?.iter().enumerate() {
+            for (i, t) in self
+                .array(list, &Path::Text("$.pin.also_tags"))?
+                .iter()
+                .enumerate()
+            {
                 let path = Path::Index(&Path::Text("$.pin.also_tags"), i);
                 if let Some(s) = self.string(t, &path) {
                     if crate::is_valid_tag(s) {
@@ -216,7 +228,11 @@ impl Loader<'_> {
         let mut extensions = Vec::new();
         match m.get("extensions") {
             Some(list) => {
-                for (i, e) in self.array(list, "$.pin.extensions")?.iter().enumerate() {
+                for (i, e) in self
+                    .array(list, &Path::Text("$.pin.extensions"))?
+                    .iter()
+                    .enumerate()
+                {
                     if let Some(s) =
                         self.string(e, &Path::Index(&Path::Text("$.pin.extensions"), i))
                     {

@@ -11,11 +11,7 @@ const RULE_KINDS: &[&str] = &["classify", "require", "agree", "forbid", "match"]
 
 impl Loader<'_> {
     /// The literal and `{…}` pieces of `text`, reporting a malformed one.
-    fn pieces(
-        &mut self,
-        text: &str,
-        path: &(impl std::fmt::Display + ?Sized),
-    ) -> Option<Vec<(bool, String)>> {
+    fn pieces(&mut self, text: &str, path: &Path<'_>) -> Option<Vec<(bool, String)>> {
         match pieces(text) {
             Ok(p) => Some(p),
             Err(m) => {
@@ -26,11 +22,7 @@ impl Loader<'_> {
     }
 
     /// A fact path: literal text with optional `{value:NAME}` pieces.
-    pub(super) fn fact_path(
-        &mut self,
-        text: &str,
-        path: &(impl std::fmt::Display + ?Sized),
-    ) -> Option<FactPath> {
+    pub(super) fn fact_path(&mut self, text: &str, path: &Path<'_>) -> Option<FactPath> {
         let ps = self.pieces(text, path)?;
         let mut parts = Vec::with_capacity(ps.len());
         let mut shape = String::new();
@@ -69,7 +61,7 @@ impl Loader<'_> {
 
     /// An expression: a bare fact path, or a template of `{fact}` and
     /// `{value:NAME}` pieces.
-    fn expr(&mut self, text: &str, path: &(impl std::fmt::Display + ?Sized)) -> Option<Expr> {
+    fn expr(&mut self, text: &str, path: &Path<'_>) -> Option<Expr> {
         if !text.contains(['{', '}']) {
             if !is_fact_path(text) {
                 self.problem(
@@ -116,7 +108,7 @@ impl Loader<'_> {
 
     /// The `rules` list.
     pub(super) fn rules(&mut self, v: &Value) -> Vec<Rule> {
-        let Some(list) = self.array(v, "$.rules") else {
+        let Some(list) = self.array(v, &Path::Text("$.rules")) else {
             return Vec::new();
         };
         let mut out: Vec<Rule> = Vec::with_capacity(list.len());
@@ -376,8 +368,8 @@ impl Loader<'_> {
     pub(super) fn card(&mut self, v: Option<&Value>) -> CardSpec {
         let mut spec: CardSpec = Vec::new();
         if let Some(v) = v {
-            if let Some(m) = self.object(v, "$.card") {
-                self.check_keys(m, "$.card", CARD_FIELDS);
+            if let Some(m) = self.object(v, &Path::Text("$.card")) {
+                self.check_keys(m, &Path::Text("$.card"), CARD_FIELDS);
                 for (k, item) in m {
                     let at = Path::Raw(&Path::Text("$.card"), k);
                     let texts: Vec<(String, Path<'_>)> = match item {
@@ -411,7 +403,7 @@ impl Loader<'_> {
             if !spec.iter().any(|(k, _)| k == field) {
                 let exprs = defaults
                     .iter()
-                    .filter_map(|t| self.expr(t, "$.card"))
+                    .filter_map(|t| self.expr(t, &Path::Text("$.card")))
                     .collect();
                 spec.push(((*field).to_owned(), exprs));
             }

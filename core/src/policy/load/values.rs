@@ -6,27 +6,33 @@ use super::*;
 
 impl Loader<'_> {
     pub(super) fn policy(&mut self, root: &Value) -> Option<Policy> {
-        let m = self.object(root, "$")?;
-        self.check_keys(m, "$", super::TOP_LEVEL_KEYS);
+        let m = self.object(root, &Path::Text("$"))?;
+        self.check_keys(m, &Path::Text("$"), super::TOP_LEVEL_KEYS);
         if let Some(v) = m.get("$schema") {
-            self.string(v, "$.$schema");
+            self.string(v, &Path::Text("$.$schema"));
         }
         if let Some(v) = m.get("imprint") {
             match v.as_u64() {
                 Some(n) if (1..=FORMAT_VERSION).contains(&n) => {}
                 _ => self.problem(
                     ProblemCode::UnsupportedVersion,
-                    "$.imprint",
+                    &Path::Text("$.imprint"),
                     format!("format version {v} is not supported (this engine reads 1 to {FORMAT_VERSION})"),
                 ),
             }
         }
-        let name = match self.require(m, "name", "$") {
-            Some(v) => self.string(v, "$.name").unwrap_or("").to_owned(),
+        let name = match self.require(m, "name", &Path::Text("$")) {
+            Some(v) => self
+                .string(v, &Path::Text("$.name"))
+                .unwrap_or("")
+                .to_owned(),
             None => String::new(),
         };
         let description = match m.get("description") {
-            Some(v) => self.string(v, "$.description").unwrap_or("").to_owned(),
+            Some(v) => self
+                .string(v, &Path::Text("$.description"))
+                .unwrap_or("")
+                .to_owned(),
             None => String::new(),
         };
         let args = match m.get("args") {
@@ -37,14 +43,14 @@ impl Loader<'_> {
 
         // Pass 1: value names, so references can point forwards.
         let empty = Map::new();
-        let values_map = match self.require(m, "values", "$") {
-            Some(v) => self.object(v, "$.values").unwrap_or(&empty),
+        let values_map = match self.require(m, "values", &Path::Text("$")) {
+            Some(v) => self.object(v, &Path::Text("$.values")).unwrap_or(&empty),
             None => &empty,
         };
         if values_map.len() > self.limits.values {
             self.problem(
                 ProblemCode::TooMany,
-                "$.values",
+                &Path::Text("$.values"),
                 format!(
                     "{} values, more than the limit of {}",
                     values_map.len(),
@@ -102,7 +108,7 @@ impl Loader<'_> {
     }
 
     fn args(&mut self, v: &Value) -> Vec<ArgDecl> {
-        let Some(m) = self.bounded_object(v, "$.args") else {
+        let Some(m) = self.bounded_object(v, &Path::Text("$.args")) else {
             return Vec::new();
         };
         let mut out = Vec::new();
