@@ -29,9 +29,11 @@ pub(crate) use regex_lite::Regex as Engine;
 /// A policy's pattern: checked when the policy loads, compiled when it is
 /// first used. Natively, building the `regex` crate's engines was most of
 /// a policy's load time, and a run uses few of a policy's patterns; the
-/// pattern is still parsed in full when the policy loads (the same parser
-/// the engine uses), so what loads and what is refused do not change. In
-/// WebAssembly, `regex-lite` compiles it at once (it is cheap there).
+/// pattern is still validated in full when the policy loads (by the parser
+/// the engine uses, or for a plain pattern by re/plain.rs, which admits
+/// only what that parser reads), so what loads and what is refused do not
+/// change. In WebAssembly, `regex-lite` compiles it at once (it is cheap
+/// there).
 #[derive(Debug, Clone)]
 pub(crate) struct Regex {
     pattern: Box<str>,
