@@ -78,4 +78,16 @@ fn main() {
             black_box(Policy::from_json(black_box(text), "vllm").unwrap());
         },
     );
+    // The other builtins, from text each time as well (`default` has the
+    // most regexes).
+    for name in imprint_policies::names().filter(|n| *n != "vllm") {
+        let text = imprint_policies::builtin(name).unwrap();
+        measure(
+            &format!("native.policy.load.{name}"),
+            &format!("load {name} policy (parse + validate)"),
+            &mut || {
+                black_box(Policy::from_json(black_box(text), name).unwrap());
+            },
+        );
+    }
 }

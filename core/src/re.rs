@@ -19,6 +19,9 @@
 //! own limits are set far above what the estimate admits.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod plain;
+
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) use regex::Regex as Engine;
 #[cfg(target_arch = "wasm32")]
 pub(crate) use regex_lite::Regex as Engine;
@@ -26,13 +29,18 @@ pub(crate) use regex_lite::Regex as Engine;
 /// A policy's pattern: checked when the policy loads, compiled when it is
 /// first used. Natively, building the `regex` crate's engines was most of
 /// a policy's load time, and a run uses few of a policy's patterns; the
-/// pattern is still parsed in full when the policy loads (the same parser
-/// the engine uses), so what loads and what is refused do not change. In
-/// WebAssembly, `regex-lite` compiles it at once (it is cheap there).
+/// pattern is still validated in full when the policy loads (by the parser
+/// the engine uses, or for a plain pattern by re/plain.rs, which admits
+/// only what that parser reads), so what loads and what is refused do not
+/// change. In WebAssembly, `regex-lite` compiles it at once (it is cheap
+/// there).
 #[derive(Debug, Clone)]
 pub(crate) struct Regex {
     pattern: Box<str>,
     engine: std::sync::OnceLock<Engine>,
+    /// Capture groups (the whole match not counted) of a plain pattern
+    /// (re/plain.rs), known without compiling it.
+    plain_groups: Option<usize>,
 }
 
 impl Regex {
@@ -44,6 +52,7 @@ impl Regex {
         Ok(Self {
             pattern: pattern.into(),
             engine,
+            plain_groups: None,
         })
     }
 
@@ -52,18 +61,41 @@ impl Regex {
     pub(crate) fn checked(pattern: &str) -> Result<Self, String> {
         #[cfg(not(target_arch = "wasm32"))]
         {
-            regex_syntax::ParserBuilder::new()
-                .nest_limit(250)
-                .build()
-                .parse(pattern)
-                .map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_owned())?;
+            // A plain pattern needs no parser to be known valid (plain.rs).
+            let plain_groups = plain::plain(pattern);
+            if plain_groups.is_none() {
+                regex_syntax::ParserBuilder::new()
+                    .nest_limit(250)
+                    .build()
+                    .parse(pattern)
+                    .map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_owned())?;
+            }
             Ok(Self {
                 pattern: pattern.into(),
                 engine: std::sync::OnceLock::new(),
+                plain_groups,
             })
         }
         #[cfg(target_arch = "wasm32")]
         Self::new(pattern)
+    }
+
+    /// Number of capture groups, the whole match included (as
+    /// [`Engine::captures_len`]); a plain pattern's without compiling it.
+    pub(crate) fn captures_len(&self) -> usize {
+        match self.plain_groups {
+            Some(n) => n + 1,
+            None => self.engine().captures_len(),
+        }
+    }
+
+    /// The name of each capture group, the whole match first (as
+    /// [`Engine::capture_names`]); a plain pattern's without compiling it.
+    pub(crate) fn group_names(&self) -> Vec<Option<&str>> {
+        match self.plain_groups {
+            Some(n) => vec![None; n + 1],
+            None => self.engine().capture_names().collect(),
+        }
     }
 
     /// The compiled engine.
@@ -303,6 +335,19 @@ mod tests {
             let lazy = Regex::checked(p).map(|_| ());
             let eager = compile(p).map(|_| ());
             assert_eq!(lazy, eager, "{p}");
+        }
+        // Capture groups, known without compiling for a plain pattern.
+        for p in [
+            "^v([0-9]+)(?:x)?$",
+            "(a)|(b(c))",
+            "(?P<v>[0-9]+)\\.(x)",
+            "a",
+        ] {
+            let (lazy, eager) = (Regex::checked(p).unwrap(), compile(p).unwrap());
+            assert_eq!(lazy.captures_len(), eager.captures_len(), "{p}");
+            let names: Vec<_> = eager.capture_names().collect();
+            assert_eq!(lazy.group_names(), names, "{p}");
+            assert!(lazy.engine.get().is_none() || p.contains('<'), "{p}");
         }
         let lazy = Regex::checked("^v([0-9]+)$").unwrap();
         assert!(lazy.is_match("v12") && !lazy.is_match("v1x"));

@@ -71,7 +71,7 @@ impl Replacement {
     /// Parses `with` for `re`; `Err(n)` when it holds `n` group
     /// references, more than [`MAX_REPLACEMENT_REFS`].
     pub(crate) fn parse(with: &str, re: &Regex) -> Result<Self, usize> {
-        let names: Vec<Option<&str>> = re.capture_names().collect();
+        let names = re.group_names();
         let group = |name: &str| match name.parse::<usize>() {
             Ok(i) => (i < names.len()).then_some(i),
             Err(_) => names.iter().position(|n| *n == Some(name)),

@@ -3,13 +3,18 @@
 use super::*;
 
 impl Loader<'_> {
-    pub(super) fn condition(&mut self, v: &Value, path: &str, depth: usize) -> Option<Condition> {
+    pub(super) fn condition(
+        &mut self,
+        v: &Value,
+        path: &Path<'_>,
+        depth: usize,
+    ) -> Option<Condition> {
         self.condition_of(
             v,
             path,
             depth,
             "value",
-            &mut |l: &mut Self, name: &str, at: &str| l.value_ref(name, at),
+            &mut |l: &mut Self, name: &str, at: &Path<'_>| l.value_ref(name, at),
         )
     }
 
@@ -18,10 +23,10 @@ impl Loader<'_> {
     pub(super) fn condition_of<S>(
         &mut self,
         v: &Value,
-        path: &str,
+        path: &Path<'_>,
         depth: usize,
         key: &str,
-        subject: &mut dyn FnMut(&mut Self, &str, &str) -> Option<S>,
+        subject: &mut dyn FnMut(&mut Self, &str, &Path<'_>) -> Option<S>,
     ) -> Option<Condition<S>> {
         if depth >= self.limits.condition_depth {
             self.problem(
@@ -38,17 +43,11 @@ impl Loader<'_> {
         for comb in ["all", "any"] {
             if let Some(list) = m.get(comb) {
                 self.check_keys(m, path, &[comb]);
-                let lpath = format!("{path}.{comb}");
+                let lpath = path.raw(comb);
                 let items = self.array(list, &lpath)?;
                 let mut cs = Vec::with_capacity(items.len());
                 for (i, c) in items.iter().enumerate() {
-                    cs.push(self.condition_of(
-                        c,
-                        &format!("{lpath}[{i}]"),
-                        depth + 1,
-                        key,
-                        subject,
-                    ));
+                    cs.push(self.condition_of(c, &lpath.index(i), depth + 1, key, subject));
                 }
                 let cs: Vec<Condition<S>> = cs.into_iter().collect::<Option<_>>()?;
                 return Some(if comb == "all" {
@@ -60,7 +59,7 @@ impl Loader<'_> {
         }
         if let Some(inner) = m.get("not") {
             self.check_keys(m, path, &["not"]);
-            let c = self.condition_of(inner, &format!("{path}.not"), depth + 1, key, subject)?;
+            let c = self.condition_of(inner, &path.raw("not"), depth + 1, key, subject)?;
             return Some(Condition::Not(Box::new(c)));
         }
         let Some(name) = m.get(key) else {
@@ -74,8 +73,8 @@ impl Loader<'_> {
         let mut allowed = vec![key];
         allowed.extend_from_slice(TESTS);
         self.check_keys(m, path, &allowed);
-        let name = self.string(name, &format!("{path}.{key}"))?;
-        let subj = subject(self, name, &format!("{path}.{key}"))?;
+        let name = self.string(name, &path.raw(key))?;
+        let subj = subject(self, name, &path.raw(key))?;
         let test = self.test(m, path, key)?;
         Some(Condition::Test {
             subject: subj,
@@ -84,11 +83,11 @@ impl Loader<'_> {
     }
 
     /// The one test of a condition object.
-    pub(super) fn test(&mut self, m: &Map<String, Value>, path: &str, key: &str) -> Option<Test> {
+    pub(super) fn test(&mut self, m: &Map, path: &Path<'_>, key: &str) -> Option<Test> {
         let tests: Vec<&str> = TESTS
             .iter()
             .copied()
-            .filter(|t| m.contains_key(*t))
+            .filter(|t| m.contains_key(t))
             .collect();
         let [t] = tests.as_slice() else {
             self.problem(
@@ -101,8 +100,8 @@ impl Loader<'_> {
             );
             return None;
         };
-        let tpath = format!("{path}.{t}");
-        let arg = m.get(*t)?;
+        let tpath = path.raw(t);
+        let arg = m.get(t)?;
         let test = match *t {
             "nonempty" | "empty" => {
                 if arg != &Value::Bool(true) {
@@ -124,7 +123,7 @@ impl Loader<'_> {
                 let list = self.array(arg, &tpath)?;
                 let mut out = Vec::new();
                 for (i, s) in list.iter().enumerate() {
-                    out.push(self.string(s, &format!("{tpath}[{i}]"))?.to_owned());
+                    out.push(self.string(s, &tpath.index(i))?.to_owned());
                 }
                 Test::OneOf(out)
             }
@@ -153,18 +152,18 @@ impl Loader<'_> {
         Some(test)
     }
 
-    pub(super) fn transforms(&mut self, v: &Value, path: &str) -> Option<Vec<Transform>> {
+    pub(super) fn transforms(&mut self, v: &Value, path: &Path<'_>) -> Option<Vec<Transform>> {
         let list = self.array(v, path)?;
         let mut out = Vec::with_capacity(list.len());
         for (i, t) in list.iter().enumerate() {
-            out.push(self.transform(t, &format!("{path}[{i}]")));
+            out.push(self.transform(t, &path.index(i)));
         }
         out.into_iter().collect()
     }
 
-    pub(super) fn transform(&mut self, v: &Value, path: &str) -> Option<Transform> {
+    pub(super) fn transform(&mut self, v: &Value, path: &Path<'_>) -> Option<Transform> {
         if let Value::String(s) = v {
-            return match s.as_str() {
+            return match &**s {
                 "trim" => Some(Transform::Trim),
                 "lowercase" => Some(Transform::Lowercase),
                 "uppercase" => Some(Transform::Uppercase),
@@ -187,7 +186,7 @@ impl Loader<'_> {
         let kinds: Vec<&str> = OBJECT_TRANSFORMS
             .iter()
             .copied()
-            .filter(|k| m.contains_key(*k))
+            .filter(|k| m.contains_key(k))
             .collect();
         let [kind] = kinds.as_slice() else {
             self.problem(
@@ -209,8 +208,8 @@ impl Loader<'_> {
         let mut allowed = vec![*kind];
         allowed.extend_from_slice(extra);
         self.check_keys(m, path, &allowed);
-        let kpath = format!("{path}.{kind}");
-        let arg = m.get(*kind)?;
+        let kpath = path.raw(kind);
+        let arg = m.get(kind)?;
         Some(match *kind {
             "strip_prefix" => Transform::StripPrefix(self.string(arg, &kpath)?.to_owned()),
             "strip_suffix" => Transform::StripSuffix(self.string(arg, &kpath)?.to_owned()),
@@ -238,7 +237,7 @@ impl Loader<'_> {
                         _ => {
                             self.problem(
                                 ProblemCode::OutOfRange,
-                                &format!("{path}.group"),
+                                &path.raw("group"),
                                 format!("group {g} does not exist in the regex"),
                             );
                             return None;
@@ -252,7 +251,7 @@ impl Loader<'_> {
                 let p = self.string(arg, &kpath)?;
                 let re = self.regex(p, &kpath)?;
                 let with = match m.get("with") {
-                    Some(w) => self.string(w, &format!("{path}.with"))?,
+                    Some(w) => self.string(w, &path.raw("with"))?,
                     None => "",
                 };
                 match Replacement::parse(with, &re) {
@@ -260,7 +259,7 @@ impl Loader<'_> {
                     Err(n) => {
                         self.problem(
                             ProblemCode::TooMany,
-                            &format!("{path}.with"),
+                            &path.raw("with"),
                             format!(
                                 "`with` refers to groups {n} times, more than the limit of {MAX_REPLACEMENT_REFS}"
                             ),
@@ -279,16 +278,13 @@ impl Loader<'_> {
                     );
                     return None;
                 }
-                let keep_tail = match m
-                    .get("keep")
-                    .map(|k| self.string(k, &format!("{path}.keep")))
-                {
+                let keep_tail = match m.get("keep").map(|k| self.string(k, &path.raw("keep"))) {
                     None | Some(Some("head")) => false,
                     Some(Some("tail")) => true,
                     Some(Some(other)) => {
                         self.problem(
                             ProblemCode::InvalidTransform,
-                            &format!("{path}.keep"),
+                            &path.raw("keep"),
                             format!("`keep` is `head` or `tail`, not `{other}`"),
                         );
                         return None;

@@ -39,31 +39,30 @@ fn field(key: &str, value: &str) -> String {
 
 impl Loader<'_> {
     pub(super) fn metadata_action(&mut self, v: &Value) -> Option<MetaInputs> {
-        let path = "$.metadata_action";
+        let path = &Path::Text("$.metadata_action");
         let m = self.object(v, path)?;
         self.check_keys(m, path, KEYS);
         let mut inputs = MetaInputs::default();
         let text = |l: &mut Self, k: &str| -> Option<String> {
             let v = m.get(k)?;
-            l.string(v, &format!("{path}{}", key_segment(k)))
-                .map(str::to_owned)
+            l.string(v, &path.key(k)).map(str::to_owned)
         };
         inputs.sep_tags = text(self, "sep-tags");
         inputs.sep_labels = text(self, "sep-labels");
         inputs.sep_annotations = text(self, "sep-annotations");
         inputs.bake_target = text(self, "bake-target");
         if let Some(v) = m.get("images") {
-            inputs.images = self.list(v, &format!("{path}.images"), Self::image_line)?;
+            inputs.images = self.list(v, &path.raw("images"), Self::image_line)?;
         }
         if let Some(v) = m.get("tags") {
-            inputs.tags = self.list(v, &format!("{path}.tags"), Self::tag_line)?;
+            inputs.tags = self.list(v, &path.raw("tags"), Self::tag_line)?;
         }
         if let Some(v) = m.get("flavor") {
             inputs.flavor = match v {
                 Value::Object(f) => {
-                    ListInput::Lines(vec![self.flavor_line(f, &format!("{path}.flavor"))?])
+                    ListInput::Lines(vec![self.flavor_line(f, &path.raw("flavor"))?])
                 }
-                _ => self.list(v, &format!("{path}.flavor"), |l, _, p| {
+                _ => self.list(v, &path.raw("flavor"), |l, _, p| {
                     l.problem(
                         ProblemCode::WrongType,
                         p,
@@ -75,12 +74,12 @@ impl Loader<'_> {
         }
         for key in ["labels", "annotations"] {
             let Some(v) = m.get(key) else { continue };
-            let p = format!("{path}.{key}");
+            let p = path.raw(key);
             let lines = match v {
                 Value::Object(o) => {
                     let mut lines = Vec::new();
                     for (k, val) in o {
-                        let vp = format!("{p}{}", key_segment(k));
+                        let vp = p.key(k);
                         if k.is_empty() || k.contains(['=', '\n']) {
                             self.problem(ProblemCode::InvalidName, &vp, format!("`{k}` cannot be a {key} key (empty, or holds `=` or a newline)"));
                             continue;
@@ -109,7 +108,7 @@ impl Loader<'_> {
         if let Err((which, message)) = check_inputs(&inputs) {
             self.problem(
                 ProblemCode::InvalidMetadataAction,
-                &format!("{path}.{which}"),
+                &path.raw(which),
                 message,
             );
             return None;
@@ -122,28 +121,25 @@ impl Loader<'_> {
     fn list(
         &mut self,
         v: &Value,
-        path: &str,
-        object_line: fn(&mut Self, &Map<String, Value>, &str) -> Option<String>,
+        path: &Path<'_>,
+        object_line: fn(&mut Self, &Map, &Path<'_>) -> Option<String>,
     ) -> Option<ListInput> {
         if let Value::String(s) = v {
-            return Some(ListInput::Text(s.clone()));
+            return Some(ListInput::Text(s.to_string()));
         }
         let items = self.array(v, path)?;
         let mut lines = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
+            let p = path.index(i);
             let line = match item {
-                Value::String(s) => Some(s.clone()),
+                Value::String(s) => Some(s.to_string()),
                 Value::Object(o) => object_line(self, o, &p),
                 other => {
                     self.problem(
                         ProblemCode::WrongType,
                         &p,
-                        format!(
-                            "expected a string or an object, found {}",
-                            crate::json_type(other)
-                        ),
+                        format!("expected a string or an object, found {}", other.kind()),
                     );
                     None
                 }
@@ -157,28 +153,28 @@ impl Loader<'_> {
     }
 
     /// `{"type": "semver", "pattern": "{{version}}", …}` as a tag line.
-    fn tag_line(&mut self, o: &Map<String, Value>, path: &str) -> Option<String> {
+    fn tag_line(&mut self, o: &Map, path: &Path<'_>) -> Option<String> {
         let mut keys = vec!["type"];
         keys.extend_from_slice(TAG_ATTRS);
         self.check_keys(o, path, &keys);
         let kind = self
             .require(o, "type", path)
-            .and_then(|v| self.string(v, &format!("{path}.type")))?;
+            .and_then(|v| self.string(v, &path.raw("type")))?;
         let mut fields = vec![field("type", kind)];
         for (k, v) in o {
-            if k == "type" || !TAG_ATTRS.contains(&k.as_str()) {
+            if k == "type" || !TAG_ATTRS.contains(&k) {
                 continue;
             }
-            let vp = format!("{path}{}", key_segment(k));
+            let vp = path.key(k);
             let text = match v {
-                Value::String(s) => s.clone(),
+                Value::String(s) => s.to_string(),
                 Value::Bool(b) if k == "enable" => b.to_string(),
                 Value::Number(n) if k == "priority" || k == "group" => n.to_string(),
                 other => {
                     self.problem(
                         ProblemCode::WrongType,
                         &vp,
-                        format!("expected a string, found {}", crate::json_type(other)),
+                        format!("expected a string, found {}", other.kind()),
                     );
                     return None;
                 }
@@ -189,14 +185,14 @@ impl Loader<'_> {
     }
 
     /// `{"name": "ghcr.io/o/app", "enable": false}` as an image line.
-    fn image_line(&mut self, o: &Map<String, Value>, path: &str) -> Option<String> {
+    fn image_line(&mut self, o: &Map, path: &Path<'_>) -> Option<String> {
         self.check_keys(o, path, &["name", "enable"]);
         let name = self
             .require(o, "name", path)
-            .and_then(|v| self.string(v, &format!("{path}.name")))?;
+            .and_then(|v| self.string(v, &path.raw("name")))?;
         let mut line = field("name", name);
         if let Some(v) = o.get("enable") {
-            let enable = self.boolean(v, &format!("{path}.enable"))?;
+            let enable = self.boolean(v, &path.raw("enable"))?;
             line.push(',');
             line.push_str(&field("enable", &enable.to_string()));
         }
@@ -205,7 +201,7 @@ impl Loader<'_> {
 
     /// `{"latest": "auto", "prefix": "v", "prefix_onlatest": true, …}` as a
     /// flavor line.
-    fn flavor_line(&mut self, o: &Map<String, Value>, path: &str) -> Option<String> {
+    fn flavor_line(&mut self, o: &Map, path: &Path<'_>) -> Option<String> {
         self.check_keys(
             o,
             path,
@@ -221,15 +217,12 @@ impl Loader<'_> {
         if let Some(v) = o.get("latest") {
             let latest = match v {
                 Value::Bool(b) => b.to_string(),
-                Value::String(s) => s.clone(),
+                Value::String(s) => s.to_string(),
                 other => {
                     self.problem(
                         ProblemCode::WrongType,
-                        &format!("{path}.latest"),
-                        format!(
-                            "expected `auto`, true or false, found {}",
-                            crate::json_type(other)
-                        ),
+                        &path.raw("latest"),
+                        format!("expected `auto`, true or false, found {}", other.kind()),
                     );
                     return None;
                 }
@@ -238,11 +231,11 @@ impl Loader<'_> {
         }
         for key in ["prefix", "suffix"] {
             if let Some(v) = o.get(key) {
-                let s = self.string(v, &format!("{path}.{key}"))?;
+                let s = self.string(v, &path.raw(key))?;
                 fields.push(field(key, s));
                 let on = format!("{key}_onlatest");
                 if let Some(v) = o.get(&on) {
-                    let b = self.boolean(v, &format!("{path}.{on}"))?;
+                    let b = self.boolean(v, &path.raw(&on))?;
                     fields.push(field("onlatest", &b.to_string()));
                 }
             } else if o.contains_key(&format!("{key}_onlatest")) {

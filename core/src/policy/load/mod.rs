@@ -1,16 +1,19 @@
 //! Loading: JSON text → validated [`Policy`], reporting every problem at
 //! once with its JSON path, line and column.
 //!
-//! The loader is hand-written over `serde_json::Value` rather than derived,
-//! so it can keep going after the first problem and name each one's place.
+//! The loader is hand-written over a JSON tree (`tree.rs`, parsed by
+//! `serde_json`) rather than derived, so it can keep going after the first
+//! problem and name each one's place.
 
 mod conditions;
 mod metadata;
 mod outputs;
+mod path;
 mod positions;
 mod rules;
 mod sources;
 mod suggest;
+mod tree;
 mod values;
 
 use super::*;
@@ -19,10 +22,11 @@ use crate::error::{PolicyError, Problem, ProblemCode};
 use crate::re::Regex;
 use crate::template::{self, Part, RawPart};
 use crate::transform::{Replacement, MAX_REPLACEMENT_REFS};
-use positions::{key_segment, positions};
-use serde_json::{Map, Value};
+use path::Path;
+use positions::positions;
 use std::collections::HashMap;
 use suggest::suggest;
+use tree::{Map, Value};
 
 /// Bounds that keep an untrusted policy from exhausting the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +147,7 @@ impl Policy {
                 message: "the policy starts with a byte order mark (U+FEFF), which JSON does not allow; save the file as UTF-8 without a BOM".into(),
             }]));
         }
-        let root: Value = match serde_json::from_str(text) {
+        let root = match tree::parse(text) {
             Ok(v) => v,
             Err(e) => {
                 let (line, column) = (
@@ -275,25 +279,25 @@ struct Loader<'l> {
 }
 
 impl Loader<'_> {
-    fn problem(&mut self, code: ProblemCode, path: &str, message: String) {
-        self.problems.push((code, path.to_owned(), message));
+    fn problem(&mut self, code: ProblemCode, path: &Path<'_>, message: String) {
+        self.problems.push((code, path.to_string(), message));
     }
 
-    fn object<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
+    fn object<'v, 'a>(&mut self, v: &'v Value<'a>, path: &Path<'_>) -> Option<&'v Map<'a>> {
         match v {
             Value::Object(m) => Some(m),
             other => {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected an object, found {}", crate::json_type(other)),
+                    format!("expected an object, found {}", other.kind()),
                 );
                 None
             }
         }
     }
 
-    fn array<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v Vec<Value>> {
+    fn array<'v, 'a>(&mut self, v: &'v Value<'a>, path: &Path<'_>) -> Option<&'v Vec<Value<'a>>> {
         match v {
             Value::Array(a) => {
                 if a.len() > self.limits.entries {
@@ -314,7 +318,7 @@ impl Loader<'_> {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected an array, found {}", crate::json_type(other)),
+                    format!("expected an array, found {}", other.kind()),
                 );
                 None
             }
@@ -322,7 +326,7 @@ impl Loader<'_> {
     }
 
     /// `object`, plus the entry-count limit.
-    fn bounded_object<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
+    fn bounded_object<'v, 'a>(&mut self, v: &'v Value<'a>, path: &Path<'_>) -> Option<&'v Map<'a>> {
         let m = self.object(v, path)?;
         if m.len() > self.limits.entries {
             self.problem(
@@ -340,7 +344,7 @@ impl Loader<'_> {
     }
 
     /// Whether `p` is a relative path; reports it otherwise.
-    fn relative_path(&mut self, p: &str, path: &str) -> bool {
+    fn relative_path(&mut self, p: &str, path: &Path<'_>) -> bool {
         let absolute = p.starts_with(['/', '\\']) || p.get(1..2) == Some(":");
         if p.is_empty() || absolute || p.contains('\0') {
             self.problem(
@@ -353,53 +357,53 @@ impl Loader<'_> {
         true
     }
 
-    fn string<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v str> {
+    fn string<'v>(&mut self, v: &'v Value<'_>, path: &Path<'_>) -> Option<&'v str> {
         match v {
             Value::String(s) => Some(s),
             other => {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected a string, found {}", crate::json_type(other)),
+                    format!("expected a string, found {}", other.kind()),
                 );
                 None
             }
         }
     }
 
-    fn boolean(&mut self, v: &Value, path: &str) -> Option<bool> {
+    fn boolean(&mut self, v: &Value, path: &Path<'_>) -> Option<bool> {
         match v {
             Value::Bool(b) => Some(*b),
             other => {
                 self.problem(
                     ProblemCode::WrongType,
                     path,
-                    format!("expected a boolean, found {}", crate::json_type(other)),
+                    format!("expected a boolean, found {}", other.kind()),
                 );
                 None
             }
         }
     }
 
-    fn check_keys(&mut self, m: &Map<String, Value>, path: &str, allowed: &[&str]) {
+    fn check_keys(&mut self, m: &Map, path: &Path<'_>, allowed: &[&str]) {
         for k in m.keys() {
-            if !allowed.contains(&k.as_str()) {
+            if !allowed.contains(&k) {
                 let hint = suggest(k, allowed.iter().copied());
                 self.problem(
                     ProblemCode::UnknownKey,
-                    &format!("{path}{}", key_segment(k)),
+                    &path.key(k),
                     format!("unknown key `{k}`{hint}"),
                 );
             }
         }
     }
 
-    fn require<'v>(
+    fn require<'v, 'a>(
         &mut self,
-        m: &'v Map<String, Value>,
+        m: &'v Map<'a>,
         key: &str,
-        path: &str,
-    ) -> Option<&'v Value> {
+        path: &Path<'_>,
+    ) -> Option<&'v Value<'a>> {
         let v = m.get(key);
         if v.is_none() {
             self.problem(
@@ -411,7 +415,7 @@ impl Loader<'_> {
         v
     }
 
-    fn regex(&mut self, pattern: &str, path: &str) -> Option<Regex> {
+    fn regex(&mut self, pattern: &str, path: &Path<'_>) -> Option<Regex> {
         if pattern.len() > self.limits.regex_pattern {
             self.problem(
                 ProblemCode::RegexTooLarge,
@@ -476,7 +480,7 @@ impl Loader<'_> {
         }
     }
 
-    fn value_ref(&mut self, name: &str, path: &str) -> Option<usize> {
+    fn value_ref(&mut self, name: &str, path: &Path<'_>) -> Option<usize> {
         match self.names.get(name) {
             Some(&i) => Some(i),
             None => {
@@ -491,7 +495,7 @@ impl Loader<'_> {
         }
     }
 
-    fn template(&mut self, text: &str, path: &str) -> Option<Template> {
+    fn template(&mut self, text: &str, path: &Path<'_>) -> Option<Template> {
         if text.len() > self.limits.value_bytes {
             self.problem(
                 ProblemCode::TooLarge,

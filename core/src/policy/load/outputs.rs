@@ -3,15 +3,15 @@
 use super::*;
 
 impl Loader<'_> {
-    pub(super) fn entry(&mut self, name: String, v: &Value, path: &str) -> Option<Entry> {
+    pub(super) fn entry(&mut self, name: String, v: &Value, path: &Path<'_>) -> Option<Entry> {
         let (text, when) = match v {
-            Value::String(s) => (s.as_str(), None),
+            Value::String(s) => (&**s, None),
             Value::Object(m) => {
                 self.check_keys(m, path, &["value", "when"]);
                 let t = self.require(m, "value", path)?;
-                let t = self.string(t, &format!("{path}.value"))?;
+                let t = self.string(t, &path.raw("value"))?;
                 let when = match m.get("when") {
-                    Some(w) => Some(self.condition(w, &format!("{path}.when"), 0)?),
+                    Some(w) => Some(self.condition(w, &path.raw("when"), 0)?),
                     None => None,
                 };
                 (t, when)
@@ -22,7 +22,7 @@ impl Loader<'_> {
                     path,
                     format!(
                         "expected a template string or an object, found {}",
-                        crate::json_type(other)
+                        other.kind()
                     ),
                 );
                 return None;
@@ -31,7 +31,7 @@ impl Loader<'_> {
         let value = self.template(text, path)?;
         Some(Entry {
             name,
-            path: path.to_owned(),
+            path: path.to_string(),
             value,
             when,
         })
@@ -42,12 +42,12 @@ impl Loader<'_> {
             bake_target: "default".into(),
             ..Outputs::default()
         };
-        let Some(m) = self.object(v, "$.outputs") else {
+        let Some(m) = self.object(v, &Path::Text("$.outputs")) else {
             return out;
         };
         self.check_keys(
             m,
-            "$.outputs",
+            &Path::Text("$.outputs"),
             &[
                 "build_args",
                 "tags",
@@ -58,9 +58,9 @@ impl Loader<'_> {
             ],
         );
         if let Some(list) = m.get("build_args") {
-            if let Some(items) = self.array(list, "$.outputs.build_args") {
+            if let Some(items) = self.array(list, &Path::Text("$.outputs.build_args")) {
                 for (i, item) in items.iter().enumerate() {
-                    let path = format!("$.outputs.build_args[{i}]");
+                    let path = Path::Index(&Path::Text("$.outputs.build_args"), i);
                     let Some(im) = self.object(item, &path) else {
                         continue;
                     };
@@ -68,20 +68,20 @@ impl Loader<'_> {
                     let Some(n) = self.require(im, "name", &path) else {
                         continue;
                     };
-                    let Some(n) = self.string(n, &format!("{path}.name")) else {
+                    let Some(n) = self.string(n, &path.raw("name")) else {
                         continue;
                     };
                     if n.is_empty() || n.contains(['=', ' ', '\n']) {
                         self.problem(
                             ProblemCode::InvalidName,
-                            &format!("{path}.name"),
+                            &path.raw("name"),
                             format!("build arg name `{n}` must be non-empty without `=` or spaces"),
                         );
                     }
                     if out.build_args.iter().any(|e| e.name == n) {
                         self.problem(
                             ProblemCode::Duplicate,
-                            &format!("{path}.name"),
+                            &path.raw("name"),
                             format!("build arg `{n}` is declared twice"),
                         );
                     }
@@ -94,11 +94,13 @@ impl Loader<'_> {
             }
         }
         if let Some(list) = m.get("tags") {
-            if let Some(items) = self.array(list, "$.outputs.tags") {
+            if let Some(items) = self.array(list, &Path::Text("$.outputs.tags")) {
                 for (i, item) in items.iter().enumerate() {
-                    if let Some(e) =
-                        self.entry(String::new(), item, &format!("$.outputs.tags[{i}]"))
-                    {
+                    if let Some(e) = self.entry(
+                        String::new(),
+                        item,
+                        &Path::Index(&Path::Text("$.outputs.tags"), i),
+                    ) {
                         out.tags.push(e);
                     }
                 }
@@ -106,12 +108,12 @@ impl Loader<'_> {
         }
         for (key, dest) in [("labels", &mut out.labels), ("env", &mut out.env)] {
             let Some(map) = m.get(key) else { continue };
-            let opath = format!("$.outputs.{key}");
+            let opath = Path::Raw(&Path::Text("$.outputs"), key);
             let Some(map) = self.bounded_object(map, &opath) else {
                 continue;
             };
             for (k, item) in map {
-                let path = format!("{opath}{}", key_segment(k));
+                let path = opath.key(k);
                 if k.is_empty() || k.contains(['=', '\n']) {
                     self.problem(
                         ProblemCode::InvalidName,
@@ -119,39 +121,39 @@ impl Loader<'_> {
                         format!("name `{k}` must be non-empty without `=` or newlines"),
                     );
                 }
-                if let Some(e) = self.entry(k.clone(), item, &path) {
+                if let Some(e) = self.entry(k.to_owned(), item, &path) {
                     dest.push(e);
                 }
             }
         }
         if let Some(list) = m.get("ldflags") {
-            if let Some(items) = self.array(list, "$.outputs.ldflags") {
+            if let Some(items) = self.array(list, &Path::Text("$.outputs.ldflags")) {
                 for (i, item) in items.iter().enumerate() {
-                    let path = format!("$.outputs.ldflags[{i}]");
+                    let path = Path::Index(&Path::Text("$.outputs.ldflags"), i);
                     let Some(im) = self.object(item, &path) else {
                         continue;
                     };
                     self.check_keys(im, &path, &["symbol", "value", "when"]);
                     let sym = self
                         .require(im, "symbol", &path)
-                        .and_then(|s| self.string(s, &format!("{path}.symbol")));
+                        .and_then(|s| self.string(s, &path.raw("symbol")));
                     let val = self
                         .require(im, "value", &path)
-                        .and_then(|s| self.string(s, &format!("{path}.value")));
+                        .and_then(|s| self.string(s, &path.raw("value")));
                     let (Some(sym), Some(val)) = (sym, val) else {
                         continue;
                     };
-                    let symbol = self.template(sym, &format!("{path}.symbol"));
-                    let value = self.template(val, &format!("{path}.value"));
+                    let symbol = self.template(sym, &path.raw("symbol"));
+                    let value = self.template(val, &path.raw("value"));
                     let when = match im.get("when") {
-                        Some(w) => self.condition(w, &format!("{path}.when"), 0),
+                        Some(w) => self.condition(w, &path.raw("when"), 0),
                         None => None,
                     };
                     if let (Some(symbol), Some(value)) = (symbol, value) {
                         out.ldflags.push(LdFlagDef {
                             symbol,
                             value,
-                            path,
+                            path: path.to_string(),
                             when,
                         });
                     }
@@ -159,7 +161,7 @@ impl Loader<'_> {
             }
         }
         if let Some(t) = m.get("bake_target") {
-            if let Some(t) = self.string(t, "$.outputs.bake_target") {
+            if let Some(t) = self.string(t, &Path::Text("$.outputs.bake_target")) {
                 out.bake_target = t.to_owned();
             }
         }
@@ -167,12 +169,20 @@ impl Loader<'_> {
     }
 
     pub(super) fn pin(&mut self, v: &Value) -> Option<PinSpec> {
-        let m = self.object(v, "$.pin")?;
-        self.check_keys(m, "$.pin", &["images", "tag", "also_tags", "extensions"]);
+        let m = self.object(v, &Path::Text("$.pin"))?;
+        self.check_keys(
+            m,
+            &Path::Text("$.pin"),
+            &["images", "tag", "also_tags", "extensions"],
+        );
         let mut images = Vec::new();
-        if let Some(list) = self.require(m, "images", "$.pin") {
-            for (i, img) in self.array(list, "$.pin.images")?.iter().enumerate() {
-                let path = format!("$.pin.images[{i}]");
+        if let Some(list) = self.require(m, "images", &Path::Text("$.pin")) {
+            for (i, img) in self
+                .array(list, &Path::Text("$.pin.images"))?
+                .iter()
+                .enumerate()
+            {
+                let path = Path::Index(&Path::Text("$.pin.images"), i);
                 let Some(s) = self.string(img, &path) else {
                     continue;
                 };
@@ -191,13 +201,17 @@ impl Loader<'_> {
                 }
             }
         }
-        let tag = self.require(m, "tag", "$.pin")?;
-        let tag = self.string(tag, "$.pin.tag")?;
-        let tag_value = self.value_ref(tag, "$.pin.tag")?;
+        let tag = self.require(m, "tag", &Path::Text("$.pin"))?;
+        let tag = self.string(tag, &Path::Text("$.pin.tag"))?;
+        let tag_value = self.value_ref(tag, &Path::Text("$.pin.tag"))?;
         let mut also_tags = Vec::new();
         if let Some(list) = m.get("also_tags") {
-            for (i, t) in self.array(list, "$.pin.also_tags")?.iter().enumerate() {
-                let path = format!("$.pin.also_tags[{i}]");
+            for (i, t) in self
+                .array(list, &Path::Text("$.pin.also_tags"))?
+                .iter()
+                .enumerate()
+            {
+                let path = Path::Index(&Path::Text("$.pin.also_tags"), i);
                 if let Some(s) = self.string(t, &path) {
                     if crate::is_valid_tag(s) {
                         also_tags.push(s.to_owned());
@@ -214,8 +228,14 @@ impl Loader<'_> {
         let mut extensions = Vec::new();
         match m.get("extensions") {
             Some(list) => {
-                for (i, e) in self.array(list, "$.pin.extensions")?.iter().enumerate() {
-                    if let Some(s) = self.string(e, &format!("$.pin.extensions[{i}]")) {
+                for (i, e) in self
+                    .array(list, &Path::Text("$.pin.extensions"))?
+                    .iter()
+                    .enumerate()
+                {
+                    if let Some(s) =
+                        self.string(e, &Path::Index(&Path::Text("$.pin.extensions"), i))
+                    {
                         extensions.push(s.trim_start_matches('.').to_ascii_lowercase());
                     }
                 }

@@ -1,17 +1,17 @@
 //! Loading `rules` and `card`: part of the loader, reporting problems with
 //! their JSON paths like everything else.
 
-use super::Loader;
+use super::tree::{Map, Value};
+use super::{Loader, Path};
 use crate::error::ProblemCode;
 use crate::rule::expr::{is_fact_path, pieces, Expr, ExprPart, FactPath, PathPart};
 use crate::rule::{CardSpec, Compare, Rule, RuleKind, Severity, CARD_FIELDS, DEFAULT_CARD};
-use serde_json::Value;
 
 const RULE_KINDS: &[&str] = &["classify", "require", "agree", "forbid", "match"];
 
 impl Loader<'_> {
     /// The literal and `{…}` pieces of `text`, reporting a malformed one.
-    fn pieces(&mut self, text: &str, path: &str) -> Option<Vec<(bool, String)>> {
+    fn pieces(&mut self, text: &str, path: &Path<'_>) -> Option<Vec<(bool, String)>> {
         match pieces(text) {
             Ok(p) => Some(p),
             Err(m) => {
@@ -22,7 +22,7 @@ impl Loader<'_> {
     }
 
     /// A fact path: literal text with optional `{value:NAME}` pieces.
-    pub(super) fn fact_path(&mut self, text: &str, path: &str) -> Option<FactPath> {
+    pub(super) fn fact_path(&mut self, text: &str, path: &Path<'_>) -> Option<FactPath> {
         let ps = self.pieces(text, path)?;
         let mut parts = Vec::with_capacity(ps.len());
         let mut shape = String::new();
@@ -61,7 +61,7 @@ impl Loader<'_> {
 
     /// An expression: a bare fact path, or a template of `{fact}` and
     /// `{value:NAME}` pieces.
-    fn expr(&mut self, text: &str, path: &str) -> Option<Expr> {
+    fn expr(&mut self, text: &str, path: &Path<'_>) -> Option<Expr> {
         if !text.contains(['{', '}']) {
             if !is_fact_path(text) {
                 self.problem(
@@ -100,25 +100,25 @@ impl Loader<'_> {
         })
     }
 
-    fn fact_of(&mut self, m: &serde_json::Map<String, Value>, path: &str) -> Option<FactPath> {
+    fn fact_of(&mut self, m: &Map, path: &Path<'_>) -> Option<FactPath> {
         let f = self.require(m, "fact", path)?;
-        let f = self.string(f, &format!("{path}.fact"))?;
-        self.fact_path(f, &format!("{path}.fact"))
+        let f = self.string(f, &path.raw("fact"))?;
+        self.fact_path(f, &path.raw("fact"))
     }
 
     /// The `rules` list.
     pub(super) fn rules(&mut self, v: &Value) -> Vec<Rule> {
-        let Some(list) = self.array(v, "$.rules") else {
+        let Some(list) = self.array(v, &Path::Text("$.rules")) else {
             return Vec::new();
         };
         let mut out: Vec<Rule> = Vec::with_capacity(list.len());
         for (i, r) in list.iter().enumerate() {
-            let path = format!("$.rules[{i}]");
+            let path = Path::Index(&Path::Text("$.rules"), i);
             if let Some(rule) = self.rule(r, &path) {
                 if out.iter().any(|o| o.id == rule.id) {
                     self.problem(
                         ProblemCode::Duplicate,
-                        &format!("{path}.id"),
+                        &path.raw("id"),
                         format!("rule id `{}` is used twice", rule.id),
                     );
                 }
@@ -128,12 +128,12 @@ impl Loader<'_> {
         out
     }
 
-    fn rule(&mut self, v: &Value, path: &str) -> Option<Rule> {
+    fn rule(&mut self, v: &Value, path: &Path<'_>) -> Option<Rule> {
         let m = self.object(v, path)?;
         let kinds: Vec<&str> = RULE_KINDS
             .iter()
             .copied()
-            .filter(|k| m.contains_key(*k))
+            .filter(|k| m.contains_key(k))
             .collect();
         let mut allowed = vec![
             "id",
@@ -148,12 +148,12 @@ impl Loader<'_> {
         self.check_keys(m, path, &allowed);
         let id = self
             .require(m, "id", path)
-            .and_then(|i| self.string(i, &format!("{path}.id")));
+            .and_then(|i| self.string(i, &path.raw("id")));
         let id = match id {
             Some("invalid-reference") => {
                 self.problem(
                     ProblemCode::InvalidName,
-                    &format!("{path}.id"),
+                    &path.raw("id"),
                     "rule id `invalid-reference` is reserved for the engine's own reference check"
                         .into(),
                 );
@@ -163,7 +163,7 @@ impl Loader<'_> {
             Some(i) => {
                 self.problem(
                     ProblemCode::InvalidName,
-                    &format!("{path}.id"),
+                    &path.raw("id"),
                     format!("rule id `{i}` must be non-empty without spaces"),
                 );
                 return None;
@@ -172,7 +172,7 @@ impl Loader<'_> {
         };
         let description = match m.get("description") {
             Some(d) => self
-                .string(d, &format!("{path}.description"))
+                .string(d, &path.raw("description"))
                 .unwrap_or("")
                 .to_owned(),
             None => String::new(),
@@ -187,7 +187,7 @@ impl Loader<'_> {
         };
         let severity = match m
             .get("severity")
-            .map(|s| self.string(s, &format!("{path}.severity")))
+            .map(|s| self.string(s, &path.raw("severity")))
         {
             None => {
                 if *kind == "classify" {
@@ -201,7 +201,7 @@ impl Loader<'_> {
             Some(Some(other)) => {
                 self.problem(
                     ProblemCode::InvalidRule,
-                    &format!("{path}.severity"),
+                    &path.raw("severity"),
                     format!("severity is `error` or `warning`, not `{other}`"),
                 );
                 return None;
@@ -211,33 +211,30 @@ impl Loader<'_> {
         let mut applies_to = Vec::new();
         if let Some(list) = m.get("applies_to") {
             for (i, k) in self
-                .array(list, &format!("{path}.applies_to"))?
+                .array(list, &path.raw("applies_to"))?
                 .iter()
                 .enumerate()
             {
-                applies_to.push(
-                    self.string(k, &format!("{path}.applies_to[{i}]"))?
-                        .to_owned(),
-                );
+                applies_to.push(self.string(k, &path.raw("applies_to").index(i))?.to_owned());
             }
         }
         let when = match m.get("when") {
             Some(w) => Some(self.condition_of(
                 w,
-                &format!("{path}.when"),
+                &path.raw("when"),
                 0,
                 "fact",
-                &mut |l: &mut Self, f: &str, at: &str| l.fact_path(f, at),
+                &mut |l: &mut Self, f: &str, at: &Path<'_>| l.fact_path(f, at),
             )?),
             None => None,
         };
         let message = match m.get("message") {
-            Some(x) => Some(self.string(x, &format!("{path}.message"))?.to_owned()),
+            Some(x) => Some(self.string(x, &path.raw("message"))?.to_owned()),
             None => None,
         };
         let compare = match m
             .get("compare")
-            .map(|c| self.string(c, &format!("{path}.compare")))
+            .map(|c| self.string(c, &path.raw("compare")))
         {
             None | Some(Some("text")) => Compare::Text,
             Some(Some("reference")) if *kind == "agree" => Compare::Reference,
@@ -245,7 +242,7 @@ impl Loader<'_> {
             Some(Some(other)) => {
                 self.problem(
                     ProblemCode::InvalidRule,
-                    &format!("{path}.compare"),
+                    &path.raw("compare"),
                     format!(
                         "`compare` is `text`, or `reference` or `source` (with `agree`), not `{other}`"
                     ),
@@ -254,30 +251,30 @@ impl Loader<'_> {
             }
             Some(None) => return None,
         };
-        let kpath = format!("{path}.{kind}");
-        let arg = m.get(*kind)?;
+        let kpath = path.raw(kind);
+        let arg = m.get(kind)?;
         let kind = match *kind {
             "classify" => {
                 let cm = self.object(arg, &kpath)?;
                 self.check_keys(cm, &kpath, &["fact", "channels"]);
                 let fact = self.fact_of(cm, &kpath)?;
                 let chs = self.require(cm, "channels", &kpath)?;
-                let cpath = format!("{kpath}.channels");
+                let cpath = kpath.raw("channels");
                 let mut channels = Vec::new();
                 for (i, c) in self.array(chs, &cpath)?.iter().enumerate() {
-                    let at = format!("{cpath}[{i}]");
+                    let at = cpath.index(i);
                     let Some(co) = self.object(c, &at) else {
                         continue;
                     };
                     self.check_keys(co, &at, &["name", "pattern"]);
                     let name = self
                         .require(co, "name", &at)
-                        .and_then(|n| self.string(n, &format!("{at}.name")));
+                        .and_then(|n| self.string(n, &at.raw("name")));
                     let pat = self
                         .require(co, "pattern", &at)
-                        .and_then(|p| self.string(p, &format!("{at}.pattern")));
+                        .and_then(|p| self.string(p, &at.raw("pattern")));
                     if let (Some(name), Some(pat)) = (name, pat) {
-                        if let Some(re) = self.regex(pat, &format!("{at}.pattern")) {
+                        if let Some(re) = self.regex(pat, &at.raw("pattern")) {
                             channels.push((name.to_owned(), re));
                         }
                     }
@@ -287,7 +284,7 @@ impl Loader<'_> {
             "require" => {
                 let mut facts = Vec::new();
                 for (i, f) in self.array(arg, &kpath)?.iter().enumerate() {
-                    let at = format!("{kpath}[{i}]");
+                    let at = kpath.index(i);
                     let Some(s) = self.string(f, &at) else {
                         continue;
                     };
@@ -309,7 +306,7 @@ impl Loader<'_> {
                 }
                 let mut items = Vec::new();
                 for (i, e) in list.iter().enumerate() {
-                    let at = format!("{kpath}[{i}]");
+                    let at = kpath.index(i);
                     let Some(s) = self.string(e, &at) else {
                         continue;
                     };
@@ -322,7 +319,11 @@ impl Loader<'_> {
             "forbid" => {
                 let fm = self.object(arg, &kpath)?;
                 let fact = self.fact_of(fm, &kpath)?;
-                let test_keys: Vec<String> = fm.keys().filter(|k| *k != "fact").cloned().collect();
+                let test_keys: Vec<String> = fm
+                    .keys()
+                    .filter(|k| *k != "fact")
+                    .map(str::to_owned)
+                    .collect();
                 let mut allowed = vec!["fact"];
                 allowed.extend_from_slice(super::TESTS);
                 self.check_keys(fm, &kpath, &allowed);
@@ -347,8 +348,8 @@ impl Loader<'_> {
                 self.check_keys(mm, &kpath, &["fact", "pattern"]);
                 let fact = self.fact_of(mm, &kpath)?;
                 let p = self.require(mm, "pattern", &kpath)?;
-                let p = self.string(p, &format!("{kpath}.pattern"))?;
-                let pattern = self.regex(p, &format!("{kpath}.pattern"))?;
+                let p = self.string(p, &kpath.raw("pattern"))?;
+                let pattern = self.regex(p, &kpath.raw("pattern"))?;
                 RuleKind::Match { fact, pattern }
             }
         };
@@ -367,17 +368,17 @@ impl Loader<'_> {
     pub(super) fn card(&mut self, v: Option<&Value>) -> CardSpec {
         let mut spec: CardSpec = Vec::new();
         if let Some(v) = v {
-            if let Some(m) = self.object(v, "$.card") {
-                self.check_keys(m, "$.card", CARD_FIELDS);
+            if let Some(m) = self.object(v, &Path::Text("$.card")) {
+                self.check_keys(m, &Path::Text("$.card"), CARD_FIELDS);
                 for (k, item) in m {
-                    let at = format!("$.card.{k}");
-                    let texts: Vec<(String, String)> = match item {
-                        Value::String(s) => vec![(s.clone(), at.clone())],
+                    let at = Path::Raw(&Path::Text("$.card"), k);
+                    let texts: Vec<(String, Path<'_>)> = match item {
+                        Value::String(s) => vec![(s.to_string(), at)],
                         Value::Array(a) => a
                             .iter()
                             .enumerate()
                             .filter_map(|(i, x)| {
-                                let p = format!("{at}[{i}]");
+                                let p = at.index(i);
                                 self.string(x, &p).map(|s| (s.to_owned(), p))
                             })
                             .collect(),
@@ -387,14 +388,14 @@ impl Loader<'_> {
                                 &at,
                                 format!(
                                     "expected an expression or a list of them, found {}",
-                                    crate::json_type(other)
+                                    other.kind()
                                 ),
                             );
                             continue;
                         }
                     };
                     let exprs = texts.iter().filter_map(|(t, p)| self.expr(t, p)).collect();
-                    spec.push((k.clone(), exprs));
+                    spec.push((k.to_owned(), exprs));
                 }
             }
         }
@@ -402,7 +403,7 @@ impl Loader<'_> {
             if !spec.iter().any(|(k, _)| k == field) {
                 let exprs = defaults
                     .iter()
-                    .filter_map(|t| self.expr(t, "$.card"))
+                    .filter_map(|t| self.expr(t, &Path::Text("$.card")))
                     .collect();
                 spec.push(((*field).to_owned(), exprs));
             }

@@ -5,19 +5,18 @@
 use super::*;
 
 impl Loader<'_> {
-    pub(super) fn candidate(&mut self, v: &Value, path: &str) -> Option<Candidate> {
+    pub(super) fn candidate(&mut self, v: &Value, path: &Path<'_>) -> Option<Candidate> {
         let m = self.object(v, path)?;
         let present: Vec<&str> = SOURCE_KEYS
             .iter()
             .copied()
-            .filter(|k| m.contains_key(*k))
+            .filter(|k| m.contains_key(k))
             .collect();
         let kind = match present.as_slice() {
             [one] => *one,
             [] => {
                 let unknown: Vec<&str> = m
                     .keys()
-                    .map(String::as_str)
                     .filter(|k| !["when", "transform", "accept_empty", "verify"].contains(k))
                     .collect();
                 let hint = unknown
@@ -48,7 +47,7 @@ impl Loader<'_> {
         let mut allowed = vec![kind, "when", "transform", "accept_empty", "verify"];
         allowed.extend_from_slice(extra);
         self.check_keys(m, path, &allowed);
-        let kpath = format!("{path}.{kind}");
+        let kpath = path.raw(kind);
         let raw = m.get(kind)?;
         let (source, label): (Source, String) = match kind {
             "env" => {
@@ -78,7 +77,7 @@ impl Loader<'_> {
                             _ => {
                                 self.problem(
                                     ProblemCode::OutOfRange,
-                                    &format!("{path}.length"),
+                                    &path.raw("length"),
                                     format!(
                                         "length must be a whole number from 4 to 64, found {l}"
                                     ),
@@ -91,13 +90,13 @@ impl Loader<'_> {
                     "dirty" => GitFact::Dirty,
                     "tag" => {
                         let p = match m.get("pattern") {
-                            Some(p) => self.string(p, &format!("{path}.pattern"))?,
+                            Some(p) => self.string(p, &path.raw("pattern"))?,
                             None => "*",
                         };
                         if p.is_empty() || p.starts_with('-') {
                             self.problem(
                                 ProblemCode::InvalidPattern,
-                                &format!("{path}.pattern"),
+                                &path.raw("pattern"),
                                 format!(
                                     "tag pattern `{p}` must be non-empty and not start with `-`"
                                 ),
@@ -135,14 +134,14 @@ impl Loader<'_> {
                 if m.contains_key("length") && fact != "short" {
                     self.problem(
                         ProblemCode::UnknownKey,
-                        &format!("{path}.length"),
+                        &path.raw("length"),
                         "`length` goes with `\"git\": \"short\"`".into(),
                     );
                 }
                 if m.contains_key("pattern") && fact != "tag" {
                     self.problem(
                         ProblemCode::UnknownKey,
-                        &format!("{path}.pattern"),
+                        &path.raw("pattern"),
                         "`pattern` goes with `\"git\": \"tag\"`".into(),
                     );
                 }
@@ -166,10 +165,7 @@ impl Loader<'_> {
                 if !self.relative_path(&p, &kpath) {
                     return None;
                 }
-                let read = match m
-                    .get("read")
-                    .map(|r| self.string(r, &format!("{path}.read")))
-                {
+                let read = match m.get("read").map(|r| self.string(r, &path.raw("read"))) {
                     None | Some(Some("raw")) => FileRead::Raw,
                     Some(Some("trim")) => FileRead::Trim,
                     Some(Some("dotenv")) => {
@@ -181,12 +177,12 @@ impl Loader<'_> {
                             );
                             return None;
                         };
-                        FileRead::Dotenv(self.string(k, &format!("{path}.key"))?.to_owned())
+                        FileRead::Dotenv(self.string(k, &path.raw("key"))?.to_owned())
                     }
                     Some(Some(other)) => {
                         self.problem(
                             ProblemCode::UnknownReadMode,
-                            &format!("{path}.read"),
+                            &path.raw("read"),
                             format!("unknown read mode `{other}` (one of `raw`, `trim`, `dotenv`)"),
                         );
                         return None;
@@ -196,7 +192,7 @@ impl Loader<'_> {
                 if m.contains_key("key") && !matches!(read, FileRead::Dotenv(_)) {
                     self.problem(
                         ProblemCode::UnknownKey,
-                        &format!("{path}.key"),
+                        &path.raw("key"),
                         "`key` goes with `\"read\": \"dotenv\"`".into(),
                     );
                 }
@@ -218,7 +214,7 @@ impl Loader<'_> {
                 let list = self.array(raw, &kpath)?;
                 let mut argv = Vec::with_capacity(list.len());
                 for (i, a) in list.iter().enumerate() {
-                    argv.push(self.string(a, &format!("{kpath}[{i}]"))?.to_owned());
+                    argv.push(self.string(a, &kpath.index(i))?.to_owned());
                 }
                 let bad =
                     |p: &String| p.is_empty() || p.contains('/') || p.contains(char::is_whitespace);
@@ -250,20 +246,20 @@ impl Loader<'_> {
             }
         };
         let when = match m.get("when") {
-            Some(w) => Some(self.condition(w, &format!("{path}.when"), 0)?),
+            Some(w) => Some(self.condition(w, &path.raw("when"), 0)?),
             None => None,
         };
         let transforms = match m.get("transform") {
-            Some(t) => self.transforms(t, &format!("{path}.transform"))?,
+            Some(t) => self.transforms(t, &path.raw("transform"))?,
             None => Vec::new(),
         };
         let accept_empty = match m.get("accept_empty") {
             Some(a) => {
-                let b = self.boolean(a, &format!("{path}.accept_empty"))?;
+                let b = self.boolean(a, &path.raw("accept_empty"))?;
                 if b && !matches!(source, Source::Env(_) | Source::Arg(_)) {
                     self.problem(
                         ProblemCode::InvalidOption,
-                        &format!("{path}.accept_empty"),
+                        &path.raw("accept_empty"),
                         "`accept_empty` only applies to `env` and `arg` sources".into(),
                     );
                 }
@@ -273,7 +269,7 @@ impl Loader<'_> {
         };
         let verify = match m.get("verify") {
             Some(v) => {
-                let vpath = format!("{path}.verify");
+                let vpath = path.raw("verify");
                 let verify = match self.string(v, &vpath)? {
                     "git_tag" => Verify::GitTag,
                     "git_commit" => Verify::GitCommit,

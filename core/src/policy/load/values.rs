@@ -6,27 +6,33 @@ use super::*;
 
 impl Loader<'_> {
     pub(super) fn policy(&mut self, root: &Value) -> Option<Policy> {
-        let m = self.object(root, "$")?;
-        self.check_keys(m, "$", super::TOP_LEVEL_KEYS);
+        let m = self.object(root, &Path::Text("$"))?;
+        self.check_keys(m, &Path::Text("$"), super::TOP_LEVEL_KEYS);
         if let Some(v) = m.get("$schema") {
-            self.string(v, "$.$schema");
+            self.string(v, &Path::Text("$.$schema"));
         }
         if let Some(v) = m.get("imprint") {
             match v.as_u64() {
                 Some(n) if (1..=FORMAT_VERSION).contains(&n) => {}
                 _ => self.problem(
                     ProblemCode::UnsupportedVersion,
-                    "$.imprint",
+                    &Path::Text("$.imprint"),
                     format!("format version {v} is not supported (this engine reads 1 to {FORMAT_VERSION})"),
                 ),
             }
         }
-        let name = match self.require(m, "name", "$") {
-            Some(v) => self.string(v, "$.name").unwrap_or("").to_owned(),
+        let name = match self.require(m, "name", &Path::Text("$")) {
+            Some(v) => self
+                .string(v, &Path::Text("$.name"))
+                .unwrap_or("")
+                .to_owned(),
             None => String::new(),
         };
         let description = match m.get("description") {
-            Some(v) => self.string(v, "$.description").unwrap_or("").to_owned(),
+            Some(v) => self
+                .string(v, &Path::Text("$.description"))
+                .unwrap_or("")
+                .to_owned(),
             None => String::new(),
         };
         let args = match m.get("args") {
@@ -37,14 +43,14 @@ impl Loader<'_> {
 
         // Pass 1: value names, so references can point forwards.
         let empty = Map::new();
-        let values_map = match self.require(m, "values", "$") {
-            Some(v) => self.object(v, "$.values").unwrap_or(&empty),
+        let values_map = match self.require(m, "values", &Path::Text("$")) {
+            Some(v) => self.object(v, &Path::Text("$.values")).unwrap_or(&empty),
             None => &empty,
         };
         if values_map.len() > self.limits.values {
             self.problem(
                 ProblemCode::TooMany,
-                "$.values",
+                &Path::Text("$.values"),
                 format!(
                     "{} values, more than the limit of {}",
                     values_map.len(),
@@ -55,11 +61,11 @@ impl Loader<'_> {
         }
         for (i, k) in values_map.keys().enumerate() {
             if template::is_name(k) {
-                self.names.insert(k.clone(), i);
+                self.names.insert(k.to_owned(), i);
             } else {
                 self.problem(
                     ProblemCode::InvalidName,
-                    &format!("$.values{}", key_segment(k)),
+                    &Path::Key(&Path::Text("$.values"), k),
                     format!("value name `{k}` must match [A-Za-z_][A-Za-z0-9_]*"),
                 );
             }
@@ -67,7 +73,7 @@ impl Loader<'_> {
         // Pass 2: definitions.
         let mut values = Vec::with_capacity(values_map.len());
         for (k, v) in values_map {
-            let path = format!("$.values{}", key_segment(k));
+            let path = Path::Key(&Path::Text("$.values"), k);
             values.push(self.value_def(k, v, &path));
         }
         let outputs = match m.get("outputs") {
@@ -102,12 +108,12 @@ impl Loader<'_> {
     }
 
     fn args(&mut self, v: &Value) -> Vec<ArgDecl> {
-        let Some(m) = self.bounded_object(v, "$.args") else {
+        let Some(m) = self.bounded_object(v, &Path::Text("$.args")) else {
             return Vec::new();
         };
         let mut out = Vec::new();
         for (k, v) in m {
-            let path = format!("$.args{}", key_segment(k));
+            let path = Path::Key(&Path::Text("$.args"), k);
             if !template::is_name(k) {
                 self.problem(
                     ProblemCode::InvalidName,
@@ -121,20 +127,20 @@ impl Loader<'_> {
             self.check_keys(am, &path, &["description"]);
             let description = match am.get("description") {
                 Some(d) => self
-                    .string(d, &format!("{path}.description"))
+                    .string(d, &path.raw("description"))
                     .unwrap_or("")
                     .to_owned(),
                 None => String::new(),
             };
             out.push(ArgDecl {
-                name: k.clone(),
+                name: k.to_owned(),
                 description,
             });
         }
         out
     }
 
-    fn value_def(&mut self, name: &str, v: &Value, path: &str) -> Option<ValueDef> {
+    fn value_def(&mut self, name: &str, v: &Value, path: &Path<'_>) -> Option<ValueDef> {
         let m = self.object(v, path)?;
         self.check_keys(
             m,
@@ -149,15 +155,15 @@ impl Loader<'_> {
             ],
         );
         if let Some(d) = m.get("description") {
-            self.string(d, &format!("{path}.description"));
+            self.string(d, &path.raw("description"));
         }
         let mut candidates = Vec::new();
         let mut ok = true;
         if let Some(from) = m.get("from") {
-            let fpath = format!("{path}.from");
+            let fpath = path.raw("from");
             if let Some(list) = self.array(from, &fpath) {
                 for (i, c) in list.iter().enumerate() {
-                    match self.candidate(c, &format!("{fpath}[{i}]")) {
+                    match self.candidate(c, &fpath.index(i)) {
                         Some(c) => candidates.push(c),
                         None => ok = false,
                     }
@@ -165,9 +171,7 @@ impl Loader<'_> {
             }
         }
         let default = match m.get("default") {
-            Some(d) => self
-                .string(d, &format!("{path}.default"))
-                .map(str::to_owned),
+            Some(d) => self.string(d, &path.raw("default")).map(str::to_owned),
             None => None,
         };
         if candidates.is_empty() && default.is_none() && m.get("from").is_none() {
@@ -178,19 +182,17 @@ impl Loader<'_> {
             );
         }
         let required = match m.get("required") {
-            Some(r) => self
-                .boolean(r, &format!("{path}.required"))
-                .unwrap_or(false),
+            Some(r) => self.boolean(r, &path.raw("required")).unwrap_or(false),
             None => false,
         };
         let format = match m.get("format") {
-            Some(f) => match self.string(f, &format!("{path}.format")) {
+            Some(f) => match self.string(f, &path.raw("format")) {
                 Some("tag") => Some(Format::Tag),
                 Some("reference") => Some(Format::Reference),
                 Some(other) => {
                     self.problem(
                         ProblemCode::UnknownFormat,
-                        &format!("{path}.format"),
+                        &path.raw("format"),
                         format!("unknown format `{other}` (expected `tag` or `reference`)"),
                     );
                     None
@@ -201,12 +203,13 @@ impl Loader<'_> {
         };
         let persist = m
             .get("persist")
-            .and_then(|p| self.persist(p, &format!("{path}.persist")));
+            .and_then(|p| self.persist(p, &path.raw("persist")));
+        let persist_path = path.raw("persist");
         let fixed = [
-            (default.as_deref(), format!("{path}.default")),
+            (default.as_deref(), path.raw("default")),
             (
                 persist.as_ref().and_then(|p| p.missing.as_deref()),
-                format!("{path}.persist.missing"),
+                persist_path.raw("missing"),
             ),
         ];
         for (text, at) in fixed {
@@ -236,23 +239,23 @@ impl Loader<'_> {
         })
     }
 
-    fn persist(&mut self, v: &Value, path: &str) -> Option<Persist> {
+    fn persist(&mut self, v: &Value, path: &Path<'_>) -> Option<Persist> {
         let m = self.object(v, path)?;
         self.check_keys(m, path, &["file", "missing"]);
         let file = self.require(m, "file", path)?;
-        let file = self.string(file, &format!("{path}.file"))?.to_owned();
+        let file = self.string(file, &path.raw("file"))?.to_owned();
         let bad =
             file.is_empty() || file == "." || file == ".." || file.contains(['/', '\\', '\0']);
         if bad {
             self.problem(
                 ProblemCode::InvalidFileName,
-                &format!("{path}.file"),
+                &path.raw("file"),
                 format!("persist file `{file}` must be a plain file name (no directories)"),
             );
             return None;
         }
         let missing = match m.get("missing") {
-            Some(v) => Some(self.string(v, &format!("{path}.missing"))?.to_owned()),
+            Some(v) => Some(self.string(v, &path.raw("missing"))?.to_owned()),
             None => None,
         };
         Some(Persist { file, missing })
@@ -313,7 +316,7 @@ impl Loader<'_> {
                             let first = names.first().copied().unwrap_or("?");
                             self.problem(
                                 ProblemCode::Cycle,
-                                &format!("$.values{}", key_segment(first)),
+                                &Path::Key(&Path::Text("$.values"), first),
                                 format!(
                                     "values refer to each other in a cycle: {}",
                                     names.join(" -> ")
