@@ -106,7 +106,7 @@ impl Loader<'_> {
                         if p.contains('\0') {
                             self.problem(
                                 ProblemCode::InvalidPattern,
-                                &format!("{path}.pattern"),
+                                &path.raw("pattern"),
                                 "a tag pattern cannot hold a NUL character (git takes none)".into(),
                             );
                             return None;
