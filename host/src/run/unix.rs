@@ -54,10 +54,11 @@ pub(super) fn run_all(commands: Vec<Command>, timeout: Duration) -> Vec<Bounded>
     become_subreaper();
     let deadline = Instant::now() + timeout;
     let mut slots: Vec<Slot> = commands.into_iter().map(start).collect();
-    let mut buf = vec![0u8; 64 << 10];
+    let mut buf = [0u8; 16 << 10];
     // Once a program's output has ended: look for its exit soon, then less
-    // often.
-    let mut pause = Duration::from_micros(20);
+    // often (from the start again for each program whose output ends).
+    const FIRST_PAUSE: Duration = Duration::from_micros(20);
+    let mut pause = FIRST_PAUSE;
     loop {
         for slot in &mut slots {
             settle(slot);
@@ -84,6 +85,9 @@ pub(super) fn run_all(commands: Vec<Command>, timeout: Duration) -> Vec<Bounded>
         for (i, pipe) in ready_outputs(&slots, wait) {
             if let Some(Slot::Running(r)) = slots.get_mut(i) {
                 read_some(r, pipe, &mut buf);
+                if r.exiting() {
+                    pause = FIRST_PAUSE;
+                }
             }
         }
     }
