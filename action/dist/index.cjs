@@ -1030,6 +1030,7 @@ var RELOCATING_VARS = [
   "GIT_PREFIX"
 ];
 var HEAD_ARGS = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
+var TOO_LARGE = `it printed more than ${OUTPUT_LIMIT} bytes, more than imprint reads`;
 var TAGS_ARGS = ["tag", "--no-column", "--points-at", "HEAD"];
 var GitHung = class extends Error {
 };
@@ -1140,7 +1141,7 @@ var Checkout = class _Checkout {
     const r = await runBounded(this.git, args2, { cwd: this.dir, env: this.env, timeoutMs: this.timeoutS * 1e3, keepStderr: true });
     if (r.done && r.done.code === 0) return { ok: true, stdout: r.done.stdout.toString("utf8") };
     if (r.done) return { ok: false, code: r.done.code, stderr: firstLine(r.done.stderr), stdout: r.done.stdout.toString("utf8") };
-    if (r.tooLarge) return { ok: true, stdout: r.tooLarge.toString("utf8") };
+    if (r.tooLarge) return { ok: false, tooLarge: true, code: null, stderr: TOO_LARGE, stdout: "" };
     if (r.notFound) return { ok: false, code: null, stderr: "git is not on PATH" };
     if (r.failed !== void 0) return { ok: false, code: null, stderr: r.failed };
     throw new GitHung(
@@ -1220,7 +1221,9 @@ var Checkout = class _Checkout {
     if (key === "sha") return head;
     if (isCommitField(key)) return head;
     if (key === "dirty") {
-      const f = await must(["status", "--porcelain", "-z"]);
+      const args2 = ["status", "--porcelain", "-z"];
+      if ((await run2(args2)).tooLarge) return { known: "true" };
+      const f = await must(args2);
       return f.known !== void 0 ? { known: f.known === "" ? "" : "true" } : f;
     }
     if (key === "tags" || key.startsWith("tag=")) {

@@ -18,11 +18,16 @@
 //! `GIT_WORK_TREE`, `GIT_INDEX_FILE`, …) are removed from git's environment,
 //! and `GIT_OPTIONAL_LOCKS=0` keeps git from writing to the repository.
 
-use crate::run::{find_program, run_all_bounded, Bounded};
+use crate::run::{find_program, run_all_bounded, Bounded, OUTPUT_LIMIT};
 use imprint_core::{tags_matching, GitFact};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
+
+/// What a git run that printed more than imprint reads failed with.
+fn too_large() -> String {
+    format!("it printed more than {OUTPUT_LIMIT} bytes, more than imprint reads")
+}
 
 /// How the tags on HEAD are listed, once for every tag fact: one name per
 /// line (`--no-column`: `column.ui=always` would put them on one line).
@@ -296,8 +301,13 @@ impl Checkout {
                 stderr: first_line(&stderr),
                 stdout: String::from_utf8_lossy(&stdout).into_owned(),
             },
-            // Only `git status` of a huge work tree prints this much.
-            Bounded::TooLarge(prefix) => Ran::Ok(String::from_utf8_lossy(&prefix).into_owned()),
+            // A cut list (of tags) would read as a shorter one: only
+            // `git status` may print this much, and only its start counts.
+            Bounded::TooLarge(_) => Ran::Err {
+                code: None,
+                stderr: too_large(),
+                stdout: String::new(),
+            },
             Bounded::NotFound => Ran::Err {
                 code: None,
                 stderr: "git is not on PATH".into(),
@@ -500,6 +510,13 @@ impl Checkout {
             (GitFact::Dirty, Ran::Ok(s)) => {
                 Fact::Known(if s.is_empty() { "" } else { "true" }.to_owned())
             }
+            // So much to list: the tree is dirty.
+            (
+                GitFact::Dirty,
+                Ran::Err {
+                    code: None, stderr, ..
+                },
+            ) if *stderr == too_large() => Fact::Known("true".to_owned()),
             // The tags matching the pattern as `git tag --list` matches.
             (GitFact::Tag(pattern), Ran::Ok(tags)) => Fact::Known(tags_matching(tags, pattern)),
             (GitFact::AllTags, Ran::Ok(tags)) => Fact::Known(tags.clone()),

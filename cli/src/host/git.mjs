@@ -6,7 +6,7 @@
 // independent facts are read at the same time.
 import { lstatSync, realpathSync } from 'node:fs';
 import { components, fileName, fromComponents, join, parent } from './paths.mjs';
-import { findProgram, runBounded } from './run.mjs';
+import { findProgram, OUTPUT_LIMIT, runBounded } from './run.mjs';
 
 const RELOCATING_VARS = [
   'GIT_DIR',
@@ -21,6 +21,8 @@ const RELOCATING_VARS = [
 
 /** How HEAD's commit is read (and named in messages). */
 const HEAD_ARGS = ['rev-parse', '--verify', '-q', 'HEAD^{commit}'];
+/** What a git run that printed more than imprint reads failed with. */
+const TOO_LARGE = `it printed more than ${OUTPUT_LIMIT} bytes, more than imprint reads`;
 /** How the tags on HEAD are listed, once for every tag fact (`--no-column`: `column.ui=always` would join them). */
 const TAGS_ARGS = ['tag', '--no-column', '--points-at', 'HEAD'];
 
@@ -155,7 +157,9 @@ export class Checkout {
     const r = await runBounded(this.git, args, { cwd: this.dir, env: this.env, timeoutMs: this.timeoutS * 1000, keepStderr: true });
     if (r.done && r.done.code === 0) return { ok: true, stdout: r.done.stdout.toString('utf8') };
     if (r.done) return { ok: false, code: r.done.code, stderr: firstLine(r.done.stderr), stdout: r.done.stdout.toString('utf8') };
-    if (r.tooLarge) return { ok: true, stdout: r.tooLarge.toString('utf8') };
+    // A cut list (of tags) would read as a shorter one: only `git status`
+    // may print this much, and only its start counts.
+    if (r.tooLarge) return { ok: false, tooLarge: true, code: null, stderr: TOO_LARGE, stdout: '' };
     if (r.notFound) return { ok: false, code: null, stderr: 'git is not on PATH' };
     if (r.failed !== undefined) return { ok: false, code: null, stderr: r.failed };
     throw new GitHung(
@@ -240,7 +244,10 @@ export class Checkout {
     if (key === 'sha') return head;
     if (isCommitField(key)) return head;
     if (key === 'dirty') {
-      const f = await must(['status', '--porcelain', '-z']);
+      const args = ['status', '--porcelain', '-z'];
+      // So much to list: the tree is dirty.
+      if ((await run(args)).tooLarge) return { known: 'true' };
+      const f = await must(args);
       return f.known !== undefined ? { known: f.known === '' ? '' : 'true' } : f;
     }
     if (key === 'tags' || key.startsWith('tag=')) {

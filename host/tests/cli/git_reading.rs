@@ -281,3 +281,38 @@ fn a_tag_outside_the_pattern_does_not_count() {
     assert_eq!(v["values"]["release_tag"], "v1.0.0", "{v:#}");
     assert_eq!(v["values"]["version"], "1.0.0", "{v:#}");
 }
+
+/// More tags on HEAD than imprint reads (1 MiB of names): the list would be
+/// cut, and a cut list reads as a shorter one (here without `v9.9.9`, the
+/// highest, last in git's order), so the fact fails instead.
+#[test]
+fn a_tag_list_past_the_output_limit_fails_rather_than_being_cut() {
+    let repo = one_commit();
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let segment = "x".repeat(200);
+    let long: String = (0..15).map(|i| format!("/{i}{segment}")).collect();
+    // Written as git's packed-refs file (sorted by name): thousands of
+    // deep loose refs take git seconds to create and pack.
+    let mut names: Vec<String> = (0..360)
+        .map(|i| format!("refs/tags/v1.0.0-{i:03}{long}"))
+        .collect();
+    names.push("refs/tags/v9.9.9".to_owned());
+    names.sort();
+    let mut packed = String::from("# pack-refs with: peeled fully-peeled sorted \n");
+    for name in &names {
+        packed.push_str(&format!("{head} {name}\n"));
+    }
+    std::fs::write(repo.path().join(".git/packed-refs"), packed).unwrap();
+    // The premise: git prints more than 1 MiB, `v9.9.9` last.
+    let listed = repo.git(&["tag", "--points-at", "HEAD"]);
+    assert!(listed.len() > 1 << 20 && listed.ends_with("v9.9.9"));
+    let run = Imprint::new(repo.path())
+        .args(["derive", "--policy", "default"])
+        .run();
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    assert!(
+        run.stderr.contains("printed more than 1048576 bytes"),
+        "{run:#?}"
+    );
+}
