@@ -386,9 +386,15 @@ impl Loader<'_> {
     }
 
     fn check_keys(&mut self, m: &Map, path: &Path<'_>, allowed: &[&str]) {
+        self.check_keys_among(m, path, &[allowed]);
+    }
+
+    /// [`Self::check_keys`] with the allowed keys in several lists (no
+    /// list is built per object).
+    fn check_keys_among(&mut self, m: &Map, path: &Path<'_>, allowed: &[&[&str]]) {
         for k in m.keys() {
-            if !allowed.contains(&k) {
-                let hint = suggest(k, allowed.iter().copied());
+            if !allowed.iter().any(|list| list.contains(&k)) {
+                let hint = suggest(k, allowed.iter().flat_map(|list| list.iter().copied()));
                 self.problem(
                     ProblemCode::UnknownKey,
                     &path.key(k),

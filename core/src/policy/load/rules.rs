@@ -130,22 +130,27 @@ impl Loader<'_> {
 
     fn rule(&mut self, v: &Value, path: &Path<'_>) -> Option<Rule> {
         let m = self.object(v, path)?;
-        let kinds: Vec<&str> = RULE_KINDS
-            .iter()
-            .copied()
-            .filter(|k| m.contains_key(k))
-            .collect();
-        let mut allowed = vec![
-            "id",
-            "description",
-            "severity",
-            "applies_to",
-            "when",
-            "message",
-            "compare",
-        ];
-        allowed.extend_from_slice(RULE_KINDS);
-        self.check_keys(m, path, &allowed);
+        let mut kinds = RULE_KINDS.iter().copied().filter(|k| m.contains_key(k));
+        let kind = match (kinds.next(), kinds.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        };
+        self.check_keys_among(
+            m,
+            path,
+            &[
+                &[
+                    "id",
+                    "description",
+                    "severity",
+                    "applies_to",
+                    "when",
+                    "message",
+                    "compare",
+                ],
+                RULE_KINDS,
+            ],
+        );
         let id = self
             .require(m, "id", path)
             .and_then(|i| self.string(i, &path.raw("id")));
@@ -177,7 +182,7 @@ impl Loader<'_> {
                 .to_owned(),
             None => String::new(),
         };
-        let [kind] = kinds.as_slice() else {
+        let Some(kind) = kind.as_ref() else {
             self.problem(
                 ProblemCode::InvalidRule,
                 path,

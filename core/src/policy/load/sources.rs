@@ -7,14 +7,10 @@ use super::*;
 impl Loader<'_> {
     pub(super) fn candidate(&mut self, v: &Value, path: &Path<'_>) -> Option<Candidate> {
         let m = self.object(v, path)?;
-        let present: Vec<&str> = SOURCE_KEYS
-            .iter()
-            .copied()
-            .filter(|k| m.contains_key(k))
-            .collect();
-        let kind = match present.as_slice() {
-            [one] => *one,
-            [] => {
+        let mut present = SOURCE_KEYS.iter().copied().filter(|k| m.contains_key(k));
+        let kind = match (present.next(), present.next()) {
+            (Some(one), None) => one,
+            (None, _) => {
                 let unknown: Vec<&str> = m
                     .keys()
                     .filter(|k| !["when", "transform", "accept_empty", "verify"].contains(k))
@@ -30,7 +26,8 @@ impl Loader<'_> {
                 );
                 return None;
             }
-            many => {
+            (Some(first), Some(second)) => {
+                let many: Vec<&str> = [first, second].into_iter().chain(present).collect();
                 self.problem(
                     ProblemCode::AmbiguousSource,
                     path,
@@ -44,9 +41,14 @@ impl Loader<'_> {
             "file" => &["read", "key"],
             _ => &[],
         };
-        let mut allowed = vec![kind, "when", "transform", "accept_empty", "verify"];
-        allowed.extend_from_slice(extra);
-        self.check_keys(m, path, &allowed);
+        self.check_keys_among(
+            m,
+            path,
+            &[
+                &[kind, "when", "transform", "accept_empty", "verify"],
+                extra,
+            ],
+        );
         let kpath = path.raw(kind);
         let raw = m.get(kind)?;
         let (source, label): (Source, String) = match kind {
