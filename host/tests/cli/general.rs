@@ -238,16 +238,8 @@ fn every_format_works_for_the_default_policy() {
     let repo = default_repo();
     let version = format!("dev-{}", repo.short_n(12));
     let sha = repo.git(&["rev-parse", "HEAD"]);
-    for f in [
-        "shell",
-        "shell-quoted",
-        "json",
-        "github",
-        "dotenv",
-        "bake",
-        "ldflags",
-    ] {
-        derive_default(repo.path(), f);
+    for f in common::output_formats() {
+        derive_default(repo.path(), &f);
     }
 
     let json: serde_json::Value =

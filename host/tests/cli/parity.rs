@@ -8,7 +8,7 @@
 //! `IMPRINT_NODE_CLI` set, every one of these runs is also made by the npm
 //! CLI and must match byte for byte (see `common::Imprint::run_within`).
 
-use crate::common::{Imprint, Repo};
+use crate::common::{self, Imprint, Repo};
 use std::path::PathBuf;
 
 fn data() -> PathBuf {
@@ -119,19 +119,10 @@ fn cards_of_every_inspect_input() {
 fn every_policy_derives_in_every_format_and_explains() {
     let repo = fixture_repo();
     for policy in POLICIES {
-        for format in [
-            "shell",
-            "shell-quoted",
-            "json",
-            "github",
-            "dotenv",
-            "bake",
-            "ldflags",
-            "gitlab-dotenv",
-        ] {
+        for format in common::output_formats() {
             run(
                 &repo,
-                &strings(&["derive", "--policy", policy, "--format", format]),
+                &strings(&["derive", "--policy", policy, "--format", &format]),
             );
         }
         run(&repo, &strings(&["explain", "--policy", policy]));

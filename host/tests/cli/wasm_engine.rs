@@ -72,15 +72,7 @@ fn cli_output_is_byte_identical_across_engines() {
         ("RELEASE_VERSION", "v0.20.0"),
         ("VLLM_BUILD_URL", "https://x.example/?q='a b' $HOME *"),
     ];
-    for format in [
-        "shell",
-        "shell-quoted",
-        "json",
-        "github",
-        "dotenv",
-        "bake",
-        "ldflags",
-    ] {
+    for format in &common::output_formats() {
         let r = same(
             dir.path(),
             &[

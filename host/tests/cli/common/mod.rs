@@ -501,3 +501,14 @@ pub fn snapshot(dir: &Path) -> Snapshot {
     }
     out
 }
+
+/// Every `derive --format` name, from the engine's own list (a new format
+/// is tested everywhere this is used, without editing each test).
+pub fn output_formats() -> Vec<String> {
+    use clap::ValueEnum;
+    imprint_core::OutputFormat::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value())
+        .map(|v| v.get_name().to_owned())
+        .collect()
+}
