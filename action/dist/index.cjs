@@ -1222,9 +1222,10 @@ var Checkout = class _Checkout {
     if (isCommitField(key)) return head;
     if (key === "dirty") {
       const args2 = ["status", "--porcelain", "-z"];
-      if ((await run2(args2)).tooLarge) return { known: "true" };
-      const f = await must(args2);
-      return f.known !== void 0 ? { known: f.known === "" ? "" : "true" } : f;
+      const r = await run2(args2);
+      if (r.tooLarge) return { known: "true" };
+      if (!r.ok) return this.failed(args2, r.stderr);
+      return { known: r.stdout === "" ? "" : "true" };
     }
     if (key === "tags" || key.startsWith("tag=")) {
       if (head.known === void 0) return head.absent ? { known: "" } : head;

@@ -1732,9 +1732,10 @@ var Checkout = class _Checkout {
     if (isCommitField(key)) return head;
     if (key === "dirty") {
       const args = ["status", "--porcelain", "-z"];
-      if ((await run3(args)).tooLarge) return { known: "true" };
-      const f = await must(args);
-      return f.known !== void 0 ? { known: f.known === "" ? "" : "true" } : f;
+      const r = await run3(args);
+      if (r.tooLarge) return { known: "true" };
+      if (!r.ok) return this.failed(args, r.stderr);
+      return { known: r.stdout === "" ? "" : "true" };
     }
     if (key === "tags" || key.startsWith("tag=")) {
       if (head.known === void 0) return head.absent ? { known: "" } : head;

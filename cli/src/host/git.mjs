@@ -245,10 +245,11 @@ export class Checkout {
     if (isCommitField(key)) return head;
     if (key === 'dirty') {
       const args = ['status', '--porcelain', '-z'];
+      const r = await run(args);
       // So much to list: the tree is dirty.
-      if ((await run(args)).tooLarge) return { known: 'true' };
-      const f = await must(args);
-      return f.known !== undefined ? { known: f.known === '' ? '' : 'true' } : f;
+      if (r.tooLarge) return { known: 'true' };
+      if (!r.ok) return this.failed(args, r.stderr);
+      return { known: r.stdout === '' ? '' : 'true' };
     }
     if (key === 'tags' || key.startsWith('tag=')) {
       if (head.known === undefined) return head.absent ? { known: '' } : head;
