@@ -1159,11 +1159,13 @@ var Checkout = class _Checkout {
     else if (r.code === 1 && r.stderr === "") this.head = { absent: true };
     else this.head = this.failed(args2, r.stderr);
   }
-  /** The default branch from `origin/HEAD`: known or absent. */
+  /** The default branch from `origin/HEAD`: known, absent, or failed (a broken `origin/HEAD`). */
   async defaultBranch() {
-    if (!this.state.repo) return { absent: true };
-    const r = await this.run(["symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"]);
-    if (!r.ok) return { absent: true };
+    if (this.state.notRepo) return { absent: true };
+    if (this.state.refused) return { failed: this.state.refused };
+    const args2 = ["symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"];
+    const r = await this.run(args2);
+    if (!r.ok) return r.code === 1 && r.stderr === "" ? { absent: true } : this.failed(args2, r.stderr);
     const b = r.stdout.trim();
     return b.startsWith("origin/") ? { known: b.slice("origin/".length) } : { absent: true };
   }

@@ -368,9 +368,13 @@ impl Checkout {
     }
 
     /// The branch `origin/HEAD` names (`main`), absent when it names none.
+    /// A broken `origin/HEAD` (git exits 128) fails, as in a checkout git
+    /// refuses: it is not a repository without one.
     pub fn default_branch(&mut self) -> Result<Fact, Hung> {
-        if !matches!(self.state, State::Repo) {
-            return Ok(Fact::Absent);
+        match &self.state {
+            State::NotRepo => return Ok(Fact::Absent),
+            State::Refused(why) => return Ok(Fact::Failed(why.clone())),
+            State::Repo => {}
         }
         let args = ["symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"];
         Ok(match self.run(&args)? {
@@ -378,7 +382,13 @@ impl Checkout {
                 .trim()
                 .strip_prefix("origin/")
                 .map_or(Fact::Absent, |b| Fact::Known(b.to_owned())),
-            Ran::Err { .. } => Fact::Absent,
+            // No `origin/HEAD`, or not a symbolic ref: `-q` exits 1 silently.
+            Ran::Err {
+                code: Some(1),
+                stderr,
+                ..
+            } if stderr.is_empty() => Fact::Absent,
+            Ran::Err { stderr, .. } => self.failed(&args, &stderr),
         })
     }
 

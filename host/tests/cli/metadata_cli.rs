@@ -236,3 +236,28 @@ fn a_github_event_path_that_names_nothing_is_an_error() {
         r.stderr
     );
 }
+
+/// A broken `origin/HEAD` (git: "No such ref", exit 128) is a default branch
+/// git could not establish: outside CI the run fails naming it, where it
+/// used to read as "no default branch".
+#[test]
+fn a_broken_origin_head_fails_rather_than_reading_as_no_default_branch() {
+    let (repo, _) = tagged_repo();
+    repo.write(".git/refs/remotes/origin/HEAD", "garbage\n");
+    let run = Imprint::new(repo.path())
+        .args([
+            "metadata",
+            "--images",
+            "ghcr.io/example/app",
+            "--tags",
+            TAGS,
+        ])
+        .run();
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("git fact `default_branch`: `git symbolic-ref --short -q refs/remotes/origin/HEAD` failed"),
+        "{run:#?}"
+    );
+}
