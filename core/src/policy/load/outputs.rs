@@ -3,11 +3,19 @@
 use super::*;
 
 impl Loader<'_> {
+    /// One output entry: a template, or an object with `value` and `when`.
     pub(super) fn entry(&mut self, name: String, v: &Value, path: &Path<'_>) -> Option<Entry> {
+        if let Value::Object(m) = v {
+            self.check_keys(m, path, &["value", "when"]);
+        }
+        self.entry_fields(name, v, path)
+    }
+
+    /// [`Self::entry`] of an object whose keys the caller has checked.
+    fn entry_fields(&mut self, name: String, v: &Value, path: &Path<'_>) -> Option<Entry> {
         let (text, when) = match v {
-            Value::String(s) => (&**s, None),
+            Value::String(s) => (*s, None),
             Value::Object(m) => {
-                self.check_keys(m, path, &["value", "when"]);
                 let t = self.require(m, "value", path)?;
                 let t = self.string(t, &path.raw("value"))?;
                 let when = match m.get("when") {
@@ -85,9 +93,7 @@ impl Loader<'_> {
                             format!("build arg `{n}` is declared twice"),
                         );
                     }
-                    let mut obj = im.clone();
-                    obj.remove("name");
-                    if let Some(e) = self.entry(n.to_owned(), &Value::Object(obj), &path) {
+                    if let Some(e) = self.entry_fields(n.to_owned(), item, &path) {
                         out.build_args.push(e);
                     }
                 }

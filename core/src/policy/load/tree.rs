@@ -8,35 +8,63 @@
 //! `serde_json::Value` with `preserve_order`: keys in order of first
 //! appearance, a repeated key's last value, and `remove` as `swap_remove`.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use std::borrow::Cow;
+use bumpalo::Bump;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
-/// A JSON value borrowing its strings from the text where it can (strings
-/// without escapes).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value<'a> {
+/// A JSON value whose strings borrow from the text (or, when they have
+/// escapes, from the arena) and whose arrays and objects live in the arena:
+/// a whole policy is a handful of allocations, not one per array, object
+/// and growth step (those were a third of a builtin policy's load time).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Value<'t> {
     Null,
     Bool(bool),
-    Number(serde_json::Number),
-    String(Cow<'a, str>),
-    Array(Vec<Value<'a>>),
-    Object(Map<'a>),
+    Number(Number),
+    String(&'t str),
+    Array(&'t [Value<'t>]),
+    Object(Map<'t>),
+}
+
+/// A JSON number as serde_json reads it (without `arbitrary_precision`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Number {
+    PosInt(u64),
+    NegInt(i64),
+    Float(f64),
+}
+
+impl Number {
+    fn to_json(self) -> serde_json::Number {
+        match self {
+            Number::PosInt(n) => n.into(),
+            Number::NegInt(n) => n.into(),
+            // Only finite numbers are read (`visit_f64`).
+            Number::Float(f) => serde_json::Number::from_f64(f).unwrap_or_else(|| 0.into()),
+        }
+    }
+}
+
+/// As `serde_json::Number` displays.
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.to_json(), f)
+    }
 }
 
 /// A JSON object: entries in the order their keys first appear.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct Map<'a> {
-    entries: Vec<(Cow<'a, str>, Value<'a>)>,
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct Map<'t> {
+    entries: &'t [(&'t str, Value<'t>)],
 }
 
-impl<'a> Map<'a> {
+impl<'t> Map<'t> {
     pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    pub(crate) fn get(&self, key: &str) -> Option<&Value<'a>> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    pub(crate) fn get(&self, key: &str) -> Option<&'t Value<'t>> {
+        self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     pub(crate) fn contains_key(&self, key: &str) -> bool {
@@ -47,73 +75,62 @@ impl<'a> Map<'a> {
         self.entries.len()
     }
 
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(k, _)| &**k)
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &'t str> {
+        self.entries.iter().map(|(k, _)| *k)
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Value<'a>)> {
-        self.entries.iter().map(|(k, v)| (&**k, v))
-    }
-
-    /// Removes `key` as `serde_json::Map::remove` does with
-    /// `preserve_order`: the last entry takes its place.
-    pub(crate) fn remove(&mut self, key: &str) -> Option<Value<'a>> {
-        let i = self.entries.iter().position(|(k, _)| k == key)?;
-        Some(self.entries.swap_remove(i).1)
-    }
-
-    /// Entries as parsed, a repeated key keeping its first place and taking
-    /// its last value (`IndexMap::insert`, which `serde_json` uses).
-    fn from_entries(mut entries: Vec<(Cow<'a, str>, Value<'a>)>) -> Self {
-        if has_repeats(&entries) {
-            let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(entries.len());
-            let mut at: std::collections::HashMap<Cow<'a, str>, usize> =
-                std::collections::HashMap::new();
-            for (k, v) in entries.drain(..) {
-                match at.get(&k).and_then(|&i| out.get_mut(i)) {
-                    Some(slot) => slot.1 = v,
-                    None => {
-                        at.insert(k.clone(), out.len());
-                        out.push((k, v));
-                    }
-                }
-            }
-            entries = out;
-        }
-        Self { entries }
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'t str, &'t Value<'t>)> {
+        self.entries.iter().map(|(k, v)| (*k, v))
     }
 }
 
 /// Whether a key appears twice: pairwise for small objects, by sorting for
 /// large ones (an untrusted policy may have many keys).
-fn has_repeats(entries: &[(Cow<'_, str>, Value<'_>)]) -> bool {
+fn has_repeats(entries: &[(&str, Value<'_>)]) -> bool {
     if entries.len() <= 16 {
         return entries
             .iter()
             .enumerate()
             .any(|(i, (k, _))| entries.iter().skip(i + 1).any(|(o, _)| o == k));
     }
-    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| &**k).collect();
+    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
     keys.sort_unstable();
     keys.windows(2).any(|w| w.first() == w.get(1))
 }
 
-impl<'m, 'a> IntoIterator for &'m Map<'a> {
-    type Item = (&'m str, &'m Value<'a>);
+/// Entries as parsed, a repeated key keeping its first place and taking
+/// its last value (`IndexMap::insert`, which `serde_json` uses).
+fn without_repeats<'t>(entries: &[(&'t str, Value<'t>)]) -> Vec<(&'t str, Value<'t>)> {
+    let mut out: Vec<(&'t str, Value<'t>)> = Vec::with_capacity(entries.len());
+    let mut at: std::collections::HashMap<&'t str, usize> = std::collections::HashMap::new();
+    for &(k, v) in entries {
+        match at.get(k).and_then(|&i| out.get_mut(i)) {
+            Some(slot) => slot.1 = v,
+            None => {
+                at.insert(k, out.len());
+                out.push((k, v));
+            }
+        }
+    }
+    out
+}
+
+impl<'t> IntoIterator for &Map<'t> {
+    type Item = (&'t str, &'t Value<'t>);
     type IntoIter = std::iter::Map<
-        std::slice::Iter<'m, (Cow<'a, str>, Value<'a>)>,
-        fn(&'m (Cow<'a, str>, Value<'a>)) -> (&'m str, &'m Value<'a>),
+        std::slice::Iter<'t, (&'t str, Value<'t>)>,
+        fn(&'t (&'t str, Value<'t>)) -> (&'t str, &'t Value<'t>),
     >;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter().map(|(k, v)| (&**k, v))
+        self.entries.iter().map(|(k, v)| (*k, v))
     }
 }
 
 impl Value<'_> {
     pub(crate) fn as_u64(&self) -> Option<u64> {
         match self {
-            Value::Number(n) => n.as_u64(),
+            Value::Number(n) => n.to_json().as_u64(),
             _ => None,
         }
     }
@@ -131,13 +148,13 @@ impl Value<'_> {
     }
 
     /// The same value as a `serde_json::Value` (for its compact text).
-    pub(crate) fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(self) -> serde_json::Value {
         match self {
             Value::Null => serde_json::Value::Null,
-            Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Number(n) => serde_json::Value::Number(n.clone()),
-            Value::String(s) => serde_json::Value::String(s.clone().into_owned()),
-            Value::Array(a) => serde_json::Value::Array(a.iter().map(Value::to_json).collect()),
+            Value::Bool(b) => serde_json::Value::Bool(b),
+            Value::Number(n) => serde_json::Value::Number(n.to_json()),
+            Value::String(s) => serde_json::Value::String(s.to_owned()),
+            Value::Array(a) => serde_json::Value::Array(a.iter().map(|v| v.to_json()).collect()),
             Value::Object(m) => serde_json::Value::Object(
                 m.iter().map(|(k, v)| (k.to_owned(), v.to_json())).collect(),
             ),
@@ -152,110 +169,152 @@ impl fmt::Display for Value<'_> {
     }
 }
 
-/// Parses `text` as `serde_json::from_str::<serde_json::Value>` would.
-pub(crate) fn parse(text: &str) -> Result<Value<'_>, serde_json::Error> {
-    serde_json::from_str(text)
+/// Parses `text` as `serde_json::from_str::<serde_json::Value>` would, into
+/// `arena`.
+pub(crate) fn parse<'t>(text: &'t str, arena: &'t Bump) -> Result<Value<'t>, serde_json::Error> {
+    let mut stacks = Stacks::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = Seed {
+        arena,
+        stacks: &mut stacks,
+    }
+    .deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
 }
 
-struct Key<'a>(Cow<'a, str>);
+/// Items of the arrays and objects being read, innermost last: an array or
+/// object moves its own items into the arena when it ends.
+#[derive(Default)]
+struct Stacks<'t> {
+    items: Vec<Value<'t>>,
+    entries: Vec<(&'t str, Value<'t>)>,
+}
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(StrVisitor).map(Key)
+/// Reads one value into the arena.
+struct Seed<'s, 't> {
+    arena: &'t Bump,
+    stacks: &'s mut Stacks<'t>,
+}
+
+impl<'de: 't, 't> DeserializeSeed<'de> for Seed<'_, 't> {
+    type Value = Value<'t>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value<'t>, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-struct StrVisitor;
+/// Reads one object key.
+struct KeySeed<'t>(&'t Bump);
 
-impl<'de> Visitor<'de> for StrVisitor {
-    type Value = Cow<'de, str>;
+impl<'de: 't, 't> DeserializeSeed<'de> for KeySeed<'t> {
+    type Value = &'t str;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<&'t str, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de: 't, 't> Visitor<'de> for KeySeed<'t> {
+    type Value = &'t str;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
     }
 
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<&'t str, E> {
+        Ok(v)
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<&'t str, E> {
+        Ok(self.0.alloc_str(v))
     }
 }
 
-impl<'de> Deserialize<'de> for Value<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValueVisitor)
-    }
-}
-
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value<'de>;
+impl<'de: 't, 't> Visitor<'de> for Seed<'_, 't> {
+    type Value = Value<'t>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any valid JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<Value<'t>, E> {
         Ok(Value::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Value::Number(v.into()))
+    fn visit_i64<E>(self, v: i64) -> Result<Value<'t>, E> {
+        // As `serde_json::Number::from(i64)`: non-negative is `PosInt`.
+        Ok(Value::Number(match u64::try_from(v) {
+            Ok(u) => Number::PosInt(u),
+            Err(_) => Number::NegInt(v),
+        }))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Value::Number(v.into()))
+    fn visit_u64<E>(self, v: u64) -> Result<Value<'t>, E> {
+        Ok(Value::Number(Number::PosInt(v)))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    fn visit_f64<E>(self, v: f64) -> Result<Value<'t>, E> {
+        Ok(if v.is_finite() {
+            Value::Number(Number::Float(v))
+        } else {
+            Value::Null
+        })
     }
 
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Value::String(Cow::Borrowed(v)))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value<'t>, E> {
+        Ok(Value::String(v))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Value::String(Cow::Owned(v.to_owned())))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value<'t>, E> {
+        Ok(Value::String(self.arena.alloc_str(v)))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Value::String(Cow::Owned(v)))
-    }
-
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
+    fn visit_none<E>(self) -> Result<Value<'t>, E> {
         Ok(Value::Null)
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+    fn visit_unit<E>(self) -> Result<Value<'t>, E> {
         Ok(Value::Null)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        Deserialize::deserialize(d)
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value<'t>, D::Error> {
+        self.deserialize(d)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element()? {
-            out.push(v);
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'t>, A::Error> {
+        let (arena, stacks) = (self.arena, self.stacks);
+        let start = stacks.items.len();
+        while let Some(v) = seq.next_element_seed(Seed {
+            arena,
+            stacks: &mut *stacks,
+        })? {
+            stacks.items.push(v);
         }
-        Ok(Value::Array(out))
+        let items = arena.alloc_slice_copy(stacks.items.get(start..).unwrap_or_default());
+        stacks.items.truncate(start);
+        Ok(Value::Array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((Key(k), v)) = map.next_entry()? {
-            entries.push((k, v));
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'t>, A::Error> {
+        let (arena, stacks) = (self.arena, self.stacks);
+        let start = stacks.entries.len();
+        while let Some(k) = map.next_key_seed(KeySeed(arena))? {
+            let v = map.next_value_seed(Seed {
+                arena,
+                stacks: &mut *stacks,
+            })?;
+            stacks.entries.push((k, v));
         }
-        Ok(Value::Object(Map::from_entries(entries)))
+        let read = stacks.entries.get(start..).unwrap_or_default();
+        let entries = if has_repeats(read) {
+            arena.alloc_slice_copy(&without_repeats(read))
+        } else {
+            arena.alloc_slice_copy(read)
+        };
+        stacks.entries.truncate(start);
+        Ok(Value::Object(Map { entries }))
     }
 }
 
@@ -271,25 +330,18 @@ mod tests {
         let mut texts = vec![
             r#"{"b": 1, "a": [true, null, -2, 1.5e3, "x\"y\u00e9"], "b": {"z": 1, "y": 2, "z": 3}}"#.to_owned(),
             r#"{"\u0061": 1, "a": 2, "c\n": "é", "n": 18446744073709551615, "f": -0.0}"#.to_owned(),
+            // Arrays and objects inside each other, each keeping its own items.
+            r#"[{"a": [1, {"b": [2, 3], "x": {}}, 4], "c": [[], [5]]}, [6, [7, {"a\u0062": 8, "ab": 9}]], -1]"#.to_owned(),
         ];
         // A large object with a repeated key, found by sorting.
         let many: Vec<String> = (0..40).map(|i| format!("\"k{}\": {i}", i % 37)).collect();
         texts.push(format!("{{{}}}", many.join(", ")));
         for t in &texts {
-            let ours = parse(t).unwrap();
+            let arena = Bump::new();
+            let ours = parse(t, &arena).unwrap();
             let theirs: serde_json::Value = serde_json::from_str(t).unwrap();
             assert_eq!(ours.to_json(), theirs, "{t}");
             assert_eq!(ours.to_string(), theirs.to_string(), "{t}");
-            let (Value::Object(mut m), serde_json::Value::Object(mut n)) = (ours, theirs) else {
-                panic!("objects");
-            };
-            let first = n.keys().next().unwrap().clone();
-            assert_eq!(m.remove(&first).map(|v| v.to_json()), n.remove(&first));
-            // Displayed, as `serde_json::Map` equality ignores order.
-            assert_eq!(
-                Value::Object(m).to_string(),
-                serde_json::Value::Object(n).to_string()
-            );
         }
         for bad in [
             "{\"a\": }",
@@ -300,7 +352,7 @@ mod tests {
             "1e400",
             &"[".repeat(200),
         ] {
-            let ours = parse(bad).unwrap_err().to_string();
+            let ours = parse(bad, &Bump::new()).unwrap_err().to_string();
             let theirs = serde_json::from_str::<serde_json::Value>(bad)
                 .unwrap_err()
                 .to_string();
