@@ -22,9 +22,87 @@ pub(crate) enum Part {
 
 /// A template piece before value names are resolved to indices.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum RawPart {
-    Lit(String),
-    Name(String),
+pub(crate) enum RawPart<'a> {
+    Lit(Cow<'a, str>),
+    Name(&'a str),
+}
+
+/// One piece of a text with `{…}` fields: literal text (`{{` and `}}`
+/// read as single braces), or what is between `{` and the next `}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Piece<'a> {
+    Lit(Cow<'a, str>),
+    Field(&'a str),
+}
+
+/// Why a text's braces do not pair up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BraceError {
+    /// A `{` at this byte offset has no `}` after it.
+    Unclosed(usize),
+    /// A single `}` outside a field.
+    Lone,
+}
+
+/// The pieces of `text`, left to right, stopping at the first brace that
+/// does not pair up. Literal text is borrowed unless it has escaped braces.
+pub(crate) fn braces(text: &str) -> impl Iterator<Item = Result<Piece<'_>, BraceError>> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let rest = text.get(at..).filter(|r| !r.is_empty())?;
+        let start = at;
+        if rest.starts_with('{') && !rest.starts_with("{{") {
+            let inner = rest.get(1..).unwrap_or("");
+            return Some(match inner.find('}') {
+                Some(end) => {
+                    at += end + 2;
+                    Ok(Piece::Field(inner.get(..end).unwrap_or("")))
+                }
+                None => {
+                    at = text.len();
+                    Err(BraceError::Unclosed(start))
+                }
+            });
+        }
+        // Literal text up to a single `{`, each `{{` or `}}` read as one brace.
+        let mut lit: Cow<'_, str> = Cow::Borrowed("");
+        let mut seg = 0;
+        let bytes = rest.as_bytes();
+        let mut i = 0;
+        let end = loop {
+            let Some(j) = rest
+                .get(i..)
+                .and_then(|r| r.find(['{', '}']))
+                .map(|j| j + i)
+            else {
+                break rest.len();
+            };
+            let b = bytes.get(j).copied();
+            if bytes.get(j + 1).copied() == b {
+                append(&mut lit, rest.get(seg..=j).unwrap_or(""));
+                i = j + 2;
+                seg = i;
+                continue;
+            }
+            if b == Some(b'}') {
+                at = text.len();
+                return Some(Err(BraceError::Lone));
+            }
+            break j;
+        };
+        append(&mut lit, rest.get(seg..end).unwrap_or(""));
+        at += end;
+        Some(Ok(Piece::Lit(lit)))
+    })
+}
+
+/// Appends `seg` to `lit`, borrowing while `lit` is one segment.
+fn append<'a>(lit: &mut Cow<'a, str>, seg: &'a str) {
+    if lit.is_empty() {
+        *lit = Cow::Borrowed(seg);
+    } else if !seg.is_empty() {
+        lit.to_mut().push_str(seg);
+    }
 }
 
 /// Whether `name` is a valid value name: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -35,45 +113,22 @@ pub(crate) fn is_name(name: &str) -> bool {
 }
 
 /// Splits a template text into literal and `{name}` parts.
-pub(crate) fn parse(text: &str) -> Result<Vec<RawPart>, String> {
+pub(crate) fn parse(text: &str) -> Result<Vec<RawPart<'_>>, String> {
     let mut parts = Vec::new();
-    let mut lit = String::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '{' if chars.peek().map(|&(_, c)| c) == Some('{') => {
-                chars.next();
-                lit.push('{');
+    for piece in braces(text) {
+        parts.push(match piece {
+            Ok(Piece::Lit(s)) => RawPart::Lit(s),
+            Ok(Piece::Field(name)) if is_name(name) => RawPart::Name(name),
+            Ok(Piece::Field(name)) => {
+                return Err(format!(
+                    "`{{{name}}}` is not a value reference (write `{{{{` for a literal brace)"
+                ))
             }
-            '}' if chars.peek().map(|&(_, c)| c) == Some('}') => {
-                chars.next();
-                lit.push('}');
+            Err(BraceError::Unclosed(i)) => {
+                return Err(format!("unclosed `{{` at byte {i} of `{text}`"))
             }
-            '{' => {
-                let rest = text.get(i + 1..).unwrap_or("");
-                let Some(end) = rest.find('}') else {
-                    return Err(format!("unclosed `{{` at byte {i} of `{text}`"));
-                };
-                let name = rest.get(..end).unwrap_or("");
-                if !is_name(name) {
-                    return Err(format!(
-                        "`{{{name}}}` is not a value reference (write `{{{{` for a literal brace)"
-                    ));
-                }
-                if !lit.is_empty() {
-                    parts.push(RawPart::Lit(std::mem::take(&mut lit)));
-                }
-                parts.push(RawPart::Name(name.to_owned()));
-                for _ in 0..=name.chars().count() {
-                    chars.next();
-                }
-            }
-            '}' => return Err(format!("lone `}}` in `{text}` (write `}}}}`)")),
-            c => lit.push(c),
-        }
-    }
-    if !lit.is_empty() {
-        parts.push(RawPart::Lit(lit));
+            Err(BraceError::Lone) => return Err(format!("lone `}}` in `{text}` (write `}}}}`)")),
+        });
     }
     Ok(parts)
 }
@@ -134,11 +189,87 @@ impl Template {
 mod tests {
     use super::*;
 
-    fn lit(s: &str) -> RawPart {
+    fn lit(s: &str) -> RawPart<'_> {
         RawPart::Lit(s.into())
     }
-    fn name(s: &str) -> RawPart {
-        RawPart::Name(s.into())
+    fn name(s: &str) -> RawPart<'_> {
+        RawPart::Name(s)
+    }
+
+    /// The char-by-char reading `parse` had before it borrowed its pieces:
+    /// the model the byte scan is checked against.
+    fn model(text: &str) -> Result<Vec<(bool, String)>, String> {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '{' if chars.peek().map(|&(_, c)| c) == Some('{') => {
+                    chars.next();
+                    lit.push('{');
+                }
+                '}' if chars.peek().map(|&(_, c)| c) == Some('}') => {
+                    chars.next();
+                    lit.push('}');
+                }
+                '{' => {
+                    let rest = text.get(i + 1..).unwrap_or("");
+                    let Some(end) = rest.find('}') else {
+                        return Err(format!("unclosed `{{` at byte {i} of `{text}`"));
+                    };
+                    let name = rest.get(..end).unwrap_or("");
+                    if !is_name(name) {
+                        return Err(format!(
+                            "`{{{name}}}` is not a value reference (write `{{{{` for a literal brace)"
+                        ));
+                    }
+                    if !lit.is_empty() {
+                        parts.push((false, std::mem::take(&mut lit)));
+                    }
+                    parts.push((true, name.to_owned()));
+                    for _ in 0..=name.chars().count() {
+                        chars.next();
+                    }
+                }
+                '}' => return Err(format!("lone `}}` in `{text}` (write `}}}}`)")),
+                c => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            parts.push((false, lit));
+        }
+        Ok(parts)
+    }
+
+    /// Every text of up to 7 characters over braces, name and other
+    /// characters parses exactly as the model reads it, errors included.
+    #[test]
+    fn parses_every_short_text_as_the_model() {
+        let alphabet = ['{', '}', 'a', '_', 'é', '-'];
+        let mut texts = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..7 {
+            let mut longer = Vec::new();
+            for t in &texts {
+                for c in alphabet {
+                    let mut n = t.clone();
+                    n.push(c);
+                    let ours = parse(&n).map(|ps| {
+                        ps.into_iter()
+                            .map(|p| match p {
+                                RawPart::Lit(s) => (false, s.into_owned()),
+                                RawPart::Name(s) => (true, s.to_owned()),
+                            })
+                            .collect::<Vec<_>>()
+                    });
+                    assert_eq!(ours, model(&n), "{n}");
+                    checked += 1;
+                    longer.push(n);
+                }
+            }
+            texts = longer;
+        }
+        assert_eq!(checked, (1..=7).map(|n| 6usize.pow(n)).sum::<usize>());
     }
 
     #[test]

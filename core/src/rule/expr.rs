@@ -10,6 +10,7 @@
 
 use crate::artifact::Artifact;
 use crate::reference::Parts;
+use crate::template::{braces, BraceError, Piece};
 use std::borrow::Cow;
 
 /// Derived values available to rules, by name.
@@ -61,41 +62,19 @@ pub(crate) enum Missing {
     Values,
 }
 
-/// Splits `text` into literal and `{…}` pieces.
-pub(crate) fn pieces(text: &str) -> Result<Vec<(bool, String)>, String> {
+/// Splits `text` into literal and `{…}` pieces (`true` for a `{…}` one).
+pub(crate) fn pieces(text: &str) -> Result<Vec<(bool, Cow<'_, str>)>, String> {
+    let unclosed = || format!("unclosed `{{` in `{text}`");
     let mut out = Vec::new();
-    let mut lit = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                lit.push('{');
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                lit.push('}');
-            }
-            '{' => {
-                let mut inner = String::new();
-                loop {
-                    match chars.next() {
-                        Some('}') => break,
-                        Some('{') | None => return Err(format!("unclosed `{{` in `{text}`")),
-                        Some(c) => inner.push(c),
-                    }
-                }
-                if !lit.is_empty() {
-                    out.push((false, std::mem::take(&mut lit)));
-                }
-                out.push((true, inner));
-            }
-            '}' => return Err(format!("lone `}}` in `{text}` (write `}}}}`)")),
-            c => lit.push(c),
-        }
-    }
-    if !lit.is_empty() {
-        out.push((false, lit));
+    for piece in braces(text) {
+        out.push(match piece {
+            Ok(Piece::Lit(s)) => (false, s),
+            // A `{` before the closing `}` leaves the first one unclosed.
+            Ok(Piece::Field(f)) if f.contains('{') => return Err(unclosed()),
+            Ok(Piece::Field(f)) => (true, Cow::Borrowed(f)),
+            Err(BraceError::Unclosed(_)) => return Err(unclosed()),
+            Err(BraceError::Lone) => return Err(format!("lone `}}` in `{text}` (write `}}}}`)")),
+        });
     }
     Ok(out)
 }
@@ -218,6 +197,68 @@ mod tests {
         assert!(pieces("{a").is_err());
         assert!(pieces("a}").is_err());
         assert!(pieces("{a{b}}").is_err());
+    }
+
+    /// The char-by-char reading `pieces` had before it borrowed them: the
+    /// model the shared brace scan is checked against.
+    fn model(text: &str) -> Result<Vec<(bool, String)>, String> {
+        let mut out = Vec::new();
+        let mut lit = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    lit.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    lit.push('}');
+                }
+                '{' => {
+                    let mut inner = String::new();
+                    loop {
+                        match chars.next() {
+                            Some('}') => break,
+                            Some('{') | None => return Err(format!("unclosed `{{` in `{text}`")),
+                            Some(c) => inner.push(c),
+                        }
+                    }
+                    if !lit.is_empty() {
+                        out.push((false, std::mem::take(&mut lit)));
+                    }
+                    out.push((true, inner));
+                }
+                '}' => return Err(format!("lone `}}` in `{text}` (write `}}}}`)")),
+                c => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            out.push((false, lit));
+        }
+        Ok(out)
+    }
+
+    /// Every text of up to 7 characters over braces and other characters
+    /// splits exactly as the model reads it, errors included.
+    #[test]
+    fn splits_every_short_text_as_the_model() {
+        let alphabet = ['{', '}', 'a', ':', 'é'];
+        let mut texts = vec![String::new()];
+        for _ in 0..7 {
+            let mut longer = Vec::new();
+            for t in &texts {
+                for c in alphabet {
+                    let mut n = t.clone();
+                    n.push(c);
+                    let ours = pieces(&n)
+                        .map(|ps| ps.into_iter().map(|(f, s)| (f, s.into_owned())).collect());
+                    assert_eq!(ours, model(&n), "{n}");
+                    longer.push(n);
+                }
+            }
+            texts = longer;
+        }
     }
 
     #[test]

@@ -523,8 +523,8 @@ impl Loader<'_> {
         let mut ok = true;
         for p in raw {
             match p {
-                RawPart::Lit(s) => parts.push(Part::Lit(s)),
-                RawPart::Name(n) => match self.value_ref(&n, path) {
+                RawPart::Lit(s) => parts.push(Part::Lit(s.into_owned())),
+                RawPart::Name(n) => match self.value_ref(n, path) {
                     Some(i) => parts.push(Part::Value(i)),
                     None => ok = false,
                 },

@@ -6,12 +6,13 @@ use super::{Loader, Path};
 use crate::error::ProblemCode;
 use crate::rule::expr::{is_fact_path, pieces, Expr, ExprPart, FactPath, PathPart};
 use crate::rule::{CardSpec, Compare, Rule, RuleKind, Severity, CARD_FIELDS, DEFAULT_CARD};
+use std::borrow::Cow;
 
 const RULE_KINDS: &[&str] = &["classify", "require", "agree", "forbid", "match"];
 
 impl Loader<'_> {
     /// The literal and `{…}` pieces of `text`, reporting a malformed one.
-    fn pieces(&mut self, text: &str, path: &Path<'_>) -> Option<Vec<(bool, String)>> {
+    fn pieces<'t>(&mut self, text: &'t str, path: &Path<'_>) -> Option<Vec<(bool, Cow<'t, str>)>> {
         match pieces(text) {
             Ok(p) => Some(p),
             Err(m) => {
@@ -25,11 +26,20 @@ impl Loader<'_> {
     pub(super) fn fact_path(&mut self, text: &str, path: &Path<'_>) -> Option<FactPath> {
         let ps = self.pieces(text, path)?;
         let mut parts = Vec::with_capacity(ps.len());
-        let mut shape = String::new();
+        // The path with `x` for each value, to check its form; the text
+        // itself when it has no values and no escaped braces.
+        let mut shape = match ps.as_slice() {
+            [] => Cow::Borrowed(""),
+            [(false, s)] => s.clone(),
+            _ => Cow::Owned(String::new()),
+        };
+        let whole = ps.len() <= 1;
         for (is_ref, s) in ps {
             if !is_ref {
-                shape.push_str(&s);
-                parts.push(PathPart::Lit(s));
+                if !whole {
+                    shape.to_mut().push_str(&s);
+                }
+                parts.push(PathPart::Lit(s.into_owned()));
                 continue;
             }
             let Some(name) = s.strip_prefix("value:") else {
@@ -41,7 +51,7 @@ impl Loader<'_> {
                 return None;
             };
             parts.push(PathPart::Value(self.value_ref(name, path)?));
-            shape.push('x');
+            shape.to_mut().push('x');
         }
         if !is_fact_path(&shape) {
             self.problem(
@@ -80,11 +90,11 @@ impl Loader<'_> {
         let mut parts = Vec::with_capacity(ps.len());
         for (is_ref, s) in ps {
             if !is_ref {
-                parts.push(ExprPart::Lit(s));
+                parts.push(ExprPart::Lit(s.into_owned()));
             } else if let Some(name) = s.strip_prefix("value:") {
                 parts.push(ExprPart::Value(self.value_ref(name, path)?));
             } else if is_fact_path(&s) {
-                parts.push(ExprPart::Fact(s));
+                parts.push(ExprPart::Fact(s.into_owned()));
             } else {
                 self.problem(
                     ProblemCode::InvalidFact,
