@@ -481,7 +481,7 @@ impl<'a> Eval<'a> {
         e.value
             .render(&self.vals, self.policy.value_limit)
             .map(Some)
-            .map_err(|len| self.too_long(&e.path, len))
+            .map_err(|len| self.too_long(&e.path(), len))
     }
 
     pub(super) fn finish(self) -> Result<Derivation<'a>, DeriveError> {
@@ -510,11 +510,11 @@ impl<'a> Eval<'a> {
                 }
                 return Err(DeriveError {
                     code: DeriveErrorCode::InvalidFormat,
-                    subject: e.path.clone(),
+                    subject: e.path(),
                     message: format!(
                         "tag `{}` ({}) is not a valid OCI reference: {err} (from {})",
                         escape(&t),
-                        e.path,
+                        e.path(),
                         inputs.join(", ")
                     ),
                     inputs,
@@ -553,11 +553,11 @@ impl<'a> Eval<'a> {
             let symbol = f
                 .symbol
                 .render(&self.vals, limit)
-                .map_err(|l| self.too_long(&f.path, l))?;
+                .map_err(|l| self.too_long(&f.path(), l))?;
             let value = f
                 .value
                 .render(&self.vals, limit)
-                .map_err(|l| self.too_long(&f.path, l))?;
+                .map_err(|l| self.too_long(&f.path(), l))?;
             ldflags.push(LdFlag { symbol, value });
         }
         let mut persist = Vec::new();

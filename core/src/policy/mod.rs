@@ -203,16 +203,29 @@ pub(crate) struct Outputs {
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub name: String,
-    pub path: String,
+    /// Where the entry is in the policy (see `Entry::path`).
+    pub at: EntryAt,
     pub value: Template,
     pub when: Option<Condition>,
+}
+
+/// Where an output entry is in the policy, for messages: its JSON path is
+/// written out only when a message names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntryAt {
+    /// Item `i` of the list at this path (`$.outputs.tags`).
+    Item(&'static str, usize),
+    /// The entry's name as a key of the object at this path
+    /// (`$.outputs.labels`).
+    Key(&'static str),
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct LdFlagDef {
     pub symbol: Template,
     pub value: Template,
-    pub path: String,
+    /// Index in `$.outputs.ldflags`.
+    pub index: usize,
     pub when: Option<Condition>,
 }
 

@@ -2,17 +2,49 @@
 
 use super::*;
 
+impl Entry {
+    /// The entry's JSON path in the policy, as the loader writes it.
+    pub(crate) fn path(&self) -> String {
+        match self.at {
+            EntryAt::Item(list, i) => Path::Index(&Path::Text(list), i).to_string(),
+            EntryAt::Key(object) => Path::Key(&Path::Text(object), &self.name).to_string(),
+        }
+    }
+}
+
+impl LdFlagDef {
+    /// The flag's JSON path in the policy.
+    pub(crate) fn path(&self) -> String {
+        Path::Index(&Path::Text(LDFLAGS), self.index).to_string()
+    }
+}
+
+const LDFLAGS: &str = "$.outputs.ldflags";
+
 impl Loader<'_> {
-    /// One output entry: a template, or an object with `value` and `when`.
-    pub(super) fn entry(&mut self, name: String, v: &Value, path: &Path<'_>) -> Option<Entry> {
+    /// One output entry: a template, or an object with `value` and `when`;
+    /// `path` is where `at` says it is.
+    pub(super) fn entry(
+        &mut self,
+        name: String,
+        v: &Value,
+        path: &Path<'_>,
+        at: EntryAt,
+    ) -> Option<Entry> {
         if let Value::Object(m) = v {
             self.check_keys(m, path, &["value", "when"]);
         }
-        self.entry_fields(name, v, path)
+        self.entry_fields(name, v, path, at)
     }
 
     /// [`Self::entry`] of an object whose keys the caller has checked.
-    fn entry_fields(&mut self, name: String, v: &Value, path: &Path<'_>) -> Option<Entry> {
+    fn entry_fields(
+        &mut self,
+        name: String,
+        v: &Value,
+        path: &Path<'_>,
+        at: EntryAt,
+    ) -> Option<Entry> {
         let (text, when) = match v {
             Value::String(s) => (*s, None),
             Value::Object(m) => {
@@ -39,7 +71,7 @@ impl Loader<'_> {
         let value = self.template(text, path)?;
         Some(Entry {
             name,
-            path: path.to_string(),
+            at,
             value,
             when,
         })
@@ -93,7 +125,12 @@ impl Loader<'_> {
                             format!("build arg `{n}` is declared twice"),
                         );
                     }
-                    if let Some(e) = self.entry_fields(n.to_owned(), item, &path) {
+                    if let Some(e) = self.entry_fields(
+                        n.to_owned(),
+                        item,
+                        &path,
+                        EntryAt::Item("$.outputs.build_args", i),
+                    ) {
                         out.build_args.push(e);
                     }
                 }
@@ -106,15 +143,19 @@ impl Loader<'_> {
                         String::new(),
                         item,
                         &Path::Index(&Path::Text("$.outputs.tags"), i),
+                        EntryAt::Item("$.outputs.tags", i),
                     ) {
                         out.tags.push(e);
                     }
                 }
             }
         }
-        for (key, dest) in [("labels", &mut out.labels), ("env", &mut out.env)] {
+        for (key, object, dest) in [
+            ("labels", "$.outputs.labels", &mut out.labels),
+            ("env", "$.outputs.env", &mut out.env),
+        ] {
             let Some(map) = m.get(key) else { continue };
-            let opath = Path::Raw(&Path::Text("$.outputs"), key);
+            let opath = Path::Text(object);
             let Some(map) = self.bounded_object(map, &opath) else {
                 continue;
             };
@@ -127,15 +168,15 @@ impl Loader<'_> {
                         format!("name `{k}` must be non-empty without `=` or newlines"),
                     );
                 }
-                if let Some(e) = self.entry(k.to_owned(), item, &path) {
+                if let Some(e) = self.entry(k.to_owned(), item, &path, EntryAt::Key(object)) {
                     dest.push(e);
                 }
             }
         }
         if let Some(list) = m.get("ldflags") {
-            if let Some(items) = self.array(list, &Path::Text("$.outputs.ldflags")) {
+            if let Some(items) = self.array(list, &Path::Text(LDFLAGS)) {
                 for (i, item) in items.iter().enumerate() {
-                    let path = Path::Index(&Path::Text("$.outputs.ldflags"), i);
+                    let path = Path::Index(&Path::Text(LDFLAGS), i);
                     let Some(im) = self.object(item, &path) else {
                         continue;
                     };
@@ -159,7 +200,7 @@ impl Loader<'_> {
                         out.ldflags.push(LdFlagDef {
                             symbol,
                             value,
-                            path: path.to_string(),
+                            index: i,
                             when,
                         });
                     }
@@ -254,5 +295,65 @@ impl Loader<'_> {
             also_tags,
             extensions,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+    use super::*;
+
+    /// Each output entry is named by its JSON path as load problems write
+    /// paths (`.key`, `["odd.key"]`, `[i]`), in derive errors too.
+    #[test]
+    fn entries_are_named_by_their_json_paths() {
+        let text = r#"{"name": "p",
+          "values": {"v": {"from": [{"env": "V"}]}},
+          "outputs": {
+            "build_args": [{"name": "B0", "value": "{v}"}, {"name": "B1", "value": "{v}"}],
+            "tags": ["x:{v}", "y:{v}"],
+            "labels": {"plain": "{v}", "org.opencontainers.image.version": "{v}"},
+            "env": {"E-1": "{v}", "": "{v}"},
+            "ldflags": [{"symbol": "main.a", "value": "{v}"}, {"symbol": "main.b", "value": "{v}"}]
+          }}"#;
+        // Only to read the paths: the empty env name is a load problem.
+        let loaded = |text: &str, limits: &Limits| Policy::from_json_with_limits(text, "p", limits);
+        let text_ok = text.replace(r#", "": "{v}""#, "");
+        let p = loaded(&text_ok, &Limits::default()).unwrap();
+        let o = &p.outputs;
+        let paths: Vec<String> = [&o.build_args, &o.tags, &o.labels, &o.env]
+            .into_iter()
+            .flatten()
+            .map(Entry::path)
+            .chain(o.ldflags.iter().map(LdFlagDef::path))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "$.outputs.build_args[0]",
+                "$.outputs.build_args[1]",
+                "$.outputs.tags[0]",
+                "$.outputs.tags[1]",
+                "$.outputs.labels.plain",
+                r#"$.outputs.labels["org.opencontainers.image.version"]"#,
+                "$.outputs.env.E-1",
+                "$.outputs.ldflags[0]",
+                "$.outputs.ldflags[1]",
+            ]
+        );
+        // The same paths as the loader's own problems at those places.
+        let e = loaded(text, &Limits::default()).unwrap_err();
+        assert_eq!(e.problems[0].path, r#"$.outputs.env[""]"#);
+        // A rendering past the value limit names the entry.
+        let tight = Limits {
+            value_bytes: 8,
+            ..Limits::default()
+        };
+        let p = loaded(&text_ok.replace(r#""{v}"}"#, r#""{v}{v}"}"#), &tight).unwrap();
+        let mut ctx = crate::Context::default();
+        ctx.env.insert("V".into(), "12345".into());
+        let err = crate::derive(&p, &ctx).unwrap_err();
+        assert_eq!(err.code, crate::DeriveErrorCode::ValueTooLong);
+        assert_eq!(err.subject, "$.outputs.build_args[0]", "{err}");
     }
 }
