@@ -2,7 +2,7 @@
 
 use super::*;
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
     pub(super) fn condition(
         &mut self,
         v: &Value,
@@ -70,9 +70,7 @@ impl Loader<'_> {
             );
             return None;
         };
-        let mut allowed = vec![key];
-        allowed.extend_from_slice(TESTS);
-        self.check_keys(m, path, &allowed);
+        self.check_keys_among(m, path, &[&[key], TESTS]);
         let name = self.string(name, &path.raw(key))?;
         let subj = subject(self, name, &path.raw(key))?;
         let test = self.test(m, path, key)?;
@@ -84,12 +82,8 @@ impl Loader<'_> {
 
     /// The one test of a condition object.
     pub(super) fn test(&mut self, m: &Map, path: &Path<'_>, key: &str) -> Option<Test> {
-        let tests: Vec<&str> = TESTS
-            .iter()
-            .copied()
-            .filter(|t| m.contains_key(t))
-            .collect();
-        let [t] = tests.as_slice() else {
+        let mut tests = TESTS.iter().filter(|t| m.contains_key(t));
+        let (Some(t), None) = (tests.next(), tests.next()) else {
             self.problem(
                 ProblemCode::InvalidCondition,
                 path,

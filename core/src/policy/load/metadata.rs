@@ -37,7 +37,7 @@ fn field(key: &str, value: &str) -> String {
     }
 }
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
     pub(super) fn metadata_action(&mut self, v: &Value) -> Option<MetaInputs> {
         let path = &Path::Text("$.metadata_action");
         let m = self.object(v, path)?;

@@ -271,16 +271,18 @@ fn locate(pos: &HashMap<String, (u32, u32)>, path: &str) -> (u32, u32) {
     }
 }
 
-struct Loader<'l> {
+struct Loader<'l, 't> {
     limits: &'l Limits,
     /// States of the regexes loaded so far (see [`Limits::regex_states`]).
     regex_states: u64,
     problems: Vec<(ProblemCode, String, String)>,
-    names: HashMap<String, usize>,
-    args: Vec<String>,
+    /// Index of each value, by name.
+    names: HashMap<&'t str, usize>,
+    /// The declared `--arg` names.
+    args: Vec<&'t str>,
 }
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
     fn problem(&mut self, code: ProblemCode, path: &Path<'_>, message: String) {
         self.problems.push((code, path.to_string(), message));
     }
@@ -492,7 +494,7 @@ impl Loader<'_> {
         match self.names.get(name) {
             Some(&i) => Some(i),
             None => {
-                let hint = suggest(name, self.names.keys().map(String::as_str));
+                let hint = suggest(name, self.names.keys().copied());
                 self.problem(
                     ProblemCode::UnknownValue,
                     path,

@@ -21,7 +21,7 @@ impl LdFlagDef {
 
 const LDFLAGS: &str = "$.outputs.ldflags";
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
     /// One output entry: a template, or an object with `value` and `when`;
     /// `path` is where `at` says it is.
     pub(super) fn entry(

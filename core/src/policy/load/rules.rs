@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 const RULE_KINDS: &[&str] = &["classify", "require", "agree", "forbid", "match"];
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
     /// The literal and `{…}` pieces of `text`, reporting a malformed one.
     fn pieces<'t>(&mut self, text: &'t str, path: &Path<'_>) -> Option<Vec<(bool, Cow<'t, str>)>> {
         match pieces(text) {

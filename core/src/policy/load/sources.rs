@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
     pub(super) fn candidate(&mut self, v: &Value, path: &Path<'_>) -> Option<Candidate> {
         let m = self.object(v, path)?;
         let mut present = SOURCE_KEYS.iter().copied().filter(|k| m.contains_key(k));
@@ -58,8 +58,8 @@ impl Loader<'_> {
             }
             "arg" => {
                 let n = self.string(raw, &kpath)?;
-                if !self.args.iter().any(|a| a == n) {
-                    let hint = suggest(n, self.args.iter().map(String::as_str));
+                if !self.args.contains(&n) {
+                    let hint = suggest(n, self.args.iter().copied());
                     self.problem(
                         ProblemCode::UnknownArgument,
                         &kpath,

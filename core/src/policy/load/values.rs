@@ -4,8 +4,8 @@
 
 use super::*;
 
-impl Loader<'_> {
-    pub(super) fn policy(&mut self, root: &Value) -> Option<Policy> {
+impl<'t> Loader<'_, 't> {
+    pub(super) fn policy(&mut self, root: &Value<'t>) -> Option<Policy> {
         let m = self.object(root, &Path::Text("$"))?;
         self.check_keys(m, &Path::Text("$"), super::TOP_LEVEL_KEYS);
         if let Some(v) = m.get("$schema") {
@@ -39,7 +39,6 @@ impl Loader<'_> {
             Some(v) => self.args(v),
             None => Vec::new(),
         };
-        self.args = args.iter().map(|a| a.name.clone()).collect();
 
         // Pass 1: value names, so references can point forwards.
         let empty = Map::new();
@@ -61,7 +60,7 @@ impl Loader<'_> {
         }
         for (i, k) in values_map.keys().enumerate() {
             if template::is_name(k) {
-                self.names.insert(k.to_owned(), i);
+                self.names.insert(k, i);
             } else {
                 self.problem(
                     ProblemCode::InvalidName,
@@ -107,7 +106,7 @@ impl Loader<'_> {
         })
     }
 
-    fn args(&mut self, v: &Value) -> Vec<ArgDecl> {
+    fn args(&mut self, v: &Value<'t>) -> Vec<ArgDecl> {
         let Some(m) = self.bounded_object(v, &Path::Text("$.args")) else {
             return Vec::new();
         };
@@ -132,6 +131,7 @@ impl Loader<'_> {
                     .to_owned(),
                 None => String::new(),
             };
+            self.args.push(k);
             out.push(ArgDecl {
                 name: k.to_owned(),
                 description,
