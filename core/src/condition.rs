@@ -63,10 +63,15 @@ impl<S> Condition<S> {
 
     /// Every subject the condition reads.
     pub(crate) fn subjects<'s>(&'s self, out: &mut Vec<&'s S>) {
+        self.each_subject(&mut |s| out.push(s));
+    }
+
+    /// Calls `f` with every subject the condition reads, in order.
+    fn each_subject<'s>(&'s self, f: &mut dyn FnMut(&'s S)) {
         match self {
-            Self::Test { subject, .. } => out.push(subject),
-            Self::All(cs) | Self::Any(cs) => cs.iter().for_each(|c| c.subjects(out)),
-            Self::Not(c) => c.subjects(out),
+            Self::Test { subject, .. } => f(subject),
+            Self::All(cs) | Self::Any(cs) => cs.iter().for_each(|c| c.each_subject(f)),
+            Self::Not(c) => c.each_subject(f),
         }
     }
 }
@@ -79,9 +84,7 @@ impl Condition<usize> {
 
     /// Value indices the condition reads.
     pub(crate) fn refs(&self, out: &mut Vec<usize>) {
-        let mut s = Vec::new();
-        self.subjects(&mut s);
-        out.extend(s.into_iter().copied());
+        self.each_subject(&mut |&i| out.push(i));
     }
 }
 

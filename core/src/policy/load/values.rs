@@ -263,40 +263,48 @@ impl<'t> Loader<'_, 't> {
 
     /// Dependency order of values; reports every cycle found.
     fn order(&mut self, values: &[ValueDef]) -> Option<Vec<usize>> {
-        let deps: Vec<Vec<usize>> = values
-            .iter()
-            .map(|v| {
-                let mut d = Vec::new();
-                for c in &v.candidates {
-                    match &c.source {
-                        Source::Value(i) => d.push(*i),
-                        Source::Template(t) => d.extend(t.refs()),
-                        _ => {}
-                    }
-                    if let Some(w) = &c.when {
-                        w.refs(&mut d);
-                    }
+        // Each value's references, one list after another: value `i`'s are
+        // `refs[ends[i - 1]..ends[i]]`.
+        let mut refs = Vec::new();
+        let mut ends = Vec::with_capacity(values.len());
+        for v in values {
+            for c in &v.candidates {
+                match &c.source {
+                    Source::Value(i) => refs.push(*i),
+                    Source::Template(t) => refs.extend(t.refs()),
+                    _ => {}
                 }
-                d
-            })
-            .collect();
+                if let Some(w) = &c.when {
+                    w.refs(&mut refs);
+                }
+            }
+            ends.push(refs.len());
+        }
+        let dep = |node: usize, n: usize| {
+            let start = node.checked_sub(1).and_then(|p| ends.get(p)).copied();
+            let end = ends.get(node).copied().unwrap_or(0);
+            refs.get(start.unwrap_or(0)..end)
+                .and_then(|d| d.get(n))
+                .copied()
+        };
         // 0 = unvisited, 1 = on stack, 2 = done
         let mut state = vec![0u8; values.len()];
         let mut order = Vec::with_capacity(values.len());
         let mut ok = true;
+        // iterative DFS: (node, next dep index)
+        let mut stack: Vec<(usize, usize)> = Vec::new();
         for start in 0..values.len() {
             if state.get(start) != Some(&0) {
                 continue;
             }
-            // iterative DFS: (node, next dep index)
-            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            stack.push((start, 0));
             if let Some(s) = state.get_mut(start) {
                 *s = 1;
             }
             while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                let dep = deps.get(node).and_then(|d| d.get(*next)).copied();
+                let d = dep(node, *next);
                 *next += 1;
-                match dep {
+                match d {
                     Some(d) => match state.get(d) {
                         Some(0) => {
                             if let Some(s) = state.get_mut(d) {
