@@ -182,7 +182,7 @@ impl Policy {
             limits,
             regex_states: 0,
             problems: Vec::new(),
-            names: HashMap::new(),
+            names: Vec::new(),
             args: Vec::new(),
         };
         let policy = loader.policy(&root);
@@ -276,8 +276,8 @@ struct Loader<'l, 't> {
     /// States of the regexes loaded so far (see [`Limits::regex_states`]).
     regex_states: u64,
     problems: Vec<(ProblemCode, String, String)>,
-    /// Index of each value, by name.
-    names: HashMap<&'t str, usize>,
+    /// Each value's name and index, sorted by name.
+    names: Vec<(&'t str, usize)>,
     /// The declared `--arg` names.
     args: Vec<&'t str>,
 }
@@ -491,10 +491,10 @@ impl Loader<'_, '_> {
     }
 
     fn value_ref(&mut self, name: &str, path: &Path<'_>) -> Option<usize> {
-        match self.names.get(name) {
-            Some(&i) => Some(i),
-            None => {
-                let hint = suggest(name, self.names.keys().copied());
+        match self.names.binary_search_by(|&(n, _)| n.cmp(name)) {
+            Ok(at) => self.names.get(at).map(|&(_, i)| i),
+            Err(_) => {
+                let hint = suggest(name, self.names.iter().map(|&(n, _)| n));
                 self.problem(
                     ProblemCode::UnknownValue,
                     path,

@@ -51,10 +51,11 @@ impl Loader<'_, '_> {
         );
         let kpath = path.raw(kind);
         let raw = m.get(kind)?;
+        // Labels are concatenated, not formatted: a policy has many.
         let (source, label): (Source, String) = match kind {
             "env" => {
                 let n = self.string(raw, &kpath)?;
-                (Source::Env(n.to_owned()), format!("env {n}"))
+                (Source::Env(n.to_owned()), ["env ", n].concat())
             }
             "arg" => {
                 let n = self.string(raw, &kpath)?;
@@ -67,7 +68,7 @@ impl Loader<'_, '_> {
                     );
                     return None;
                 }
-                (Source::Arg(n.to_owned()), format!("arg {n}"))
+                (Source::Arg(n.to_owned()), ["arg ", n].concat())
             }
             "git" => {
                 let fact = self.string(raw, &kpath)?;
@@ -148,7 +149,7 @@ impl Loader<'_, '_> {
                     );
                 }
                 let key = f.key();
-                let label = format!("git {key}");
+                let label = ["git ", &key].concat();
                 (Source::Git { fact: f, key }, label)
             }
             "machine" => match self.string(raw, &kpath)? {
@@ -199,8 +200,8 @@ impl Loader<'_, '_> {
                     );
                 }
                 let label = match &read {
-                    FileRead::Dotenv(k) => format!("file {p} key {k}"),
-                    _ => format!("file {p}"),
+                    FileRead::Dotenv(k) => ["file ", &p, " key ", k].concat(),
+                    _ => ["file ", &p].concat(),
                 };
                 (Source::File { path: p, read }, label)
             }
@@ -209,7 +210,7 @@ impl Loader<'_, '_> {
                 if !self.relative_path(&p, &kpath) {
                     return None;
                 }
-                let label = format!("module of {p}");
+                let label = ["module of ", &p].concat();
                 (Source::GoModule { path: p }, label)
             }
             "command" => {
@@ -229,22 +230,22 @@ impl Loader<'_, '_> {
                     return None;
                 }
                 let key = crate::context::command_key(&argv);
-                let label = format!("command {key}");
+                let label = ["command ", &key].concat();
                 (Source::Command { argv, key }, label)
             }
             "value" => {
                 let n = self.string(raw, &kpath)?;
                 let i = self.value_ref(n, &kpath)?;
-                (Source::Value(i), format!("value {n}"))
+                (Source::Value(i), ["value ", n].concat())
             }
             "template" => {
                 let t = self.string(raw, &kpath)?;
-                let label = format!("template {t}");
+                let label = ["template ", t].concat();
                 (Source::Template(self.template(t, &kpath)?), label)
             }
             _ => {
                 let s = self.string(raw, &kpath)?;
-                (Source::Literal(s.to_owned()), format!("literal {s}"))
+                (Source::Literal(s.to_owned()), ["literal ", s].concat())
             }
         };
         let when = match m.get("when") {

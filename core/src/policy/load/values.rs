@@ -58,9 +58,10 @@ impl<'t> Loader<'_, 't> {
             );
             return None;
         }
+        self.names.reserve(values_map.len());
         for (i, k) in values_map.keys().enumerate() {
             if template::is_name(k) {
-                self.names.insert(k, i);
+                self.names.push((k, i));
             } else {
                 self.problem(
                     ProblemCode::InvalidName,
@@ -69,6 +70,7 @@ impl<'t> Loader<'_, 't> {
                 );
             }
         }
+        self.names.sort_unstable();
         // Pass 2: definitions.
         let mut values = Vec::with_capacity(values_map.len());
         for (k, v) in values_map {
