@@ -1,8 +1,9 @@
 //! Loading: JSON text → validated [`Policy`], reporting every problem at
 //! once with its JSON path, line and column.
 //!
-//! The loader is hand-written over a JSON tree (`tree.rs`, parsed by
-//! `serde_json`) rather than derived, so it can keep going after the first
+//! The loader is hand-written over a JSON tree (`tree.rs`: read by
+//! `scan.rs`, or by `serde_json` where it must be, which writes the syntax
+//! errors) rather than derived, so it can keep going after the first
 //! problem and name each one's place.
 
 mod conditions;
@@ -11,6 +12,7 @@ mod outputs;
 mod path;
 mod positions;
 mod rules;
+mod scan;
 mod sources;
 mod suggest;
 mod tree;

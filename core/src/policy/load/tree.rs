@@ -3,10 +3,11 @@
 //! The loader reads a policy once, so it needs no owned, hashed
 //! `serde_json::Value`: building one (a `String` per key and string, an
 //! `IndexMap` with SipHash per object) was most of a builtin policy's load
-//! time. This tree is parsed by the same `serde_json` parser (same syntax
-//! errors, same recursion limit) and keeps what the loader reads from a
-//! `serde_json::Value` with `preserve_order`: keys in order of first
-//! appearance, a repeated key's last value, and `remove` as `swap_remove`.
+//! time. This tree is read by `scan.rs` where the text is plain JSON and
+//! otherwise by the `serde_json` parser (same syntax errors, same recursion
+//! limit), and keeps what the loader reads from a `serde_json::Value` with
+//! `preserve_order`: keys in order of first appearance and a repeated key's
+//! last value.
 
 use bumpalo::Bump;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -170,8 +171,12 @@ impl fmt::Display for Value<'_> {
 }
 
 /// Parses `text` as `serde_json::from_str::<serde_json::Value>` would, into
-/// `arena`.
+/// `arena`: plain JSON by [`super::scan`], anything it leaves (numbers other
+/// than small whole ones, errors) by `serde_json`, which writes the errors.
 pub(crate) fn parse<'t>(text: &'t str, arena: &'t Bump) -> Result<Value<'t>, serde_json::Error> {
+    if let Some(v) = super::scan::read(text, arena) {
+        return Ok(v);
+    }
     let mut stacks = Stacks::default();
     let mut de = serde_json::Deserializer::from_str(text);
     let v = Seed {
@@ -186,9 +191,31 @@ pub(crate) fn parse<'t>(text: &'t str, arena: &'t Bump) -> Result<Value<'t>, ser
 /// Items of the arrays and objects being read, innermost last: an array or
 /// object moves its own items into the arena when it ends.
 #[derive(Default)]
-struct Stacks<'t> {
-    items: Vec<Value<'t>>,
-    entries: Vec<(&'t str, Value<'t>)>,
+pub(super) struct Stacks<'t> {
+    pub(super) items: Vec<Value<'t>>,
+    pub(super) entries: Vec<(&'t str, Value<'t>)>,
+}
+
+impl<'t> Stacks<'t> {
+    /// The array whose items were pushed from `start` on, moved into `arena`.
+    pub(super) fn array(&mut self, arena: &'t Bump, start: usize) -> Value<'t> {
+        let items = arena.alloc_slice_copy(self.items.get(start..).unwrap_or_default());
+        self.items.truncate(start);
+        Value::Array(items)
+    }
+
+    /// The object whose entries were pushed from `start` on, moved into
+    /// `arena`: a repeated key keeps its first place and takes its last value.
+    pub(super) fn object(&mut self, arena: &'t Bump, start: usize) -> Value<'t> {
+        let read = self.entries.get(start..).unwrap_or_default();
+        let entries = if has_repeats(read) {
+            arena.alloc_slice_copy(&without_repeats(read))
+        } else {
+            arena.alloc_slice_copy(read)
+        };
+        self.entries.truncate(start);
+        Value::Object(Map { entries })
+    }
 }
 
 /// Reads one value into the arena.
@@ -292,9 +319,7 @@ impl<'de: 't, 't> Visitor<'de> for Seed<'_, 't> {
         })? {
             stacks.items.push(v);
         }
-        let items = arena.alloc_slice_copy(stacks.items.get(start..).unwrap_or_default());
-        stacks.items.truncate(start);
-        Ok(Value::Array(items))
+        Ok(stacks.array(arena, start))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'t>, A::Error> {
@@ -307,14 +332,7 @@ impl<'de: 't, 't> Visitor<'de> for Seed<'_, 't> {
             })?;
             stacks.entries.push((k, v));
         }
-        let read = stacks.entries.get(start..).unwrap_or_default();
-        let entries = if has_repeats(read) {
-            arena.alloc_slice_copy(&without_repeats(read))
-        } else {
-            arena.alloc_slice_copy(read)
-        };
-        stacks.entries.truncate(start);
-        Ok(Value::Object(Map { entries }))
+        Ok(stacks.object(arena, start))
     }
 }
 
