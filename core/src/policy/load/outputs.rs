@@ -2,49 +2,59 @@
 
 use super::*;
 
-impl Entry {
-    /// The entry's JSON path in the policy, as the loader writes it.
-    pub(crate) fn path(&self) -> String {
-        match self.at {
-            EntryAt::Item(list, i) => Path::Index(&Path::Text(list), i).to_string(),
-            EntryAt::Key(object) => Path::Key(&Path::Text(object), &self.name).to_string(),
+impl EntryAt {
+    /// Calls `f` with the JSON path of the entry called `name` here, as the
+    /// loader writes paths.
+    fn on_path<R>(self, name: &str, f: impl FnOnce(&Path<'_>) -> R) -> R {
+        match self {
+            EntryAt::Item(list, i) => f(&Path::Index(&Path::Text(list), i)),
+            EntryAt::Key(object) => f(&Path::Key(&Path::Text(object), name)),
         }
+    }
+}
+
+impl Entry {
+    /// The entry's JSON path in the policy.
+    pub(crate) fn path(&self) -> String {
+        self.at.on_path(&self.name, |p| p.to_string())
     }
 }
 
 impl LdFlagDef {
     /// The flag's JSON path in the policy.
     pub(crate) fn path(&self) -> String {
-        Path::Index(&Path::Text(LDFLAGS), self.index).to_string()
+        EntryAt::Item(LDFLAGS, self.index).on_path("", |p| p.to_string())
     }
 }
 
+const BUILD_ARGS: &str = "$.outputs.build_args";
+const TAGS: &str = "$.outputs.tags";
 const LDFLAGS: &str = "$.outputs.ldflags";
 
 impl Loader<'_, '_> {
-    /// One output entry: a template, or an object with `value` and `when`;
-    /// `path` is where `at` says it is.
-    pub(super) fn entry(
-        &mut self,
-        name: String,
-        v: &Value,
-        path: &Path<'_>,
-        at: EntryAt,
-    ) -> Option<Entry> {
-        if let Value::Object(m) = v {
-            self.check_keys(m, path, &["value", "when"]);
-        }
-        self.entry_fields(name, v, path, at)
+    /// One output entry at `at`: a template, or an object with `value` and
+    /// `when`.
+    pub(super) fn entry(&mut self, name: String, v: &Value, at: EntryAt) -> Option<Entry> {
+        let (value, when) = at.on_path(&name, |path| {
+            if let Value::Object(m) = v {
+                self.check_keys(m, path, &["value", "when"]);
+            }
+            self.template_and_when(v, path)
+        })?;
+        Some(Entry {
+            name,
+            at,
+            value,
+            when,
+        })
     }
 
-    /// [`Self::entry`] of an object whose keys the caller has checked.
-    fn entry_fields(
+    /// An entry's template and condition (its keys checked by the caller).
+    fn template_and_when(
         &mut self,
-        name: String,
         v: &Value,
         path: &Path<'_>,
-        at: EntryAt,
-    ) -> Option<Entry> {
+    ) -> Option<(Template, Option<Condition>)> {
         let (text, when) = match v {
             Value::String(s) => (*s, None),
             Value::Object(m) => {
@@ -68,13 +78,7 @@ impl Loader<'_, '_> {
                 return None;
             }
         };
-        let value = self.template(text, path)?;
-        Some(Entry {
-            name,
-            at,
-            value,
-            when,
-        })
+        Some((self.template(text, path)?, when))
     }
 
     pub(super) fn outputs(&mut self, v: &Value) -> Outputs {
@@ -98,9 +102,9 @@ impl Loader<'_, '_> {
             ],
         );
         if let Some(list) = m.get("build_args") {
-            if let Some(items) = self.array(list, &Path::Text("$.outputs.build_args")) {
+            if let Some(items) = self.array(list, &Path::Text(BUILD_ARGS)) {
                 for (i, item) in items.iter().enumerate() {
-                    let path = Path::Index(&Path::Text("$.outputs.build_args"), i);
+                    let path = Path::Index(&Path::Text(BUILD_ARGS), i);
                     let Some(im) = self.object(item, &path) else {
                         continue;
                     };
@@ -125,26 +129,21 @@ impl Loader<'_, '_> {
                             format!("build arg `{n}` is declared twice"),
                         );
                     }
-                    if let Some(e) = self.entry_fields(
-                        n.to_owned(),
-                        item,
-                        &path,
-                        EntryAt::Item("$.outputs.build_args", i),
-                    ) {
-                        out.build_args.push(e);
+                    if let Some((value, when)) = self.template_and_when(item, &path) {
+                        out.build_args.push(Entry {
+                            name: n.to_owned(),
+                            at: EntryAt::Item(BUILD_ARGS, i),
+                            value,
+                            when,
+                        });
                     }
                 }
             }
         }
         if let Some(list) = m.get("tags") {
-            if let Some(items) = self.array(list, &Path::Text("$.outputs.tags")) {
+            if let Some(items) = self.array(list, &Path::Text(TAGS)) {
                 for (i, item) in items.iter().enumerate() {
-                    if let Some(e) = self.entry(
-                        String::new(),
-                        item,
-                        &Path::Index(&Path::Text("$.outputs.tags"), i),
-                        EntryAt::Item("$.outputs.tags", i),
-                    ) {
+                    if let Some(e) = self.entry(String::new(), item, EntryAt::Item(TAGS, i)) {
                         out.tags.push(e);
                     }
                 }
@@ -168,7 +167,7 @@ impl Loader<'_, '_> {
                         format!("name `{k}` must be non-empty without `=` or newlines"),
                     );
                 }
-                if let Some(e) = self.entry(k.to_owned(), item, &path, EntryAt::Key(object)) {
+                if let Some(e) = self.entry(k.to_owned(), item, EntryAt::Key(object)) {
                     dest.push(e);
                 }
             }
