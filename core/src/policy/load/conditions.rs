@@ -82,8 +82,7 @@ impl Loader<'_, '_> {
 
     /// The one test of a condition object.
     pub(super) fn test(&mut self, m: &Map, path: &Path<'_>, key: &str) -> Option<Test> {
-        let mut tests = TESTS.iter().filter(|t| m.contains_key(t));
-        let (Some(t), None) = (tests.next(), tests.next()) else {
+        let Some(t) = m.only_one_of(TESTS) else {
             self.problem(
                 ProblemCode::InvalidCondition,
                 path,
@@ -96,7 +95,7 @@ impl Loader<'_, '_> {
         };
         let tpath = path.raw(t);
         let arg = m.get(t)?;
-        let test = match *t {
+        let test = match t {
             "nonempty" | "empty" => {
                 if arg != &Value::Bool(true) {
                     self.problem(
@@ -106,7 +105,7 @@ impl Loader<'_, '_> {
                     );
                     return None;
                 }
-                if *t == "empty" {
+                if t == "empty" {
                     Test::Empty
                 } else {
                     Test::NonEmpty
@@ -177,12 +176,7 @@ impl Loader<'_, '_> {
             };
         }
         let m = self.object(v, path)?;
-        let kinds: Vec<&str> = OBJECT_TRANSFORMS
-            .iter()
-            .copied()
-            .filter(|k| m.contains_key(k))
-            .collect();
-        let [kind] = kinds.as_slice() else {
+        let Some(kind) = m.only_one_of(OBJECT_TRANSFORMS) else {
             self.problem(
                 ProblemCode::InvalidTransform,
                 path,
@@ -193,18 +187,16 @@ impl Loader<'_, '_> {
             );
             return None;
         };
-        let extra: &[&str] = match *kind {
+        let extra: &[&str] = match kind {
             "capture" => &["group"],
             "replace" => &["with"],
             "split" => &["keep"],
             _ => &[],
         };
-        let mut allowed = vec![*kind];
-        allowed.extend_from_slice(extra);
-        self.check_keys(m, path, &allowed);
+        self.check_keys_among(m, path, &[&[kind], extra]);
         let kpath = path.raw(kind);
         let arg = m.get(kind)?;
-        Some(match *kind {
+        Some(match kind {
             "strip_prefix" => Transform::StripPrefix(self.string(arg, &kpath)?.to_owned()),
             "strip_suffix" => Transform::StripSuffix(self.string(arg, &kpath)?.to_owned()),
             "truncate" => match arg.as_u64().and_then(|n| usize::try_from(n).ok()) {

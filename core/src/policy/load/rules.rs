@@ -25,21 +25,18 @@ impl Loader<'_, '_> {
     /// A fact path: literal text with optional `{value:NAME}` pieces.
     pub(super) fn fact_path(&mut self, text: &str, path: &Path<'_>) -> Option<FactPath> {
         let ps = self.pieces(text, path)?;
-        let mut parts = Vec::with_capacity(ps.len());
-        // The path with `x` for each value, to check its form; the text
-        // itself when it has no values and no escaped braces.
-        let mut shape = match ps.as_slice() {
-            [] => Cow::Borrowed(""),
-            [(false, s)] => s.clone(),
-            _ => Cow::Owned(String::new()),
+        // The path with `x` for each value, to check its form.
+        let shape: Cow<'_, str> = match ps.as_slice() {
+            [(false, s)] => Cow::Borrowed(s),
+            _ => ps
+                .iter()
+                .map(|(is_ref, s)| if *is_ref { "x" } else { s })
+                .collect(),
         };
-        let whole = ps.len() <= 1;
-        for (is_ref, s) in ps {
+        let mut parts = Vec::with_capacity(ps.len());
+        for (is_ref, s) in &ps {
             if !is_ref {
-                if !whole {
-                    shape.to_mut().push_str(&s);
-                }
-                parts.push(PathPart::Lit(s.into_owned()));
+                parts.push(PathPart::Lit(s.to_string()));
                 continue;
             }
             let Some(name) = s.strip_prefix("value:") else {
@@ -51,7 +48,6 @@ impl Loader<'_, '_> {
                 return None;
             };
             parts.push(PathPart::Value(self.value_ref(name, path)?));
-            shape.to_mut().push('x');
         }
         if !is_fact_path(&shape) {
             self.problem(
@@ -140,11 +136,7 @@ impl Loader<'_, '_> {
 
     fn rule(&mut self, v: &Value, path: &Path<'_>) -> Option<Rule> {
         let m = self.object(v, path)?;
-        let mut kinds = RULE_KINDS.iter().copied().filter(|k| m.contains_key(k));
-        let kind = match (kinds.next(), kinds.next()) {
-            (Some(one), None) => Some(one),
-            _ => None,
-        };
+        let kind = m.only_one_of(RULE_KINDS);
         self.check_keys_among(
             m,
             path,
@@ -192,7 +184,7 @@ impl Loader<'_, '_> {
                 .to_owned(),
             None => String::new(),
         };
-        let Some(kind) = kind.as_ref() else {
+        let Some(kind) = kind else {
             self.problem(
                 ProblemCode::InvalidRule,
                 path,
@@ -205,7 +197,7 @@ impl Loader<'_, '_> {
             .map(|s| self.string(s, &path.raw("severity")))
         {
             None => {
-                if *kind == "classify" {
+                if kind == "classify" {
                     Severity::Warning
                 } else {
                     Severity::Error
@@ -252,8 +244,8 @@ impl Loader<'_, '_> {
             .map(|c| self.string(c, &path.raw("compare")))
         {
             None | Some(Some("text")) => Compare::Text,
-            Some(Some("reference")) if *kind == "agree" => Compare::Reference,
-            Some(Some("source")) if *kind == "agree" => Compare::Source,
+            Some(Some("reference")) if kind == "agree" => Compare::Reference,
+            Some(Some("source")) if kind == "agree" => Compare::Source,
             Some(Some(other)) => {
                 self.problem(
                     ProblemCode::InvalidRule,
@@ -268,7 +260,7 @@ impl Loader<'_, '_> {
         };
         let kpath = path.raw(kind);
         let arg = m.get(kind)?;
-        let kind = match *kind {
+        let kind = match kind {
             "classify" => {
                 let cm = self.object(arg, &kpath)?;
                 self.check_keys(cm, &kpath, &["fact", "channels"]);

@@ -7,16 +7,13 @@ use super::*;
 impl Loader<'_, '_> {
     pub(super) fn candidate(&mut self, v: &Value, path: &Path<'_>) -> Option<Candidate> {
         let m = self.object(v, path)?;
-        let mut present = SOURCE_KEYS.iter().copied().filter(|k| m.contains_key(k));
+        let mut present = m.keys_among(SOURCE_KEYS);
         let kind = match (present.next(), present.next()) {
             (Some(one), None) => one,
             (None, _) => {
-                let unknown: Vec<&str> = m
+                let hint = m
                     .keys()
-                    .filter(|k| !["when", "transform", "accept_empty", "verify"].contains(k))
-                    .collect();
-                let hint = unknown
-                    .first()
+                    .find(|k| !["when", "transform", "accept_empty", "verify"].contains(k))
                     .map(|k| suggest(k, SOURCE_KEYS.iter().copied()))
                     .unwrap_or_default();
                 self.problem(

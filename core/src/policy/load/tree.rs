@@ -72,6 +72,23 @@ impl<'t> Map<'t> {
         self.get(key).is_some()
     }
 
+    /// Those of `keys` the object has, in the order of `keys`.
+    pub(crate) fn keys_among<'k>(
+        &self,
+        keys: &'k [&'k str],
+    ) -> impl Iterator<Item = &'k str> + use<'_, 'k, 't> {
+        keys.iter().copied().filter(|k| self.contains_key(k))
+    }
+
+    /// The one of `keys` the object has, if it has exactly one of them.
+    pub(crate) fn only_one_of<'k>(&self, keys: &'k [&'k str]) -> Option<&'k str> {
+        let mut present = self.keys_among(keys);
+        match (present.next(), present.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
@@ -129,9 +146,10 @@ impl<'t> IntoIterator for &Map<'t> {
 }
 
 impl Value<'_> {
+    /// As `serde_json::Value::as_u64`: a non-negative whole number.
     pub(crate) fn as_u64(&self) -> Option<u64> {
         match self {
-            Value::Number(n) => n.to_json().as_u64(),
+            Value::Number(Number::PosInt(n)) => Some(*n),
             _ => None,
         }
     }
