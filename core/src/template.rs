@@ -20,13 +20,6 @@ pub(crate) enum Part {
     Value(usize),
 }
 
-/// A template piece before value names are resolved to indices.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum RawPart<'a> {
-    Lit(Cow<'a, str>),
-    Name(&'a str),
-}
-
 /// One piece of a text with `{…}` fields: literal text (`{{` and `}}`
 /// read as single braces), or what is between `{` and the next `}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,13 +105,14 @@ pub(crate) fn is_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Splits a template text into literal and `{name}` parts.
-pub(crate) fn parse(text: &str) -> Result<Vec<RawPart<'_>>, String> {
+/// Splits a template text into literal and `{name}` parts (each field a
+/// valid value name), before names are resolved to indices.
+pub(crate) fn parse(text: &str) -> Result<Vec<Piece<'_>>, String> {
     let mut parts = Vec::new();
     for piece in braces(text) {
         parts.push(match piece {
-            Ok(Piece::Lit(s)) => RawPart::Lit(s),
-            Ok(Piece::Field(name)) if is_name(name) => RawPart::Name(name),
+            Ok(p @ Piece::Lit(_)) => p,
+            Ok(p @ Piece::Field(name)) if is_name(name) => p,
             Ok(Piece::Field(name)) => {
                 return Err(format!(
                     "`{{{name}}}` is not a value reference (write `{{{{` for a literal brace)"
@@ -189,11 +183,11 @@ impl Template {
 mod tests {
     use super::*;
 
-    fn lit(s: &str) -> RawPart<'_> {
-        RawPart::Lit(s.into())
+    fn lit(s: &str) -> Piece<'_> {
+        Piece::Lit(s.into())
     }
-    fn name(s: &str) -> RawPart<'_> {
-        RawPart::Name(s)
+    fn name(s: &str) -> Piece<'_> {
+        Piece::Field(s)
     }
 
     /// The char-by-char reading `parse` had before it borrowed its pieces:
@@ -257,8 +251,8 @@ mod tests {
                     let ours = parse(&n).map(|ps| {
                         ps.into_iter()
                             .map(|p| match p {
-                                RawPart::Lit(s) => (false, s.into_owned()),
-                                RawPart::Name(s) => (true, s.to_owned()),
+                                Piece::Lit(s) => (false, s.into_owned()),
+                                Piece::Field(s) => (true, s.to_owned()),
                             })
                             .collect::<Vec<_>>()
                     });

@@ -10,7 +10,8 @@
 
 use crate::artifact::Artifact;
 use crate::reference::Parts;
-use crate::template::{braces, BraceError, Piece};
+pub(crate) use crate::template::Piece;
+use crate::template::{braces, BraceError};
 use std::borrow::Cow;
 
 /// Derived values available to rules, by name.
@@ -62,16 +63,15 @@ pub(crate) enum Missing {
     Values,
 }
 
-/// Splits `text` into literal and `{…}` pieces (`true` for a `{…}` one).
-pub(crate) fn pieces(text: &str) -> Result<Vec<(bool, Cow<'_, str>)>, String> {
+/// Splits `text` into literal and `{…}` pieces.
+pub(crate) fn pieces(text: &str) -> Result<Vec<Piece<'_>>, String> {
     let unclosed = || format!("unclosed `{{` in `{text}`");
     let mut out = Vec::new();
     for piece in braces(text) {
         out.push(match piece {
-            Ok(Piece::Lit(s)) => (false, s),
             // A `{` before the closing `}` leaves the first one unclosed.
             Ok(Piece::Field(f)) if f.contains('{') => return Err(unclosed()),
-            Ok(Piece::Field(f)) => (true, Cow::Borrowed(f)),
+            Ok(p) => p,
             Err(BraceError::Unclosed(_)) => return Err(unclosed()),
             Err(BraceError::Lone) => return Err(format!("lone `}}` in `{text}` (write `}}}}`)")),
         });
@@ -188,12 +188,12 @@ mod tests {
         assert_eq!(
             pieces("{field:k8s.name}-provider:{value:v}").unwrap(),
             vec![
-                (true, "field:k8s.name".into()),
-                (false, "-provider:".into()),
-                (true, "value:v".into())
+                Piece::Field("field:k8s.name"),
+                Piece::Lit("-provider:".into()),
+                Piece::Field("value:v")
             ]
         );
-        assert_eq!(pieces("a{{b}}").unwrap(), vec![(false, "a{b}".into())]);
+        assert_eq!(pieces("a{{b}}").unwrap(), vec![Piece::Lit("a{b}".into())]);
         assert!(pieces("{a").is_err());
         assert!(pieces("a}").is_err());
         assert!(pieces("{a{b}}").is_err());
@@ -251,8 +251,14 @@ mod tests {
                 for c in alphabet {
                     let mut n = t.clone();
                     n.push(c);
-                    let ours = pieces(&n)
-                        .map(|ps| ps.into_iter().map(|(f, s)| (f, s.into_owned())).collect());
+                    let ours = pieces(&n).map(|ps| {
+                        ps.into_iter()
+                            .map(|p| match p {
+                                Piece::Lit(s) => (false, s.into_owned()),
+                                Piece::Field(s) => (true, s.to_owned()),
+                            })
+                            .collect()
+                    });
                     assert_eq!(ours, model(&n), "{n}");
                     longer.push(n);
                 }

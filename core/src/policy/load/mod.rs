@@ -22,7 +22,7 @@ use super::*;
 use crate::condition::Test;
 use crate::error::{PolicyError, Problem, ProblemCode};
 use crate::re::Regex;
-use crate::template::{self, Part, RawPart};
+use crate::template::{self, Part, Piece};
 use crate::transform::{Replacement, MAX_REPLACEMENT_REFS};
 use path::Path;
 use positions::positions;
@@ -527,8 +527,8 @@ impl Loader<'_, '_> {
         let mut ok = true;
         for p in raw {
             match p {
-                RawPart::Lit(s) => parts.push(Part::Lit(s.into_owned())),
-                RawPart::Name(n) => match self.value_ref(n, path) {
+                Piece::Lit(s) => parts.push(Part::Lit(s.into_owned())),
+                Piece::Field(n) => match self.value_ref(n, path) {
                     Some(i) => parts.push(Part::Value(i)),
                     None => ok = false,
                 },

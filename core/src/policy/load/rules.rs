@@ -4,7 +4,7 @@
 use super::tree::{Map, Value};
 use super::{Loader, Path};
 use crate::error::ProblemCode;
-use crate::rule::expr::{is_fact_path, pieces, Expr, ExprPart, FactPath, PathPart};
+use crate::rule::expr::{is_fact_path, pieces, Expr, ExprPart, FactPath, PathPart, Piece};
 use crate::rule::{CardSpec, Compare, Rule, RuleKind, Severity, CARD_FIELDS, DEFAULT_CARD};
 use std::borrow::Cow;
 
@@ -12,7 +12,7 @@ const RULE_KINDS: &[&str] = &["classify", "require", "agree", "forbid", "match"]
 
 impl Loader<'_, '_> {
     /// The literal and `{…}` pieces of `text`, reporting a malformed one.
-    fn pieces<'t>(&mut self, text: &'t str, path: &Path<'_>) -> Option<Vec<(bool, Cow<'t, str>)>> {
+    fn pieces<'t>(&mut self, text: &'t str, path: &Path<'_>) -> Option<Vec<Piece<'t>>> {
         match pieces(text) {
             Ok(p) => Some(p),
             Err(m) => {
@@ -27,27 +27,31 @@ impl Loader<'_, '_> {
         let ps = self.pieces(text, path)?;
         // The path with `x` for each value, to check its form.
         let shape: Cow<'_, str> = match ps.as_slice() {
-            [(false, s)] => Cow::Borrowed(s),
+            [Piece::Lit(s)] => Cow::Borrowed(s),
             _ => ps
                 .iter()
-                .map(|(is_ref, s)| if *is_ref { "x" } else { s })
+                .map(|p| match p {
+                    Piece::Lit(s) => s,
+                    Piece::Field(_) => "x",
+                })
                 .collect(),
         };
         let mut parts = Vec::with_capacity(ps.len());
-        for (is_ref, s) in &ps {
-            if !is_ref {
-                parts.push(PathPart::Lit(s.to_string()));
-                continue;
-            }
-            let Some(name) = s.strip_prefix("value:") else {
-                self.problem(
-                    ProblemCode::InvalidFact,
-                    path,
-                    format!("`{{{s}}}` in a fact path must be `{{value:NAME}}`"),
-                );
-                return None;
-            };
-            parts.push(PathPart::Value(self.value_ref(name, path)?));
+        for p in &ps {
+            parts.push(match p {
+                Piece::Lit(s) => PathPart::Lit(s.to_string()),
+                Piece::Field(s) => {
+                    let Some(name) = s.strip_prefix("value:") else {
+                        self.problem(
+                            ProblemCode::InvalidFact,
+                            path,
+                            format!("`{{{s}}}` in a fact path must be `{{value:NAME}}`"),
+                        );
+                        return None;
+                    };
+                    PathPart::Value(self.value_ref(name, path)?)
+                }
+            });
         }
         if !is_fact_path(&shape) {
             self.problem(
@@ -84,21 +88,22 @@ impl Loader<'_, '_> {
         }
         let ps = self.pieces(text, path)?;
         let mut parts = Vec::with_capacity(ps.len());
-        for (is_ref, s) in ps {
-            if !is_ref {
-                parts.push(ExprPart::Lit(s.into_owned()));
-            } else if let Some(name) = s.strip_prefix("value:") {
-                parts.push(ExprPart::Value(self.value_ref(name, path)?));
-            } else if is_fact_path(&s) {
-                parts.push(ExprPart::Fact(s.into_owned()));
-            } else {
-                self.problem(
-                    ProblemCode::InvalidFact,
-                    path,
-                    format!("`{{{s}}}` is not a fact path"),
-                );
-                return None;
-            }
+        for p in ps {
+            parts.push(match p {
+                Piece::Lit(s) => ExprPart::Lit(s.into_owned()),
+                Piece::Field(s) => match s.strip_prefix("value:") {
+                    Some(name) => ExprPart::Value(self.value_ref(name, path)?),
+                    None if is_fact_path(s) => ExprPart::Fact(s.to_owned()),
+                    None => {
+                        self.problem(
+                            ProblemCode::InvalidFact,
+                            path,
+                            format!("`{{{s}}}` is not a fact path"),
+                        );
+                        return None;
+                    }
+                },
+            });
         }
         Some(Expr {
             parts,
