@@ -1673,11 +1673,16 @@ var Checkout = class _Checkout {
   async defaultBranch() {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
-    const args = ["symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"];
+    const args = ["symbolic-ref", "-q", "refs/remotes/origin/HEAD"];
     const r = await this.run(args);
     if (!r.ok) return r.code === 1 && r.stderr === "" ? { absent: true } : this.failed(args, r.stderr);
-    const b = r.stdout.trim();
-    return b.startsWith("origin/") ? { known: b.slice("origin/".length) } : { absent: true };
+    return this.refUnder(args, r.stdout, "refs/remotes/origin/");
+  }
+  /** The name `git args` printed, below `prefix`; anything else fails, naming what git said. */
+  refUnder(args, printed, prefix) {
+    const name = printed.trim();
+    if (name.startsWith(prefix) && name.length > prefix.length) return { known: name.slice(prefix.length) };
+    return { failed: `\`git ${args.join(" ")}\` in ${this.dir} names \`${name}\`, not a ref under \`${prefix}\`` };
   }
   /**
    * Facts by key, read at the same time (HEAD first); each distinct git
@@ -1746,9 +1751,9 @@ var Checkout = class _Checkout {
       return { known: tagsMatching(f.known, key.slice("tag=".length)) };
     }
     if (key === "branch") {
-      const args = ["symbolic-ref", "--short", "-q", "HEAD"];
+      const args = ["symbolic-ref", "-q", "HEAD"];
       const r = await run3(args);
-      if (r.ok) return { known: r.stdout.trim() };
+      if (r.ok) return this.refUnder(args, r.stdout, "refs/heads/");
       if (r.code === 1 && r.stderr === "") return { known: "" };
       return this.failed(args, r.stderr);
     }

@@ -35,6 +35,9 @@ const TAGS_ARGS: [&str; 4] = ["tag", "--no-column", "--points-at", "HEAD"];
 
 /// How HEAD's commit is read (and named in messages).
 const HEAD_ARGS: [&str; 4] = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
+/// The branch `HEAD` is on, as a full ref name (`--short` writes
+/// `heads/main` when a tag is also called `main`).
+const BRANCH_ARGS: [&str; 3] = ["symbolic-ref", "-q", "HEAD"];
 
 /// Environment variables that point git at another repository, work tree,
 /// index or object store than the one in `--repo`.
@@ -330,6 +333,20 @@ impl Checkout {
     }
 
     /// A fact git should have given: failed with the command and git's message.
+    /// The name `git args` printed, below `prefix`; anything else fails,
+    /// naming what git said.
+    fn ref_under(&self, args: &[&str], printed: &str, prefix: &str) -> Fact {
+        let name = printed.trim();
+        match name.strip_prefix(prefix) {
+            Some(n) if !n.is_empty() => Fact::Known(n.to_owned()),
+            _ => Fact::Failed(format!(
+                "`git {}` in {} names `{name}`, not a ref under `{prefix}`",
+                args.join(" "),
+                self.dir.display(),
+            )),
+        }
+    }
+
     fn failed(&self, args: &[&str], stderr: &str) -> Fact {
         Fact::Failed(format!(
             "`git {}` failed in {}: {}",
@@ -376,12 +393,11 @@ impl Checkout {
             State::Refused(why) => return Ok(Fact::Failed(why.clone())),
             State::Repo => {}
         }
-        let args = ["symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"];
+        // Full ref names: `--short` writes `remotes/origin/main` when a
+        // local branch is called `origin/main`.
+        let args = ["symbolic-ref", "-q", "refs/remotes/origin/HEAD"];
         Ok(match self.run(&args)? {
-            Ran::Ok(b) => b
-                .trim()
-                .strip_prefix("origin/")
-                .map_or(Fact::Absent, |b| Fact::Known(b.to_owned())),
+            Ran::Ok(r) => self.ref_under(&args, &r, "refs/remotes/origin/"),
             // No `origin/HEAD`, or not a symbolic ref: `-q` exits 1 silently.
             Ran::Err {
                 code: Some(1),
@@ -499,7 +515,7 @@ impl Checkout {
                 Fact::Known(_) => Plan::Commit(CommitField::Time),
                 other => Plan::Ready(other),
             },
-            GitFact::Branch => ask(&["symbolic-ref", "--short", "-q", "HEAD"]),
+            GitFact::Branch => ask(&BRANCH_ARGS),
             GitFact::Name => Plan::Ready(match &self.top {
                 Some(top) => top.file_name().map_or(Fact::Absent, |n| {
                     Fact::Known(n.to_string_lossy().into_owned())
@@ -530,7 +546,7 @@ impl Checkout {
             // The tags matching the pattern as `git tag --list` matches.
             (GitFact::Tag(pattern), Ran::Ok(tags)) => Fact::Known(tags_matching(tags, pattern)),
             (GitFact::AllTags, Ran::Ok(tags)) => Fact::Known(tags.clone()),
-            (GitFact::Branch, Ran::Ok(b)) => Fact::Known(b.trim().to_owned()),
+            (GitFact::Branch, Ran::Ok(b)) => self.ref_under(&BRANCH_ARGS, b, "refs/heads/"),
             // Detached HEAD: a checkout without a branch.
             (
                 GitFact::Branch,

@@ -184,12 +184,20 @@ export class Checkout {
   async defaultBranch() {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
-    const args = ['symbolic-ref', '--short', '-q', 'refs/remotes/origin/HEAD'];
+    // Full ref names: `--short` writes `remotes/origin/main` when a local
+    // branch is called `origin/main`.
+    const args = ['symbolic-ref', '-q', 'refs/remotes/origin/HEAD'];
     const r = await this.run(args);
     // No `origin/HEAD`, or not a symbolic ref: `-q` exits 1 silently; a broken one fails.
     if (!r.ok) return r.code === 1 && r.stderr === '' ? { absent: true } : this.failed(args, r.stderr);
-    const b = r.stdout.trim();
-    return b.startsWith('origin/') ? { known: b.slice('origin/'.length) } : { absent: true };
+    return this.refUnder(args, r.stdout, 'refs/remotes/origin/');
+  }
+
+  /** The name `git args` printed, below `prefix`; anything else fails, naming what git said. */
+  refUnder(args, printed, prefix) {
+    const name = printed.trim();
+    if (name.startsWith(prefix) && name.length > prefix.length) return { known: name.slice(prefix.length) };
+    return { failed: `\`git ${args.join(' ')}\` in ${this.dir} names \`${name}\`, not a ref under \`${prefix}\`` };
   }
 
   /**
@@ -261,9 +269,10 @@ export class Checkout {
       return { known: tagsMatching(f.known, key.slice('tag='.length)) };
     }
     if (key === 'branch') {
-      const args = ['symbolic-ref', '--short', '-q', 'HEAD'];
+      // Full ref names: `--short` writes `heads/main` when a tag is also called `main`.
+      const args = ['symbolic-ref', '-q', 'HEAD'];
       const r = await run(args);
-      if (r.ok) return { known: r.stdout.trim() };
+      if (r.ok) return this.refUnder(args, r.stdout, 'refs/heads/');
       if (r.code === 1 && r.stderr === '') return { known: '' };
       return this.failed(args, r.stderr);
     }

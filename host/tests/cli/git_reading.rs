@@ -77,11 +77,12 @@ fn a_signed_commit_with_show_signature_still_gives_the_commit_time() {
     repo.write("f", "x\n");
     repo.git(&["add", "-A"]);
     git(repo.path(), &["commit", "-q", "-S", "-m", "signed"]);
+    // The time as git prints it before signatures are shown.
+    let time = repo.git(&["show", "-s", "--format=%ct", "HEAD"]);
     repo.git(&["config", "log.showSignature", "true"]);
-    // The premise: git does print the signature first.
+    // The premise: git now prints the signature first.
     let shown = repo.git(&["show", "-s", "--format=%ct", "HEAD"]);
     assert!(shown.contains("signature"), "{shown}");
-    let time = repo.git(&["show", "-s", "--no-show-signature", "--format=%ct", "HEAD"]);
     let v = commit_facts(repo.path());
     assert_eq!(v["time"], time);
     assert_eq!(v["short12"], repo.short_n(12));
@@ -315,4 +316,27 @@ fn a_tag_list_past_the_output_limit_fails_rather_than_being_cut() {
         run.stderr.contains("printed more than 1048576 bytes"),
         "{run:#?}"
     );
+}
+
+/// A tag with the branch's name makes `git symbolic-ref --short HEAD`
+/// print `heads/NAME`: the branch fact is still the branch git is on.
+#[test]
+fn a_tag_named_like_the_branch_does_not_change_the_branch() {
+    let repo = one_commit();
+    let branch = repo.git(&["branch", "--show-current"]);
+    repo.git(&["tag", &branch]);
+    // The premise: the short name is qualified.
+    let short = repo.git(&["symbolic-ref", "--short", "HEAD"]);
+    assert_eq!(short, format!("heads/{branch}"));
+    let holder = tempdir();
+    let policy = write(
+        holder.path(),
+        "p.json",
+        r#"{"name": "b", "values": {"branch": {"from": [{"git": "branch"}]}}}"#,
+    );
+    let v = Imprint::new(repo.path())
+        .args(["derive", "--format", "json", "--policy"])
+        .arg_path(&policy)
+        .json();
+    assert_eq!(v["values"]["branch"], branch.as_str(), "{v:#}");
 }

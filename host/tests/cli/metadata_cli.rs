@@ -256,8 +256,55 @@ fn a_broken_origin_head_fails_rather_than_reading_as_no_default_branch() {
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(run.stdout.is_empty(), "{run:#?}");
     assert!(
+        run.stderr.contains(
+            "git fact `default_branch`: `git symbolic-ref -q refs/remotes/origin/HEAD` failed"
+        ),
+        "{run:#?}"
+    );
+}
+
+/// `origin/HEAD` names `origin/main`, and a local branch is also called
+/// `origin/main` (so `git symbolic-ref --short` prints
+/// `remotes/origin/main`): the default branch is still `main`. An
+/// `origin/HEAD` naming another remote's branch establishes no default
+/// branch of `origin`: the run fails, naming what git said.
+#[test]
+fn the_default_branch_is_read_from_the_full_ref_name() {
+    // A branch build (no tag on HEAD).
+    let repo = Repo::init();
+    repo.write("a", "a");
+    repo.commit_all("one");
+    repo.git(&["checkout", "-q", "-B", "main"]);
+    repo.git(&["update-ref", "refs/remotes/origin/main", "HEAD"]);
+    repo.git(&[
+        "symbolic-ref",
+        "refs/remotes/origin/HEAD",
+        "refs/remotes/origin/main",
+    ]);
+    repo.git(&["branch", "origin/main"]);
+    // The premise: the short name is qualified.
+    let short = repo.git(&["symbolic-ref", "--short", "refs/remotes/origin/HEAD"]);
+    assert_eq!(short, "remotes/origin/main");
+    let on_default = "type=raw,value=on-default,enable={{is_default_branch}}";
+    let out = Imprint::new(repo.path())
+        .args(["metadata", "--tags", on_default])
+        .ok();
+    assert_eq!(out, "on-default\n");
+
+    repo.git(&["update-ref", "refs/remotes/upstream/main", "HEAD"]);
+    repo.git(&[
+        "symbolic-ref",
+        "refs/remotes/origin/HEAD",
+        "refs/remotes/upstream/main",
+    ]);
+    let run = Imprint::new(repo.path())
+        .args(["metadata", "--tags", on_default])
+        .run();
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    assert!(
         run.stderr
-            .contains("git fact `default_branch`: `git symbolic-ref --short -q refs/remotes/origin/HEAD` failed"),
+            .contains("names `refs/remotes/upstream/main`, not a ref under `refs/remotes/origin/`"),
         "{run:#?}"
     );
 }
