@@ -1541,6 +1541,8 @@ var RELOCATING_VARS = [
 ];
 var HEAD_ARGS = ["rev-parse", "--verify", "-q", "HEAD^{commit}"];
 var TOO_LARGE = `it printed more than ${OUTPUT_LIMIT} bytes, more than imprint reads`;
+var NOT_UTF8 = "it printed text that is not UTF-8";
+var utf82 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 var TAGS_ARGS = ["tag", "--no-column", "--points-at", "HEAD"];
 var GitHung = class extends Error {
 };
@@ -1616,6 +1618,10 @@ var Checkout = class _Checkout {
           refused: `\`git rev-parse --is-inside-work-tree\` answered \`${escapeDebug(r.stdout.trim())}\` in the checkout ${dotGit}, not \`true\`: is \`${c.git}\` really git?`
         };
       }
+    } else if (r.unreadable) {
+      c.state = {
+        refused: `\`git rev-parse --is-inside-work-tree --show-toplevel\` in ${dir}: ${r.stderr} (is \`${c.git}\` really git, and is the checkout's path UTF-8?)`
+      };
     } else if (r.stderr.includes("dubious ownership")) {
       const top = dotGit !== void 0 ? parent(dotGit) || dir : dir;
       c.state = {
@@ -1645,13 +1651,23 @@ var Checkout = class _Checkout {
   topLevel() {
     return this.top;
   }
-  /** Runs git: `{ ok, stdout }` or `{ ok: false, code, stderr }`; throws GitHung. */
+  /**
+   * Runs git: `{ ok, stdout }` or `{ ok: false, code, stderr }`, with
+   * `unreadable` when git printed more than imprint reads or text that is
+   * not UTF-8; throws GitHung.
+   */
   async run(args) {
     if (this.git === void 0) return { ok: false, code: null, stderr: "git is not on PATH" };
     const r = await runBounded(this.git, args, { cwd: this.dir, env: this.env, timeoutMs: this.timeoutS * 1e3, keepStderr: true });
-    if (r.done && r.done.code === 0) return { ok: true, stdout: r.done.stdout.toString("utf8") };
+    if (r.done && r.done.code === 0) {
+      try {
+        return { ok: true, stdout: utf82.decode(r.done.stdout) };
+      } catch {
+        return { ok: false, unreadable: true, code: null, stderr: NOT_UTF8, stdout: "" };
+      }
+    }
     if (r.done) return { ok: false, code: r.done.code, stderr: firstLine(r.done.stderr), stdout: r.done.stdout.toString("utf8") };
-    if (r.tooLarge) return { ok: false, tooLarge: true, code: null, stderr: TOO_LARGE, stdout: "" };
+    if (r.tooLarge) return { ok: false, unreadable: true, code: null, stderr: TOO_LARGE, stdout: "" };
     if (r.notFound) return { ok: false, code: null, stderr: "git is not on PATH" };
     if (r.failed !== void 0) return { ok: false, code: null, stderr: r.failed };
     throw new GitHung(
@@ -1740,7 +1756,7 @@ var Checkout = class _Checkout {
     if (key === "dirty") {
       const args = ["status", "--porcelain", "-z"];
       const r = await run3(args);
-      if (r.tooLarge) return { known: "true" };
+      if (r.unreadable) return { known: "true" };
       if (!r.ok) return this.failed(args, r.stderr);
       return { known: r.stdout === "" ? "" : "true" };
     }

@@ -24,11 +24,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-/// What a git run that printed more than imprint reads failed with.
-fn too_large() -> String {
-    format!("it printed more than {OUTPUT_LIMIT} bytes, more than imprint reads")
-}
-
 /// How the tags on HEAD are listed, once for every tag fact: one name per
 /// line (`--no-column`: `column.ui=always` would put them on one line).
 const TAGS_ARGS: [&str; 4] = ["tag", "--no-column", "--points-at", "HEAD"];
@@ -219,6 +214,11 @@ impl Checkout {
                     "git refused the checkout {top}: it is owned by another user (git's safe.directory check, \"dubious ownership\"); if you trust it, run `git config --global --add safe.directory {top}` (in a CI container: the checkout is owned by the runner's user)"
                 ))
             }
+            Ran::Unreadable(why) => State::Refused(format!(
+                "`git rev-parse --is-inside-work-tree --show-toplevel` in {}: {why} (is `{}` really git, and is the checkout's path UTF-8?)",
+                dir.display(),
+                c.git.as_deref().map_or_else(String::new, |g| g.display().to_string())
+            )),
             Ran::Err { stderr, .. } => match &dot_git {
                 None if stderr.contains("not a git repository") => State::NotRepo,
                 Some(d) => State::Refused(format!(
@@ -294,7 +294,11 @@ impl Checkout {
                 stdout,
                 code: Some(0),
                 ..
-            } => Ran::Ok(String::from_utf8_lossy(&stdout).into_owned()),
+            } => match String::from_utf8(stdout) {
+                Ok(out) => Ran::Ok(out),
+                // A name git printed as bytes imprint would have to change.
+                Err(_) => Ran::Unreadable("it printed text that is not UTF-8".to_owned()),
+            },
             Bounded::Done {
                 stderr,
                 code,
@@ -306,11 +310,9 @@ impl Checkout {
             },
             // A cut list (of tags) would read as a shorter one: only
             // `git status` may print this much, and only its start counts.
-            Bounded::TooLarge(_) => Ran::Err {
-                code: None,
-                stderr: too_large(),
-                stdout: String::new(),
-            },
+            Bounded::TooLarge(_) => Ran::Unreadable(format!(
+                "it printed more than {OUTPUT_LIMIT} bytes, more than imprint reads"
+            )),
             Bounded::NotFound => Ran::Err {
                 code: None,
                 stderr: "git is not on PATH".into(),
@@ -371,7 +373,7 @@ impl Checkout {
                 stderr,
                 ..
             } if stderr.is_empty() => Fact::Absent,
-            Ran::Err { stderr, .. } => self.failed(&args, &stderr),
+            Ran::Err { stderr, .. } | Ran::Unreadable(stderr) => self.failed(&args, &stderr),
         };
         self.head = Some(fact);
         Ok(())
@@ -404,7 +406,7 @@ impl Checkout {
                 stderr,
                 ..
             } if stderr.is_empty() => Fact::Absent,
-            Ran::Err { stderr, .. } => self.failed(&args, &stderr),
+            Ran::Err { stderr, .. } | Ran::Unreadable(stderr) => self.failed(&args, &stderr),
         })
     }
 
@@ -478,7 +480,7 @@ impl Checkout {
                     field.name()
                 )),
             },
-            Some(Ran::Err { stderr, .. }) => self.failed(&args, stderr),
+            Some(Ran::Err { stderr, .. } | Ran::Unreadable(stderr)) => self.failed(&args, stderr),
             None => self.failed(&args, "git did not run"),
         }
     }
@@ -536,13 +538,9 @@ impl Checkout {
             (GitFact::Dirty, Ran::Ok(s)) => {
                 Fact::Known(if s.is_empty() { "" } else { "true" }.to_owned())
             }
-            // So much to list: the tree is dirty.
-            (
-                GitFact::Dirty,
-                Ran::Err {
-                    code: None, stderr, ..
-                },
-            ) if *stderr == too_large() => Fact::Known("true".to_owned()),
+            // Too much to read, or names that are not UTF-8: it listed
+            // something, so the tree is dirty.
+            (GitFact::Dirty, Ran::Unreadable(_)) => Fact::Known("true".to_owned()),
             // The tags matching the pattern as `git tag --list` matches.
             (GitFact::Tag(pattern), Ran::Ok(tags)) => Fact::Known(tags_matching(tags, pattern)),
             (GitFact::AllTags, Ran::Ok(tags)) => Fact::Known(tags.clone()),
@@ -566,7 +564,7 @@ impl Checkout {
                 },
             ) if stderr.contains("No such remote") => Fact::Absent,
             (_, Ran::Ok(out)) => Fact::Known(out.trim().to_owned()),
-            (_, Ran::Err { stderr, .. }) => self.failed(args, stderr),
+            (_, Ran::Err { stderr, .. } | Ran::Unreadable(stderr)) => self.failed(args, stderr),
         }
     }
 }
@@ -660,4 +658,7 @@ enum Ran {
         stderr: String,
         stdout: String,
     },
+    /// Output imprint cannot take whole: more than it reads, or not UTF-8;
+    /// why, as a message.
+    Unreadable(String),
 }

@@ -23,6 +23,8 @@ const RELOCATING_VARS = [
 const HEAD_ARGS = ['rev-parse', '--verify', '-q', 'HEAD^{commit}'];
 /** What a git run that printed more than imprint reads failed with. */
 const TOO_LARGE = `it printed more than ${OUTPUT_LIMIT} bytes, more than imprint reads`;
+const NOT_UTF8 = 'it printed text that is not UTF-8';
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** How the tags on HEAD are listed, once for every tag fact (`--no-column`: `column.ui=always` would join them). */
 const TAGS_ARGS = ['tag', '--no-column', '--points-at', 'HEAD'];
 
@@ -118,6 +120,10 @@ export class Checkout {
           refused: `\`git rev-parse --is-inside-work-tree\` answered \`${escapeDebug(r.stdout.trim())}\` in the checkout ${dotGit}, not \`true\`: is \`${c.git}\` really git?`,
         };
       }
+    } else if (r.unreadable) {
+      c.state = {
+        refused: `\`git rev-parse --is-inside-work-tree --show-toplevel\` in ${dir}: ${r.stderr} (is \`${c.git}\` really git, and is the checkout's path UTF-8?)`,
+      };
     } else if (r.stderr.includes('dubious ownership')) {
       const top = dotGit !== undefined ? (parent(dotGit) || dir) : dir;
       c.state = {
@@ -151,15 +157,26 @@ export class Checkout {
     return this.top;
   }
 
-  /** Runs git: `{ ok, stdout }` or `{ ok: false, code, stderr }`; throws GitHung. */
+  /**
+   * Runs git: `{ ok, stdout }` or `{ ok: false, code, stderr }`, with
+   * `unreadable` when git printed more than imprint reads or text that is
+   * not UTF-8; throws GitHung.
+   */
   async run(args) {
     if (this.git === undefined) return { ok: false, code: null, stderr: 'git is not on PATH' };
     const r = await runBounded(this.git, args, { cwd: this.dir, env: this.env, timeoutMs: this.timeoutS * 1000, keepStderr: true });
-    if (r.done && r.done.code === 0) return { ok: true, stdout: r.done.stdout.toString('utf8') };
+    if (r.done && r.done.code === 0) {
+      try {
+        return { ok: true, stdout: utf8.decode(r.done.stdout) };
+      } catch {
+        // A name git printed as bytes imprint would have to change.
+        return { ok: false, unreadable: true, code: null, stderr: NOT_UTF8, stdout: '' };
+      }
+    }
     if (r.done) return { ok: false, code: r.done.code, stderr: firstLine(r.done.stderr), stdout: r.done.stdout.toString('utf8') };
     // A cut list (of tags) would read as a shorter one: only `git status`
     // may print this much, and only its start counts.
-    if (r.tooLarge) return { ok: false, tooLarge: true, code: null, stderr: TOO_LARGE, stdout: '' };
+    if (r.tooLarge) return { ok: false, unreadable: true, code: null, stderr: TOO_LARGE, stdout: '' };
     if (r.notFound) return { ok: false, code: null, stderr: 'git is not on PATH' };
     if (r.failed !== undefined) return { ok: false, code: null, stderr: r.failed };
     throw new GitHung(
@@ -257,8 +274,8 @@ export class Checkout {
     if (key === 'dirty') {
       const args = ['status', '--porcelain', '-z'];
       const r = await run(args);
-      // So much to list: the tree is dirty.
-      if (r.tooLarge) return { known: 'true' };
+      // Too much to read, or names that are not UTF-8: it listed something.
+      if (r.unreadable) return { known: 'true' };
       if (!r.ok) return this.failed(args, r.stderr);
       return { known: r.stdout === '' ? '' : 'true' };
     }

@@ -345,7 +345,7 @@ fn git_missing_failing_or_garbled_in_a_checkout_fails() {
             (
                 "git prints non-UTF-8",
                 garbled.path().to_str().unwrap().to_owned(),
-                "is `",
+                "printed text that is not UTF-8",
             ),
         ] {
             for cmd in ["derive", "explain"] {

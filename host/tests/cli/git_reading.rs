@@ -340,3 +340,37 @@ fn a_tag_named_like_the_branch_does_not_change_the_branch() {
         .json();
     assert_eq!(v["values"]["branch"], branch.as_str(), "{v:#}");
 }
+
+/// A tag name that is not UTF-8 on HEAD: imprint cannot read the tag list
+/// without changing a name, so the tag facts fail (as a command source's
+/// output that is not UTF-8 does) rather than matching altered names.
+#[cfg(unix)]
+#[test]
+fn a_tag_name_that_is_not_utf8_fails_the_tag_facts() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = one_commit();
+    repo.git(&["tag", "v1.0.0"]);
+    let made = std::process::Command::new("git")
+        .arg("tag")
+        .arg(std::ffi::OsStr::from_bytes(b"v2.0.0-\xff"))
+        .current_dir(repo.path())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // The premise: git lists the name's bytes as they are.
+    let listed = std::process::Command::new("git")
+        .args(["tag", "--points-at", "HEAD"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert!(listed.stdout.ends_with(b"v2.0.0-\xff\n"), "{listed:?}");
+    let run = Imprint::new(repo.path())
+        .args(["derive", "--policy", "default"])
+        .run();
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    assert!(
+        run.stderr.contains("printed text that is not UTF-8"),
+        "{run:#?}"
+    );
+}
