@@ -1167,14 +1167,6 @@ var Checkout = class _Checkout {
   failed(args2, stderr) {
     return { failed: `\`git ${args2.join(" ")}\` failed in ${this.dir}: ${said(stderr)}` };
   }
-  async readHead() {
-    if (this.head !== void 0) return;
-    const args2 = HEAD_ARGS;
-    const r = await this.run(args2);
-    if (r.ok) this.head = { known: r.stdout.trim() };
-    else if (r.code === 1 && r.stderr === "") this.head = { absent: true };
-    else this.head = this.failed(args2, r.stderr);
-  }
   /** The default branch from `origin/HEAD`: known, absent, or failed (a broken `origin/HEAD`). */
   async defaultBranch() {
     if (this.state.notRepo) return { absent: true };
@@ -1199,7 +1191,6 @@ var Checkout = class _Checkout {
    * as `git tag --list` does).
    */
   async facts(keys, tagsMatching2) {
-    if (this.state.repo && keys.length > 0) await this.readHead();
     const onCommit = this.state.repo && this.head?.known !== void 0;
     const fields = onCommit ? keys.filter(isCommitField) : [];
     const shows = commitQueries(fields);
@@ -1235,7 +1226,7 @@ var Checkout = class _Checkout {
   async factAfterHead(key, run2, tagsMatching2) {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
-    const head = this.head ?? { failed: "imprint did not read HEAD first (a bug)" };
+    const head = this.head;
     const must = async (args2) => {
       const r = await run2(args2);
       return r.ok ? { known: r.stdout } : this.failed(args2, r.stderr);

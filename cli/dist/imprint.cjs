@@ -1677,14 +1677,6 @@ var Checkout = class _Checkout {
   failed(args, stderr) {
     return { failed: `\`git ${args.join(" ")}\` failed in ${this.dir}: ${said(stderr)}` };
   }
-  async readHead() {
-    if (this.head !== void 0) return;
-    const args = HEAD_ARGS;
-    const r = await this.run(args);
-    if (r.ok) this.head = { known: r.stdout.trim() };
-    else if (r.code === 1 && r.stderr === "") this.head = { absent: true };
-    else this.head = this.failed(args, r.stderr);
-  }
   /** The default branch from `origin/HEAD`: known, absent, or failed (a broken `origin/HEAD`). */
   async defaultBranch() {
     if (this.state.notRepo) return { absent: true };
@@ -1709,7 +1701,6 @@ var Checkout = class _Checkout {
    * as `git tag --list` does).
    */
   async facts(keys, tagsMatching) {
-    if (this.state.repo && keys.length > 0) await this.readHead();
     const onCommit = this.state.repo && this.head?.known !== void 0;
     const fields = onCommit ? keys.filter(isCommitField) : [];
     const shows = commitQueries(fields);
@@ -1745,7 +1736,7 @@ var Checkout = class _Checkout {
   async factAfterHead(key, run3, tagsMatching) {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
-    const head = this.head ?? { failed: "imprint did not read HEAD first (a bug)" };
+    const head = this.head;
     const must = async (args) => {
       const r = await run3(args);
       return r.ok ? { known: r.stdout } : this.failed(args, r.stderr);

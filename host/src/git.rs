@@ -68,15 +68,14 @@ pub struct Checkout {
     timeout: Duration,
     git: Option<PathBuf>,
     state: State,
-    /// `HEAD`'s commit, once read (see [`Checkout::read_head`]).
-    head: Option<Fact>,
     top: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
 enum State {
-    /// A work tree git accepts.
-    Repo,
+    /// A work tree git accepts, and its `HEAD`'s commit id: known, absent
+    /// on an unborn branch, or failed (read by the probe).
+    Repo { head: Fact },
     /// Not a checkout: every fact is absent.
     NotRepo,
     /// A checkout git cannot read: every fact fails with this reason.
@@ -136,7 +135,6 @@ impl Checkout {
             timeout,
             git: find_program("git"),
             state: State::NotRepo,
-            head: None,
             top: None,
         };
         let dot_git = dot_git_above(dir);
@@ -160,17 +158,20 @@ impl Checkout {
             "-q",
             "HEAD^{commit}",
         ])?;
-        let probe = match probe {
-            Ran::Ok(out) if out.lines().next() == Some("true") => {
-                c.head = Some(match out.lines().nth(2) {
-                    Some(sha) => Fact::Known(sha.trim().to_owned()),
-                    None => Fact::Failed(format!(
-                        "`git {}` failed in {}: it named no commit",
-                        HEAD_ARGS.join(" "),
-                        c.dir.display()
-                    )),
-                });
-                Ran::Ok(out)
+        let first = |out: &str| out.lines().next() == Some("true");
+        c.state = match probe {
+            Ran::Ok(out) if first(&out) => {
+                c.top = out.lines().nth(1).map(PathBuf::from);
+                State::Repo {
+                    head: match out.lines().nth(2) {
+                        Some(sha) => Fact::Known(sha.trim().to_owned()),
+                        None => Fact::Failed(format!(
+                            "`git {}` failed in {}: it named no commit",
+                            HEAD_ARGS.join(" "),
+                            c.dir.display()
+                        )),
+                    },
+                }
             }
             // A checkout whose HEAD names no commit: `-q --verify` exits 1
             // silently; another failure of HEAD alone is HEAD's to report.
@@ -178,22 +179,17 @@ impl Checkout {
                 code,
                 stderr,
                 stdout,
-            } if stdout.lines().next() == Some("true") => {
-                c.head = Some(if code == Some(1) && stderr.is_empty() {
-                    Fact::Absent
-                } else {
-                    c.failed(&HEAD_ARGS, &stderr)
-                });
-                Ran::Ok(stdout)
+            } if first(&stdout) => {
+                c.top = stdout.lines().nth(1).map(PathBuf::from);
+                State::Repo {
+                    head: if code == Some(1) && stderr.is_empty() {
+                        Fact::Absent
+                    } else {
+                        c.failed(&HEAD_ARGS, &stderr)
+                    },
+                }
             }
-            Ran::Err { stdout, .. } if stdout.lines().next() == Some("false") => Ran::Ok(stdout),
-            other => other,
-        };
-        c.state = match probe {
-            Ran::Ok(out) if out.lines().next() == Some("true") => {
-                c.top = out.lines().nth(1).map(PathBuf::from);
-                State::Repo
-            }
+            Ran::Err { stdout, .. } if stdout.lines().next() == Some("false") => State::NotRepo,
             // Run inside a `.git` directory.
             Ran::Ok(out) if out.lines().next() == Some("false") => State::NotRepo,
             Ran::Ok(out) => match &dot_git {
@@ -358,34 +354,6 @@ impl Checkout {
         ))
     }
 
-    /// Reads `HEAD`'s commit id once: known, absent on an unborn branch,
-    /// or failed.
-    fn read_head(&mut self) -> Result<(), Hung> {
-        if self.head.is_some() {
-            return Ok(());
-        }
-        let args = HEAD_ARGS;
-        let fact = match self.run(&args)? {
-            Ran::Ok(out) => Fact::Known(out.trim().to_owned()),
-            // `-q --verify` exits 1 silently when HEAD names no commit yet.
-            Ran::Err {
-                code: Some(1),
-                stderr,
-                ..
-            } if stderr.is_empty() => Fact::Absent,
-            Ran::Err { stderr, .. } | Ran::Unreadable(stderr) => self.failed(&args, &stderr),
-        };
-        self.head = Some(fact);
-        Ok(())
-    }
-
-    /// `HEAD`'s commit id as read by [`Checkout::read_head`].
-    fn head(&self) -> Fact {
-        self.head
-            .clone()
-            .unwrap_or_else(|| Fact::Failed("imprint did not read HEAD first (a bug)".to_owned()))
-    }
-
     /// The branch `origin/HEAD` names (`main`), absent when it names none.
     /// A broken `origin/HEAD` (git exits 128) fails, as in a checkout git
     /// refuses: it is not a repository without one.
@@ -393,7 +361,7 @@ impl Checkout {
         match &self.state {
             State::NotRepo => return Ok(Fact::Absent),
             State::Refused(why) => return Ok(Fact::Failed(why.clone())),
-            State::Repo => {}
+            State::Repo { .. } => {}
         }
         // Full ref names: `--short` writes `remotes/origin/main` when a
         // local branch is called `origin/main`.
@@ -410,16 +378,13 @@ impl Checkout {
         })
     }
 
-    /// Every fact of `facts`, in order. `HEAD` is read first (the probe
-    /// usually has); the git commands of the other facts are independent
-    /// and run at the same time, in one bounded batch, each distinct
+    /// Every fact of `facts`, in order. `HEAD` was read by the probe; the
+    /// git commands of the other facts are independent and run at the same
+    /// time, in one bounded batch, each distinct
     /// command once: every tag fact picks its tags from one list of the
     /// tags on `HEAD` ([`tags_matching`]), and the facts about `HEAD`'s
     /// commit (short ids, commit time) come from one `git show`.
     pub fn facts(&mut self, facts: &[GitFact]) -> Result<Vec<Fact>, Hung> {
-        if matches!(self.state, State::Repo) && !facts.is_empty() {
-            self.read_head()?;
-        }
         let plans: Vec<Plan> = facts.iter().map(|f| self.plan(f)).collect();
         // Each distinct command runs once (every tag fact reads the one
         // list of the tags on HEAD).
@@ -485,38 +450,34 @@ impl Checkout {
         }
     }
 
-    /// What finding `fact` takes, `HEAD` having been read: nothing more,
-    /// or one git command.
+    /// What finding `fact` takes: nothing more, or one git command.
     fn plan(&self, fact: &GitFact) -> Plan {
-        match &self.state {
+        let head = match &self.state {
             State::NotRepo => return Plan::Ready(Fact::Absent),
             State::Refused(why) => return Plan::Ready(Fact::Failed(why.clone())),
-            State::Repo => {}
-        }
+            State::Repo { head } => head,
+        };
         let ask = |args: &[&str]| Plan::Ask(args.iter().map(|a| (*a).to_owned()).collect());
-        // Facts about HEAD's commit when HEAD names none: absent (an unborn
-        // branch has no commit, and no tags point at it), or HEAD's failure.
-        let of_head = |args: &[&str], unborn: Fact| match self.head() {
-            Fact::Known(_) => ask(args),
+        // Facts about HEAD's commit when HEAD names none: `unborn` (an
+        // unborn branch has no commit, and no tags point at it), or HEAD's
+        // failure.
+        let of_head = |plan: Plan, unborn: Fact| match head {
+            Fact::Known(_) => plan,
             Fact::Absent => Plan::Ready(unborn),
-            failed @ Fact::Failed(_) => Plan::Ready(failed),
+            failed @ Fact::Failed(_) => Plan::Ready(failed.clone()),
         };
         match fact {
             GitFact::IsRepo => Plan::Ready(Fact::Known("true".into())),
-            GitFact::Sha => Plan::Ready(self.head()),
-            GitFact::Short(n) => match self.head() {
-                Fact::Known(_) => Plan::Commit(CommitField::Short(*n)),
-                other => Plan::Ready(other),
-            },
+            GitFact::Sha => Plan::Ready(head.clone()),
+            GitFact::Short(n) => of_head(Plan::Commit(CommitField::Short(*n)), Fact::Absent),
             // Like `test -n "$(git status --porcelain)"`: untracked files
             // count, ignored ones do not. `-z` prints names as bytes, so a
             // file name that is not UTF-8 still makes the tree dirty.
             GitFact::Dirty => ask(&["status", "--porcelain", "-z"]),
-            GitFact::Tag(_) | GitFact::AllTags => of_head(&TAGS_ARGS, Fact::Known(String::new())),
-            GitFact::CommitTime => match self.head() {
-                Fact::Known(_) => Plan::Commit(CommitField::Time),
-                other => Plan::Ready(other),
-            },
+            GitFact::Tag(_) | GitFact::AllTags => {
+                of_head(ask(&TAGS_ARGS), Fact::Known(String::new()))
+            }
+            GitFact::CommitTime => of_head(Plan::Commit(CommitField::Time), Fact::Absent),
             GitFact::Branch => ask(&BRANCH_ARGS),
             GitFact::Name => Plan::Ready(match &self.top {
                 Some(top) => top.file_name().map_or(Fact::Absent, |n| {

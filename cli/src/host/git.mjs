@@ -144,6 +144,7 @@ export class Checkout {
     this.timeoutS = timeoutS;
     this.git = findProgram('git');
     this.state = { notRepo: true };
+    /** HEAD's commit in a repository (`known`, `absent` when unborn, or `failed`), read by the probe. */
     this.head = undefined;
     this.top = undefined;
     this.env = { ...process.env };
@@ -188,15 +189,6 @@ export class Checkout {
     return { failed: `\`git ${args.join(' ')}\` failed in ${this.dir}: ${said(stderr)}` };
   }
 
-  async readHead() {
-    if (this.head !== undefined) return;
-    const args = HEAD_ARGS;
-    const r = await this.run(args);
-    if (r.ok) this.head = { known: r.stdout.trim() };
-    else if (r.code === 1 && r.stderr === '') this.head = { absent: true };
-    else this.head = this.failed(args, r.stderr);
-  }
-
   /** The default branch from `origin/HEAD`: known, absent, or failed (a broken `origin/HEAD`). */
   async defaultBranch() {
     if (this.state.notRepo) return { absent: true };
@@ -226,7 +218,6 @@ export class Checkout {
    * as `git tag --list` does).
    */
   async facts(keys, tagsMatching) {
-    if (this.state.repo && keys.length > 0) await this.readHead();
     const onCommit = this.state.repo && this.head?.known !== undefined;
     const fields = onCommit ? keys.filter(isCommitField) : [];
     const shows = commitQueries(fields);
@@ -263,7 +254,7 @@ export class Checkout {
   async factAfterHead(key, run, tagsMatching) {
     if (this.state.notRepo) return { absent: true };
     if (this.state.refused) return { failed: this.state.refused };
-    const head = this.head ?? { failed: 'imprint did not read HEAD first (a bug)' };
+    const head = this.head;
     const must = async args => {
       const r = await run(args);
       return r.ok ? { known: r.stdout } : this.failed(args, r.stderr);
