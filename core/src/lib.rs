@@ -131,4 +131,4 @@ pub use render::{
 pub use semver::{highest_tag, semver_precedence};
 pub use transform::epoch_to_rfc3339;
 pub use url::strip_url_credentials;
-pub use wildmatch::{git_pattern_matches, tags_matching};
+pub use wildmatch::tags_matching;

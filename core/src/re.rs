@@ -56,8 +56,9 @@ impl Regex {
         })
     }
 
-    /// A pattern that passed [`check`], validated with the engine's own
-    /// parser natively (compiled on first use), compiled now in WebAssembly.
+    /// A pattern that passed [`check`]: natively known valid by its plain
+    /// shape (`plain.rs`) or validated with the engine's own parser, and
+    /// compiled on first use; compiled now in WebAssembly.
     pub(crate) fn checked(pattern: &str) -> Result<Self, String> {
         #[cfg(not(target_arch = "wasm32"))]
         {

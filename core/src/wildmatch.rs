@@ -17,14 +17,7 @@
 //! time proportional to the pattern times the name.
 
 /// Whether `name` matches `pattern` as `git tag --list <pattern>` decides.
-///
-/// ```
-/// use imprint_core::git_pattern_matches;
-/// assert!(git_pattern_matches("v[0-9]*", "v1.2.0"));
-/// assert!(!git_pattern_matches("v[0-9]*", "version-1"));
-/// assert!(git_pattern_matches("release/*", "release/a/b"));
-/// ```
-pub fn git_pattern_matches(pattern: &str, name: &str) -> bool {
+pub(crate) fn git_pattern_matches(pattern: &str, name: &str) -> bool {
     matches(pattern.as_bytes(), name.as_bytes())
 }
 
@@ -33,8 +26,11 @@ pub fn git_pattern_matches(pattern: &str, name: &str) -> bool {
 /// `git tag --points-at HEAD --list <pattern>` prints.
 ///
 /// ```
-/// let tags = "latest\nv1.0.0\nv1.1.0\n";
-/// assert_eq!(imprint_core::tags_matching(tags, "v*"), "v1.0.0\nv1.1.0\n");
+/// let tags = "latest\nv1.0.0\nv1.1.0\nversion-1\nrelease/a/b\n";
+/// assert_eq!(imprint_core::tags_matching(tags, "v*"), "v1.0.0\nv1.1.0\nversion-1\n");
+/// assert_eq!(imprint_core::tags_matching(tags, "v[0-9]*"), "v1.0.0\nv1.1.0\n");
+/// // `*` crosses `/`, as in `git tag --list`.
+/// assert_eq!(imprint_core::tags_matching(tags, "release/*"), "release/a/b\n");
 /// ```
 pub fn tags_matching(tags: &str, pattern: &str) -> String {
     let mut out = String::new();
