@@ -36,12 +36,12 @@ pub(crate) enum Number {
 }
 
 impl Number {
-    fn to_json(self) -> serde_json::Number {
+    /// As `serde_json::Value::from` makes it (only finite floats are read).
+    fn to_json(self) -> serde_json::Value {
         match self {
             Number::PosInt(n) => n.into(),
             Number::NegInt(n) => n.into(),
-            // Only finite numbers are read (`visit_f64`).
-            Number::Float(f) => serde_json::Number::from_f64(f).unwrap_or_else(|| 0.into()),
+            Number::Float(f) => f.into(),
         }
     }
 }
@@ -171,7 +171,7 @@ impl Value<'_> {
         match self {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(b),
-            Value::Number(n) => serde_json::Value::Number(n.to_json()),
+            Value::Number(n) => n.to_json(),
             Value::String(s) => serde_json::Value::String(s.to_owned()),
             Value::Array(a) => serde_json::Value::Array(a.iter().map(|v| v.to_json()).collect()),
             Value::Object(m) => serde_json::Value::Object(
