@@ -31,6 +31,17 @@ fn commit_facts(repo: &Path) -> serde_json::Value {
     out["values"].clone()
 }
 
+/// `imprint derive --policy default` in `repo` fails (exit 2, nothing on
+/// stdout), its message saying `says`.
+fn default_policy_fails_saying(repo: &Path, says: &str) {
+    let run = Imprint::new(repo)
+        .args(["derive", "--policy", "default"])
+        .run()
+        .expect_code(2);
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    assert!(run.stderr.contains(says), "{run:#?}");
+}
+
 fn one_commit() -> Repo {
     let repo = Repo::init();
     repo.write("f", "x\n");
@@ -307,15 +318,7 @@ fn a_tag_list_past_the_output_limit_fails_rather_than_being_cut() {
     // The premise: git prints more than 1 MiB, `v9.9.9` last.
     let listed = repo.git(&["tag", "--points-at", "HEAD"]);
     assert!(listed.len() > 1 << 20 && listed.ends_with("v9.9.9"));
-    let run = Imprint::new(repo.path())
-        .args(["derive", "--policy", "default"])
-        .run();
-    assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(run.stdout.is_empty(), "{run:#?}");
-    assert!(
-        run.stderr.contains("printed more than 1048576 bytes"),
-        "{run:#?}"
-    );
+    default_policy_fails_saying(repo.path(), "printed more than 1048576 bytes");
 }
 
 /// A tag with the branch's name makes `git symbolic-ref --short HEAD`
@@ -364,13 +367,5 @@ fn a_tag_name_that_is_not_utf8_fails_the_tag_facts() {
         .output()
         .unwrap();
     assert!(listed.stdout.ends_with(b"v2.0.0-\xff\n"), "{listed:?}");
-    let run = Imprint::new(repo.path())
-        .args(["derive", "--policy", "default"])
-        .run();
-    assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(run.stdout.is_empty(), "{run:#?}");
-    assert!(
-        run.stderr.contains("printed text that is not UTF-8"),
-        "{run:#?}"
-    );
+    default_policy_fails_saying(repo.path(), "printed text that is not UTF-8");
 }
